@@ -1,0 +1,172 @@
+package dev.tollgate.account;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.tollgate.store.Database;
+import dev.tollgate.store.StoreException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Accounts and API keys in the store. Key lookups on the request path go through a small cache;
+ * a revocation through this process invalidates it at once, other processes see it within the
+ * cache TTL ({@code server.key_cache_ttl_ms}).
+ */
+public final class Accounts {
+    private final Database db;
+    private final Clock clock;
+    private final Cache<String, Optional<Principal>> byHash;
+
+    public Accounts(Database db, Clock clock, Duration keyCacheTtl) {
+        this.db = db;
+        this.clock = clock;
+        this.byHash = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(keyCacheTtl).build();
+    }
+
+    public Account create(String name, String plan) {
+        Account a = new Account(ApiKeys.newId("acct"), name, plan, clock.millis());
+        try (Connection c = db.connection();
+             PreparedStatement ps = c.prepareStatement(
+                     "INSERT INTO accounts (id, name, plan, created_at) VALUES (?, ?, ?, ?)")) {
+            ps.setString(1, a.id());
+            ps.setString(2, a.name());
+            ps.setString(3, a.plan());
+            ps.setLong(4, a.createdAtMs());
+            ps.executeUpdate();
+            return a;
+        } catch (SQLException e) {
+            throw new StoreException("create account", e);
+        }
+    }
+
+    public Optional<Account> find(String id) {
+        try (Connection c = db.connection();
+             PreparedStatement ps = c.prepareStatement("SELECT id, name, plan, created_at FROM accounts WHERE id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) return Optional.empty();
+                return Optional.of(new Account(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)));
+            }
+        } catch (SQLException e) {
+            throw new StoreException("find account", e);
+        }
+    }
+
+    /** Resolves an account by id, or by name when exactly one account has that name (for the CLI). */
+    public Optional<Account> findByIdOrName(String idOrName) {
+        Optional<Account> byId = find(idOrName);
+        if (byId.isPresent()) return byId;
+        try (Connection c = db.connection();
+             PreparedStatement ps = c.prepareStatement("SELECT id, name, plan, created_at FROM accounts WHERE name = ?")) {
+            ps.setString(1, idOrName);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) return Optional.empty();
+                Account a = new Account(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4));
+                return rs.next() ? Optional.empty() : Optional.of(a);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("find account", e);
+        }
+    }
+
+    public record CreatedKey(String id, String secret) {}
+
+    public CreatedKey createKey(String accountId, String name, Integer rpm, Integer tpm) {
+        String secret = ApiKeys.newSecret();
+        String id = ApiKeys.newId("key");
+        try (Connection c = db.connection();
+             PreparedStatement ps = c.prepareStatement("INSERT INTO api_keys "
+                     + "(id, account_id, name, key_hash, key_prefix, rpm, tpm, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, id);
+            ps.setString(2, accountId);
+            ps.setString(3, name);
+            ps.setString(4, ApiKeys.hashHex(secret));
+            ps.setString(5, ApiKeys.displayPrefix(secret));
+            setNullableInt(ps, 6, rpm);
+            setNullableInt(ps, 7, tpm);
+            ps.setLong(8, clock.millis());
+            ps.executeUpdate();
+            return new CreatedKey(id, secret);
+        } catch (SQLException e) {
+            throw new StoreException("create key", e);
+        }
+    }
+
+    /** @return false when no such key exists (revoking twice is fine and returns true) */
+    public boolean revokeKey(String keyId) {
+        try (Connection c = db.connection();
+             PreparedStatement ps = c.prepareStatement(
+                     "UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?")) {
+            ps.setLong(1, clock.millis());
+            ps.setString(2, keyId);
+            boolean found = ps.executeUpdate() == 1;
+            byHash.invalidateAll(); // rare; keeps revocation immediate without a reverse index
+            return found;
+        } catch (SQLException e) {
+            throw new StoreException("revoke key", e);
+        }
+    }
+
+    /** The principal for a presented secret, if the key exists and is not revoked. */
+    public Optional<Principal> authenticate(String secret) {
+        if (!ApiKeys.looksLikeKey(secret)) return Optional.empty();
+        String hash = ApiKeys.hashHex(secret);
+        return byHash.get(hash, this::loadPrincipal);
+    }
+
+    private Optional<Principal> loadPrincipal(String hash) {
+        try (Connection c = db.connection();
+             PreparedStatement ps = c.prepareStatement("SELECT k.key_hash, k.id, k.account_id, a.plan, k.rpm, k.tpm "
+                     + "FROM api_keys k JOIN accounts a ON a.id = k.account_id "
+                     + "WHERE k.key_hash = ? AND k.revoked_at IS NULL")) {
+            ps.setString(1, hash);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next() || !ApiKeys.sameHash(hash, rs.getString(1))) return Optional.empty();
+                return Optional.of(new Principal(rs.getString(3), rs.getString(2), rs.getString(4),
+                        nullableInt(rs, 5), nullableInt(rs, 6)));
+            }
+        } catch (SQLException e) {
+            throw new StoreException("authenticate", e);
+        }
+    }
+
+    public Optional<Account.WithKeys> withKeys(String accountId) {
+        Optional<Account> account = find(accountId);
+        if (account.isEmpty()) return Optional.empty();
+        List<Account.KeyInfo> keys = new ArrayList<>();
+        try (Connection c = db.connection();
+             PreparedStatement ps = c.prepareStatement("SELECT id, name, key_prefix, rpm, tpm, created_at, revoked_at "
+                     + "FROM api_keys WHERE account_id = ? ORDER BY created_at, id")) {
+            ps.setString(1, accountId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long revoked = rs.getLong(7);
+                    Long revokedAt = rs.wasNull() ? null : revoked;
+                    keys.add(new Account.KeyInfo(rs.getString(1), rs.getString(2), rs.getString(3),
+                            nullableInt(rs, 4), nullableInt(rs, 5), rs.getLong(6), revokedAt));
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException("list keys", e);
+        }
+        return Optional.of(new Account.WithKeys(account.get(), keys));
+    }
+
+    private static void setNullableInt(PreparedStatement ps, int i, Integer v) throws SQLException {
+        if (v == null) ps.setNull(i, Types.INTEGER);
+        else ps.setInt(i, v);
+    }
+
+    private static Integer nullableInt(ResultSet rs, int i) throws SQLException {
+        int v = rs.getInt(i);
+        return rs.wasNull() ? null : v;
+    }
+}

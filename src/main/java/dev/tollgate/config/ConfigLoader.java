@@ -1,0 +1,185 @@
+package dev.tollgate.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Reads the YAML config (CONTRACT §2), substitutes the environment, and validates everything up front. */
+public final class ConfigLoader {
+    public static final String DEMO_RESOURCE = "/demo-config.yaml";
+    private static final Set<String> PROVIDER_TYPES = Set.of("openai", "anthropic", "gemini", "mock");
+    private static final Set<String> IMPLEMENTED_TYPES = Set.of("openai", "mock");
+
+    private final Map<String, String> env;
+
+    public ConfigLoader(Map<String, String> env) {
+        this.env = env;
+    }
+
+    public TollgateConfig load(Path file) {
+        String source = file.toString();
+        if (!Files.isRegularFile(file)) throw new ConfigException(source, "", "file not found");
+        try (InputStream in = Files.newInputStream(file)) {
+            return parse(source, in);
+        } catch (IOException e) {
+            throw new ConfigException(source, "", "cannot read: " + e.getMessage());
+        }
+    }
+
+    public TollgateConfig loadDemo() {
+        try (InputStream in = ConfigLoader.class.getResourceAsStream(DEMO_RESOURCE)) {
+            return parse("demo config (built in)", in);
+        } catch (IOException e) {
+            throw new IllegalStateException("demo config missing from the jar", e);
+        }
+    }
+
+    TollgateConfig parse(String source, InputStream in) throws IOException {
+        JsonNode tree;
+        try {
+            tree = new ObjectMapper(new YAMLFactory()).readTree(in);
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new ConfigException(source, "", "not valid YAML: " + e.getOriginalMessage());
+        }
+        if (tree == null || tree.isMissingNode() || tree.isNull()) {
+            throw new ConfigException(source, "", "is empty");
+        }
+        ConfigNode root = new ConfigNode(source, "", tree, env);
+        root.allowOnly(Set.of("store", "redis", "credits", "server", "providers", "models", "aliases", "plans"));
+
+        List<TollgateConfig.Provider> providers = providers(root.child("providers"));
+        List<TollgateConfig.Model> models = models(root.child("models"), providers);
+        Map<String, List<String>> aliases = aliases(root.child("aliases"), models);
+        return new TollgateConfig(source,
+                root.text("store", null),
+                root.text("redis", null),
+                credits(root),
+                server(root),
+                List.copyOf(providers), List.copyOf(models), aliases);
+    }
+
+    private static TollgateConfig.Credits credits(ConfigNode root) {
+        if (!root.has("credits")) return new TollgateConfig.Credits(new BigDecimal("0.001"), 1024);
+        ConfigNode c = root.child("credits");
+        c.allowOnly(Set.of("usd_per_credit", "default_output_tokens"));
+        BigDecimal usdPerCredit = c.has("usd_per_credit") ? c.child("usd_per_credit").decimal() : new BigDecimal("0.001");
+        if (usdPerCredit.signum() == 0) throw c.child("usd_per_credit").error("must be greater than 0");
+        int outputTokens = (int) c.longValue("default_output_tokens", 1024, 1);
+        return new TollgateConfig.Credits(usdPerCredit, outputTokens);
+    }
+
+    private static TollgateConfig.Server server(ConfigNode root) {
+        ConfigNode s = root.child("server");
+        if (root.has("server")) {
+            s.allowOnly(Set.of("max_body_bytes", "upstream_connect_timeout_ms", "upstream_timeout_ms",
+                    "stream_idle_timeout_ms", "key_cache_ttl_ms"));
+        }
+        return new TollgateConfig.Server(
+                s.longValue("max_body_bytes", 4L * 1024 * 1024, 1024),
+                s.longValue("upstream_connect_timeout_ms", 5_000, 1),
+                s.longValue("upstream_timeout_ms", 120_000, 1),
+                s.longValue("stream_idle_timeout_ms", 60_000, 1),
+                s.longValue("key_cache_ttl_ms", 2_000, 0));
+    }
+
+    private static List<TollgateConfig.Provider> providers(ConfigNode list) {
+        List<TollgateConfig.Provider> out = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (ConfigNode p : list.list()) {
+            p.allowOnly(Set.of("name", "type", "base_url", "api_key", "rpm", "monthly_token_budget",
+                    "latency_ms", "chunk_delay_ms"));
+            String name = p.requiredText("name");
+            if (!names.add(name)) throw p.child("name").error("duplicate provider name '" + name + "'");
+            String type = p.requiredText("type");
+            if (!PROVIDER_TYPES.contains(type)) {
+                throw p.child("type").error("unknown provider type '" + type + "' (expected openai, anthropic, gemini or mock)");
+            }
+            if (!IMPLEMENTED_TYPES.contains(type)) {
+                throw p.child("type").error("provider type '" + type + "' is not available in this build yet");
+            }
+            String baseUrl = p.text("base_url", null);
+            if (!type.equals("mock")) {
+                if (baseUrl == null) throw p.child("base_url").error("is required for type " + type);
+                if (!baseUrl.startsWith("http://") && !baseUrl.startsWith("https://")) {
+                    throw p.child("base_url").error("must start with http:// or https://");
+                }
+                while (baseUrl.endsWith("/")) baseUrl = baseUrl.substring(0, baseUrl.length() - 1);
+            }
+            Long rpm = p.optionalLong("rpm", 1);
+            out.add(new TollgateConfig.Provider(name, type, baseUrl, p.text("api_key", null),
+                    rpm == null ? null : rpm.intValue(), p.optionalLong("monthly_token_budget", 1),
+                    p.longValue("latency_ms", 0, 0), p.longValue("chunk_delay_ms", 0, 0)));
+        }
+        return out;
+    }
+
+    private static List<TollgateConfig.Model> models(ConfigNode list, List<TollgateConfig.Provider> providers) {
+        List<TollgateConfig.Model> out = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        Set<String> providerNames = new HashSet<>();
+        providers.forEach(p -> providerNames.add(p.name()));
+        for (ConfigNode m : list.list()) {
+            m.allowOnly(Set.of("name", "provider", "upstream", "price", "context_window"));
+            String name = m.requiredText("name");
+            if (!names.add(name)) throw m.child("name").error("duplicate model name '" + name + "'");
+            String provider = m.requiredText("provider");
+            if (!providerNames.contains(provider)) {
+                throw m.child("provider").error("no provider named '" + provider + "' (providers: "
+                        + String.join(", ", providerNames.stream().sorted().toList()) + ")");
+            }
+            boolean free = false;
+            TollgateConfig.Price price;
+            if (!m.has("price")) {
+                throw m.child("price").error("is required: a model without a price would bill nothing"
+                        + " (write 'price: free' to serve it at no charge)");
+            }
+            ConfigNode p = m.child("price");
+            if (p.isText() && p.text().equals("free")) {
+                free = true;
+                price = TollgateConfig.Price.FREE;
+            } else {
+                p.allowOnly(Set.of("input", "output", "cached_input"));
+                BigDecimal input = p.has("input") ? p.child("input").decimal() : null;
+                BigDecimal output = p.has("output") ? p.child("output").decimal() : null;
+                if (input == null) throw p.child("input").error("is required (USD per 1M input tokens)");
+                if (output == null) throw p.child("output").error("is required (USD per 1M output tokens)");
+                BigDecimal cached = p.has("cached_input") ? p.child("cached_input").decimal() : input;
+                price = new TollgateConfig.Price(input, output, cached);
+            }
+            Long window = m.optionalLong("context_window", 1);
+            out.add(new TollgateConfig.Model(name, provider, m.text("upstream", name), price, free,
+                    window == null ? null : window.intValue()));
+        }
+        return out;
+    }
+
+    private static Map<String, List<String>> aliases(ConfigNode node, List<TollgateConfig.Model> models) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        Set<String> modelNames = new HashSet<>();
+        models.forEach(m -> modelNames.add(m.name()));
+        for (String alias : node.keys()) {
+            ConfigNode chain = node.child(alias);
+            if (modelNames.contains(alias)) throw chain.error("alias has the same name as a model");
+            List<String> targets = new ArrayList<>();
+            for (ConfigNode t : chain.list()) {
+                String target = t.text();
+                if (!modelNames.contains(target)) throw t.error("no model named '" + target + "'");
+                targets.add(target);
+            }
+            if (targets.isEmpty()) throw chain.error("must list at least one model");
+            out.put(alias, List.copyOf(targets));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,44 @@
+package dev.tollgate.config;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole configuration, validated. Field names mirror the YAML keys (CONTRACT §2).
+ * Everything here is immutable; a running server never sees a half-valid config.
+ */
+public record TollgateConfig(
+        String source,
+        String store,
+        String redis,
+        Credits credits,
+        Server server,
+        List<Provider> providers,
+        List<Model> models,
+        Map<String, List<String>> aliases) {
+
+    public record Credits(BigDecimal usdPerCredit, int defaultOutputTokens) {}
+
+    /** Edge limits and timeouts; every one is bounded and named with its unit. */
+    public record Server(long maxBodyBytes, long upstreamConnectTimeoutMs, long upstreamTimeoutMs,
+                         long streamIdleTimeoutMs, long keyCacheTtlMs) {}
+
+    public record Provider(String name, String type, String baseUrl, String apiKey, Integer rpm,
+                           Long monthlyTokenBudget, long latencyMs, long chunkDelayMs) {}
+
+    /** USD per 1M tokens. {@code cachedInput} defaults to {@code input}. */
+    public record Price(BigDecimal input, BigDecimal output, BigDecimal cachedInput) {
+        public static final Price FREE = new Price(BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO);
+    }
+
+    public record Model(String name, String provider, String upstream, Price price, boolean free,
+                        Integer contextWindow) {}
+
+    public Provider provider(String name) {
+        for (Provider p : providers) {
+            if (p.name().equals(name)) return p;
+        }
+        return null;
+    }
+}

@@ -1,0 +1,90 @@
+package dev.tollgate.store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Applies the numbered scripts under {@code /db} once each, in order, in one transaction.
+ * Several processes may start at once on one PostgreSQL: an advisory lock serialises them.
+ * New migrations are appended to {@link #SCRIPTS}; an applied script is never edited.
+ */
+final class Migrations {
+    static final List<String> SCRIPTS = List.of("001_accounts.sql");
+    private static final long PG_LOCK_ID = 0x7011_6A7EL;
+
+    private Migrations() {}
+
+    static void apply(Database db) throws SQLException {
+        try (Connection c = db.connection()) {
+            c.setAutoCommit(false);
+            try (Statement st = c.createStatement()) {
+                if (db.dialect() == Dialect.POSTGRES) st.execute("SELECT pg_advisory_xact_lock(" + PG_LOCK_ID + ")");
+                st.execute("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                        + "version INTEGER PRIMARY KEY, script TEXT NOT NULL, applied_at BIGINT NOT NULL)");
+            }
+            int current = currentVersion(c);
+            for (int i = current; i < SCRIPTS.size(); i++) {
+                String script = SCRIPTS.get(i);
+                try (Statement st = c.createStatement()) {
+                    for (String sql : statements(read(script))) st.execute(sql);
+                }
+                try (PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO schema_migrations (version, script, applied_at) VALUES (?, ?, ?)")) {
+                    ps.setInt(1, i + 1);
+                    ps.setString(2, script);
+                    ps.setLong(3, System.currentTimeMillis());
+                    ps.executeUpdate();
+                }
+            }
+            c.commit();
+        }
+    }
+
+    private static int currentVersion(Connection c) throws SQLException {
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")) {
+            rs.next();
+            int v = rs.getInt(1);
+            if (v > SCRIPTS.size()) {
+                throw new SQLException("store schema version " + v + " is newer than this build knows ("
+                        + SCRIPTS.size() + "); upgrade Tollgate");
+            }
+            return v;
+        }
+    }
+
+    private static String read(String script) {
+        try (InputStream in = Migrations.class.getResourceAsStream("/db/" + script)) {
+            if (in == null) throw new IllegalStateException("migration /db/" + script + " missing from the jar");
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Splits on ';' at line ends; comments start with '--'. Scripts hold no procedural code. */
+    static List<String> statements(String text) {
+        List<String> out = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        for (String line : text.split("\n")) {
+            String trimmed = line.strip();
+            if (trimmed.startsWith("--") || trimmed.isEmpty()) continue;
+            cur.append(line).append('\n');
+            if (trimmed.endsWith(";")) {
+                String sql = cur.toString().strip();
+                out.add(sql.substring(0, sql.length() - 1));
+                cur.setLength(0);
+            }
+        }
+        if (!cur.toString().isBlank()) out.add(cur.toString().strip());
+        return out;
+    }
+}
