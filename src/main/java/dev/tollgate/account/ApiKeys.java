@@ -49,7 +49,7 @@ public final class ApiKeys {
 
     public static byte[] sha256(String secret) {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.US_ASCII));
+            return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {
             throw new AssertionError("SHA-256 is always present", e);
         }

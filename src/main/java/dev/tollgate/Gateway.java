@@ -1,0 +1,58 @@
+package dev.tollgate;
+
+import dev.tollgate.account.Accounts;
+import dev.tollgate.config.TollgateConfig;
+import dev.tollgate.provider.ChatProvider;
+import dev.tollgate.provider.Providers;
+import dev.tollgate.routing.Catalog;
+import dev.tollgate.store.Database;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Everything a Tollgate process runs on, wired once from a validated config: store, accounts,
+ * providers, catalog, metrics. The server and the CLI both open one of these.
+ */
+public final class Gateway implements AutoCloseable {
+    private final TollgateConfig config;
+    private final Database db;
+    private final Accounts accounts;
+    private final Catalog catalog;
+    private final PrometheusMeterRegistry metrics;
+    private final Clock clock;
+
+    private Gateway(TollgateConfig config, Database db, Clock clock) {
+        this.config = config;
+        this.db = db;
+        this.clock = clock;
+        this.accounts = new Accounts(db, clock, Duration.ofMillis(config.server().keyCacheTtlMs()));
+        Map<String, ChatProvider> providers = Providers.create(config);
+        this.catalog = new Catalog(config, providers);
+        this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    }
+
+    public static Gateway open(TollgateConfig config, String storeUrl, Clock clock) {
+        return new Gateway(config, Database.open(storeUrl), clock);
+    }
+
+    public TollgateConfig config() { return config; }
+
+    public Database database() { return db; }
+
+    public Accounts accounts() { return accounts; }
+
+    public Catalog catalog() { return catalog; }
+
+    public PrometheusMeterRegistry metrics() { return metrics; }
+
+    public Clock clock() { return clock; }
+
+    @Override
+    public void close() {
+        metrics.close();
+        db.close();
+    }
+}

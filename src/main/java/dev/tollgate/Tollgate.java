@@ -1,0 +1,33 @@
+package dev.tollgate;
+
+import dev.tollgate.bench.MockUpstream;
+import dev.tollgate.cli.Commands;
+import dev.tollgate.config.ConfigException;
+import picocli.CommandLine;
+
+/** The command line: serve, accounts, keys, and helpers for benchmarks. */
+public final class Tollgate {
+    private Tollgate() {}
+
+    public static void main(String[] args) {
+        quietLibraries();
+        CommandLine cli = Commands.commandLine(MockUpstream.Command.class);
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof ConfigException || e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
+                cmd.getErr().println("tollgate: " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        int code = cli.execute(args);
+        if (code != 0 || args.length == 0 || !args[0].equals("serve")) System.exit(code);
+    }
+
+    /** Library start-up chatter hides the lines an operator needs (listen address, admin token). */
+    private static void quietLibraries() {
+        String level = System.getenv().getOrDefault("TOLLGATE_LIBRARY_LOG_LEVEL", "WARNING");
+        for (String name : new String[] {"io.helidon", "com.zaxxer.hikari"}) {
+            java.util.logging.Logger.getLogger(name).setLevel(java.util.logging.Level.parse(level));
+        }
+    }
+}

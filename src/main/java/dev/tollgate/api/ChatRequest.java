@@ -1,0 +1,115 @@
+package dev.tollgate.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.http.ApiException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A validated chat-completions request. The body keeps every field the client sent (unknown fields
+ * pass through to the provider); only Tollgate's own extensions are taken out.
+ */
+public record ChatRequest(ObjectNode body, String model, List<String> models, boolean stream, boolean clientWantsUsage) {
+    private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool", "function");
+    private static final int FALLBACK_MODELS_MAX = 10;
+
+    public static ChatRequest parse(ObjectNode body) {
+        String model = optionalString(body, "model");
+        List<String> models = fallbacks(body);
+        if (model == null && models.isEmpty()) {
+            throw ApiException.invalid("model", "Missing required parameter: 'model'");
+        }
+        validateMessages(body.get("messages"));
+        boolean stream = optionalBoolean(body, "stream");
+        JsonNode options = body.get("stream_options");
+        boolean wantsUsage = false;
+        if (options != null && !options.isNull()) {
+            if (!options.isObject()) throw ApiException.invalid("stream_options", "'stream_options' must be an object");
+            JsonNode include = options.get("include_usage");
+            if (include != null && !include.isNull() && !include.isBoolean()) {
+                throw ApiException.invalid("stream_options.include_usage", "'stream_options.include_usage' must be a boolean");
+            }
+            wantsUsage = include != null && include.asBoolean();
+        }
+        positiveInteger(body, "max_tokens");
+        positiveInteger(body, "max_completion_tokens");
+        positiveInteger(body, "n");
+        number(body, "temperature");
+        number(body, "top_p");
+        body.remove("models");
+        return new ChatRequest(body, model, models, stream, wantsUsage);
+    }
+
+    private static List<String> fallbacks(ObjectNode body) {
+        JsonNode v = body.get("models");
+        if (v == null || v.isNull()) return List.of();
+        if (!v.isArray()) throw ApiException.invalid("models", "'models' must be an array of model names");
+        if (v.size() > FALLBACK_MODELS_MAX) {
+            throw ApiException.invalid("models", "'models' lists " + v.size() + " models; at most " + FALLBACK_MODELS_MAX + " are allowed");
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < v.size(); i++) {
+            if (!v.get(i).isTextual() || v.get(i).asText().isBlank()) {
+                throw ApiException.invalid("models[" + i + "]", "'models[" + i + "]' must be a model name");
+            }
+            out.add(v.get(i).asText());
+        }
+        return out;
+    }
+
+    private static void validateMessages(JsonNode messages) {
+        if (messages == null || messages.isNull()) {
+            throw ApiException.invalid("messages", "Missing required parameter: 'messages'");
+        }
+        if (!messages.isArray()) throw ApiException.invalid("messages", "'messages' must be an array");
+        if (messages.isEmpty()) throw ApiException.invalid("messages", "'messages' must contain at least one message");
+        for (int i = 0; i < messages.size(); i++) {
+            JsonNode m = messages.get(i);
+            String at = "messages[" + i + "]";
+            if (!m.isObject()) throw ApiException.invalid(at, "'" + at + "' must be an object");
+            JsonNode role = m.get("role");
+            if (role == null || !role.isTextual()) {
+                throw ApiException.invalid(at + ".role", "Missing required parameter: '" + at + ".role'");
+            }
+            if (!ROLES.contains(role.asText())) {
+                throw ApiException.invalid(at + ".role", "'" + role.asText() + "' is not a valid role for '" + at
+                        + ".role' (expected one of system, developer, user, assistant, tool)");
+            }
+            JsonNode content = m.get("content");
+            boolean ok = content == null ? role.asText().equals("assistant")
+                    : content.isTextual() || content.isArray() || (content.isNull() && role.asText().equals("assistant"));
+            if (!ok) {
+                throw ApiException.invalid(at + ".content", "'" + at + ".content' must be a string or an array of content parts");
+            }
+        }
+    }
+
+    private static String optionalString(ObjectNode body, String field) {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) return null;
+        if (!v.isTextual() || v.asText().isBlank()) throw ApiException.invalid(field, "'" + field + "' must be a non-empty string");
+        return v.asText();
+    }
+
+    private static boolean optionalBoolean(ObjectNode body, String field) {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) return false;
+        if (!v.isBoolean()) throw ApiException.invalid(field, "'" + field + "' must be a boolean");
+        return v.asBoolean();
+    }
+
+    private static void positiveInteger(ObjectNode body, String field) {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) return;
+        if (!v.isIntegralNumber() || v.asLong() < 1 || !v.canConvertToInt()) {
+            throw ApiException.invalid(field, "'" + field + "' must be a positive integer");
+        }
+    }
+
+    private static void number(ObjectNode body, String field) {
+        JsonNode v = body.get(field);
+        if (v != null && !v.isNull() && !v.isNumber()) throw ApiException.invalid(field, "'" + field + "' must be a number");
+    }
+}

@@ -1,0 +1,65 @@
+package dev.tollgate.cli;
+
+import dev.tollgate.Gateway;
+import dev.tollgate.account.Account;
+import dev.tollgate.account.Accounts;
+import dev.tollgate.http.TollgateServer;
+import dev.tollgate.store.Database;
+import io.helidon.webserver.WebServer;
+import java.time.Clock;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "serve", description = "Start the gateway (the demo when no config is given).")
+final class ServeCommand implements Callable<Integer> {
+    @Mixin
+    StoreOptions store;
+
+    @Option(names = "--port", description = "Port to listen on (default: $TOLLGATE_PORT or 8080).")
+    Integer port;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Settings settings = store.settings();
+        AdminToken.Token admin = AdminToken.resolve(System.getenv(), settings.dataDir());
+        Gateway gateway = Gateway.open(settings.config(), settings.storeUrl(), Clock.systemUTC());
+        int listenPort = Settings.port(port, System.getenv());
+        WebServer server = TollgateServer.start(gateway, host, listenPort, admin.value());
+        String base = "http://" + host + ":" + server.port();
+        System.out.println("Tollgate listening on " + base + " (store: " + Database.redact(settings.storeUrl())
+                + ", config: " + settings.config().source() + ")");
+        if (admin.generated()) {
+            System.out.println("Admin token (shown once; stored in " + settings.dataDir().resolve("admin-token") + "): " + admin.value());
+        }
+        if (settings.demo()) printDemoKeyOnce(gateway.accounts(), base);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.stop();
+            gateway.close();
+            stopped.countDown();
+        }));
+        stopped.await();
+        return 0;
+    }
+
+    /** The demo account and its key are created at the first start only; the key is never shown again. */
+    private static void printDemoKeyOnce(Accounts accounts, String base) {
+        if (accounts.findByIdOrName(DemoAccount.NAME).isPresent()) return;
+        Account account = accounts.create(DemoAccount.NAME, null);
+        String key = accounts.createKey(account.id(), "demo", null, null).secret();
+        System.out.println();
+        System.out.println("Demo account '" + DemoAccount.NAME + "' (" + account.id() + ") created. Its API key (shown once):");
+        System.out.println("  " + key);
+        System.out.println("Try it:");
+        System.out.println("  curl " + base + "/v1/chat/completions -H 'Authorization: Bearer " + key + "' \\");
+        System.out.println("    -H 'Content-Type: application/json' \\");
+        System.out.println("    -d '{\"model\":\"mock-small\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello!\"}]}'");
+        System.out.println();
+    }
+}

@@ -1,0 +1,54 @@
+package dev.tollgate.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.json.Json;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+
+/** Reads request bodies with a hard size limit and parses them as a JSON object. */
+public final class Bodies {
+    private Bodies() {}
+
+    public static byte[] read(ServerRequest req, long maxBytes) {
+        long declared = req.headers().first(HeaderNames.CONTENT_LENGTH).map(Bodies::parseLength).orElse(-1L);
+        if (declared > maxBytes) throw ApiException.tooLarge(maxBytes);
+        if (!req.content().hasEntity()) return new byte[0];
+        try (InputStream in = req.content().inputStream()) {
+            byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+            if (body.length > maxBytes) throw ApiException.tooLarge(maxBytes);
+            return body;
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading request body", e);
+        }
+    }
+
+    private static long parseLength(String v) {
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    public static ObjectNode jsonObject(byte[] body) {
+        if (body.length == 0) throw ApiException.invalid(null, "Request body is empty; expected a JSON object");
+        JsonNode node;
+        try {
+            node = Json.MAPPER.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw ApiException.invalid(null, "Request body is not valid JSON: " + e.getOriginalMessage()
+                    + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (!(node instanceof ObjectNode obj)) {
+            throw ApiException.invalid(null, "Request body must be a JSON object");
+        }
+        return obj;
+    }
+}

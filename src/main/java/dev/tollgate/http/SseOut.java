@@ -1,0 +1,71 @@
+package dev.tollgate.http;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Writes server-sent events to the client, one flush per event so nothing is buffered. Headers are
+ * committed by the first event, so until then the request can still fail over or answer an error.
+ * A client that went away is remembered, not thrown: the caller keeps metering the provider's stream.
+ */
+public final class SseOut {
+    private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
+
+    private final ServerResponse res;
+    private OutputStream out;
+    private boolean clientGone;
+
+    public SseOut(ServerResponse res) {
+        this.res = res;
+    }
+
+    public boolean started() { return out != null; }
+
+    public boolean clientGone() { return clientGone; }
+
+    /** Sets a response header; only effective before the first event. */
+    public SseOut header(String name, String value) {
+        if (out == null) res.header(name, value);
+        return this;
+    }
+
+    public void data(byte[] json) {
+        write(DATA, json, END);
+    }
+
+    public void done() {
+        write(DONE);
+    }
+
+    public void close() {
+        if (out == null) return;
+        try {
+            out.close();
+        } catch (IOException | RuntimeException e) {
+            clientGone = true;
+        }
+    }
+
+    private void write(byte[]... parts) {
+        if (clientGone) return;
+        try {
+            if (out == null) {
+                res.status(200);
+                res.header(HeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
+                res.header(HeaderNames.CACHE_CONTROL, "no-cache");
+                res.header("X-Accel-Buffering", "no"); // tell reverse proxies not to buffer
+                out = res.outputStream();
+            }
+            for (byte[] p : parts) out.write(p);
+            out.flush();
+        } catch (IOException | RuntimeException e) {
+            // Helidon reports a closed connection as an unchecked exception on some paths
+            clientGone = true;
+        }
+    }
+}

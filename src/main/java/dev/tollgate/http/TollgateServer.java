@@ -1,0 +1,82 @@
+package dev.tollgate.http;
+
+import dev.tollgate.Gateway;
+import dev.tollgate.api.Admin;
+import dev.tollgate.api.ChatCompletions;
+import dev.tollgate.api.Models;
+import dev.tollgate.json.Json;
+import dev.tollgate.routing.UnknownModelException;
+import dev.tollgate.store.StoreException;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** The HTTP surface: every route in one place, used by {@code serve} and by the tests. */
+public final class TollgateServer {
+    private static final Logger LOG = Logger.getLogger(TollgateServer.class.getName());
+    private static final byte[] HEALTHY = "{\"status\":\"ok\"}".getBytes(StandardCharsets.US_ASCII);
+
+    private TollgateServer() {}
+
+    public static WebServer start(Gateway gateway, String host, int port, String adminToken) {
+        return WebServer.builder()
+                .host(host)
+                .port(port)
+                .routing(r -> routing(r, gateway, adminToken))
+                .build()
+                .start();
+    }
+
+    public static void routing(HttpRouting.Builder r, Gateway gateway, String adminToken) {
+        Authenticator auth = new Authenticator(gateway.accounts(), adminToken);
+        long maxBody = gateway.config().server().maxBodyBytes();
+        r.addFilter(new RequestIds())
+                .addFilter(new Metrics(gateway.metrics()))
+                .get("/health", (req, res) -> json(res, 200, HEALTHY))
+                .get("/metrics", (req, res) -> {
+                    res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+                    res.send(gateway.metrics().scrape());
+                })
+                .post("/v1/chat/completions", new ChatCompletions(auth, gateway.catalog(), maxBody))
+                .get("/v1/models", new Models(auth, gateway.catalog(), gateway.clock().millis() / 1000))
+                .register("/admin", new Admin(auth, gateway.accounts()))
+                .any("/v1/*", (req, res) -> {
+                    throw ApiException.notFound("unknown_url", null, "Unknown request URL: "
+                            + req.prologue().method().text() + " " + req.path().path());
+                })
+                .any("/admin/*", (req, res) -> {
+                    throw ApiException.notFound("unknown_url", null, "Unknown admin URL: "
+                            + req.prologue().method().text() + " " + req.path().path());
+                })
+                .error(ApiException.class, TollgateServer::apiError)
+                .error(UnknownModelException.class, (req, res, e) -> apiError(req, res,
+                        ApiException.notFound("model_not_found", "model", e.getMessage())))
+                .error(StoreException.class, (req, res, e) -> {
+                    LOG.log(Level.SEVERE, "store failure on request " + RequestIds.of(req), e);
+                    apiError(req, res, new ApiException(503, "service_unavailable", "store_unavailable", null,
+                            "The gateway's store is unavailable; try again shortly", 1L));
+                })
+                .error(Throwable.class, (req, res, e) -> {
+                    LOG.log(Level.SEVERE, "unexpected failure on request " + RequestIds.of(req), e);
+                    apiError(req, res, new ApiException(500, "server_error", "internal_error", null,
+                            "Internal error; the request id in x-request-id identifies it in the gateway's log", null));
+                });
+    }
+
+    static void apiError(ServerRequest req, ServerResponse res, ApiException e) {
+        if (res.isSent()) return;
+        if (e.retryAfterSeconds() != null) res.header(HeaderNames.RETRY_AFTER, Long.toString(e.retryAfterSeconds()));
+        json(res, e.status(), Json.bytes(ErrorBodies.openAi(e)));
+    }
+
+    static void json(ServerResponse res, int status, byte[] body) {
+        res.status(status);
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.send(body);
+    }
+}

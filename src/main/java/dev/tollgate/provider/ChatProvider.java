@@ -1,0 +1,22 @@
+package dev.tollgate.provider;
+
+import java.util.function.Consumer;
+
+/**
+ * A provider that speaks chat completions. An adapter translates between the OpenAI format used
+ * inside Tollgate and its provider's wire format; it knows nothing of billing, routing or HTTP serving.
+ */
+public interface ChatProvider {
+
+    /** The configured provider name, e.g. "openai". */
+    String name();
+
+    ChatResult complete(ChatCall call) throws ProviderException;
+
+    /**
+     * Streams the answer, handing every chunk to {@code sink} as soon as it arrives, and returns when
+     * the provider finished. A failure before the first chunk means nothing reached the sink, so the
+     * caller may try elsewhere; after it, the exception reports a cut stream.
+     */
+    void stream(ChatCall call, Consumer<StreamChunk> sink) throws ProviderException;
+}

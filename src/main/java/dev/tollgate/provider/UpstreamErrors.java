@@ -1,0 +1,51 @@
+package dev.tollgate.provider;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tollgate.json.Json;
+import dev.tollgate.provider.ProviderException.Kind;
+import java.util.regex.Pattern;
+
+/** Maps a provider's HTTP error answer to a typed {@link ProviderException} with a safe message. */
+public final class UpstreamErrors {
+    /** Things that look like secrets: provider keys of the common shapes, bearer tokens. */
+    private static final Pattern SECRET = Pattern.compile(
+            "(sk-[A-Za-z0-9_\\-*]{6,}|tg-[A-Za-z0-9_\\-]{8,}|AIza[0-9A-Za-z_\\-]{20,}|Bearer\\s+\\S+)");
+    private static final int MESSAGE_CHARS_MAX = 500;
+
+    private UpstreamErrors() {}
+
+    public static ProviderException fromStatus(String provider, int status, byte[] body) {
+        if (status == 401 || status == 403) {
+            return new ProviderException(Kind.PROVIDER_AUTH, status,
+                    "provider '" + provider + "' rejected the gateway's provider key (HTTP " + status
+                            + "); the operator must fix the provider's api_key", null);
+        }
+        if (status == 429) {
+            return new ProviderException(Kind.RATE_LIMITED, status, "provider '" + provider + "' is rate limiting (HTTP 429)", null);
+        }
+        if (status == 408) {
+            return new ProviderException(Kind.TIMEOUT, status, "provider '" + provider + "' timed out (HTTP 408)", null);
+        }
+        if (status >= 400 && status < 500) {
+            String upstream = message(body);
+            return new ProviderException(Kind.BAD_REQUEST, status, upstream != null ? upstream
+                    : "provider '" + provider + "' rejected the request (HTTP " + status + ")", null);
+        }
+        return new ProviderException(Kind.SERVER_ERROR, status, "provider '" + provider + "' failed (HTTP " + status + ")", null);
+    }
+
+    /** The provider's own error message (OpenAI, Anthropic and Gemini all use error.message), scrubbed. */
+    public static String message(byte[] body) {
+        JsonNode root = body == null ? null : Json.parseOrNull(body);
+        if (root == null) return null;
+        JsonNode msg = root.path("error").path("message");
+        if (!msg.isTextual()) msg = root.path("message");
+        if (!msg.isTextual() || msg.asText().isBlank()) return null;
+        return scrub(msg.asText());
+    }
+
+    public static String scrub(String text) {
+        String s = SECRET.matcher(text).replaceAll("[redacted]");
+        return s.length() > MESSAGE_CHARS_MAX ? s.substring(0, MESSAGE_CHARS_MAX) + "…" : s;
+    }
+}
