@@ -44,6 +44,14 @@ public final class UpstreamErrors {
         return scrub(msg.asText());
     }
 
+    /** A transport failure in words a client can read (no class names, no addresses). */
+    public static String describe(java.io.IOException e) {
+        if (e instanceof java.net.ConnectException) return "connection refused";
+        if (e instanceof java.net.http.HttpConnectTimeoutException) return "connect timed out";
+        if (e instanceof java.io.EOFException) return "connection closed early";
+        return "connection closed or reset";
+    }
+
     public static String scrub(String text) {
         String s = SECRET.matcher(text).replaceAll("[redacted]");
         return s.length() > MESSAGE_CHARS_MAX ? s.substring(0, MESSAGE_CHARS_MAX) + "…" : s;

@@ -66,7 +66,7 @@ public final class OpenAiProvider implements ChatProvider {
         } catch (HttpTimeoutException e) {
             throw new ProviderException(Kind.TIMEOUT, 0, "provider '" + name + "' timed out", e);
         } catch (IOException e) {
-            throw new ProviderException(Kind.UNAVAILABLE, 0, "provider '" + name + "' connection failed: " + e.getClass().getSimpleName(), e);
+            throw new ProviderException(Kind.UNAVAILABLE, 0, "provider '" + name + "' connection failed: " + UpstreamErrors.describe(e), e);
         }
         if (body.length > RESPONSE_BYTES_MAX) {
             throw new ProviderException(Kind.BAD_RESPONSE, "provider '" + name + "' sent a response over " + RESPONSE_BYTES_MAX + " bytes");
@@ -111,7 +111,7 @@ public final class OpenAiProvider implements ChatProvider {
                     throw new ProviderException(Kind.TIMEOUT, 0, "provider '" + name + "' stream was idle for over "
                             + streamIdleTimeoutMs + " ms", e);
                 }
-                throw new ProviderException(Kind.STREAM_CUT, 0, "provider '" + name + "' stream broke: " + e.getClass().getSimpleName(), e);
+                throw new ProviderException(Kind.STREAM_CUT, 0, "provider '" + name + "' stream broke: " + UpstreamErrors.describe(e), e);
             }
         } catch (IOException closeFailure) {
             // closing a broken stream may fail as well; the outcome is already decided above
@@ -134,7 +134,7 @@ public final class OpenAiProvider implements ChatProvider {
         } catch (HttpTimeoutException e) {
             throw new ProviderException(Kind.TIMEOUT, 0, "provider '" + name + "' did not answer within " + timeout.toMillis() + " ms", e);
         } catch (IOException e) {
-            throw new ProviderException(Kind.UNAVAILABLE, 0, "provider '" + name + "' could not be reached: " + e.getClass().getSimpleName(), e);
+            throw new ProviderException(Kind.UNAVAILABLE, 0, "provider '" + name + "' could not be reached: " + UpstreamErrors.describe(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ProviderException(Kind.UNAVAILABLE, 0, "interrupted while calling provider '" + name + "'", e);

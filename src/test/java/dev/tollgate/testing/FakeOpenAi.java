@@ -1,0 +1,140 @@
+package dev.tollgate.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A mock OpenAI-compatible upstream speaking the real wire format on loopback. The upstream model
+ * id picks the behaviour, so one server serves every scenario without shared state:
+ * {@code ok} (default), {@code fail-500}, {@code fail-429}, {@code bad-request}, {@code provider-auth},
+ * {@code garbage}, {@code hang}, {@code cut-before-first} (stream closes with nothing),
+ * {@code cut-after-2} (stream breaks after two chunks), {@code no-done} (clean end without finish),
+ * {@code gated} (stream waits on {@link #gate} after its first chunk), {@code error-event}.
+ */
+public final class FakeOpenAi implements AutoCloseable {
+    public static final String SECRET_IN_ERRORS = "sk-proj-SECRETSECRETSECRET1234";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpServer server;
+    public final List<JsonNode> requests = new CopyOnWriteArrayList<>();
+    public final List<String> authorizations = new CopyOnWriteArrayList<>();
+    public final CountDownLatch gate = new CountDownLatch(1);
+    private final CountDownLatch hangForever = new CountDownLatch(1);
+
+    public FakeOpenAi() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/v1/chat/completions", this::chat);
+        server.start();
+    }
+
+    public String baseUrl() { return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1"; }
+
+    private void chat(HttpExchange ex) throws IOException {
+        try (ex) {
+            JsonNode body = JSON.readTree(ex.getRequestBody());
+            requests.add(body);
+            authorizations.add(String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
+            String model = body.path("model").asText("ok");
+            boolean stream = body.path("stream").asBoolean(false);
+            switch (model) {
+                case "fail-500" -> send(ex, 500, "{\"error\":{\"message\":\"internal boom\"}}");
+                case "fail-429" -> send(ex, 429, "{\"error\":{\"message\":\"slow down\"}}");
+                case "bad-request" -> send(ex, 400, "{\"error\":{\"message\":\"max_tokens is too large: 999999\",\"type\":\"invalid_request_error\"}}");
+                case "provider-auth" -> send(ex, 401, "{\"error\":{\"message\":\"Incorrect API key provided: " + SECRET_IN_ERRORS + "\"}}");
+                case "garbage" -> send(ex, 200, "<html>surprise</html>");
+                case "hang" -> awaitQuietly(hangForever, 60);
+                default -> {
+                    if (stream) stream(ex, model, body);
+                    else send(ex, 200, completion(model));
+                }
+            }
+        }
+    }
+
+    private void stream(HttpExchange ex, String model, JsonNode body) throws IOException {
+        boolean usage = body.path("stream_options").path("include_usage").asBoolean(false);
+        ex.getResponseHeaders().set("Content-Type", "text/event-stream");
+        if (model.equals("cut-before-first")) {
+            ex.sendResponseHeaders(200, 100_000); // promise more than we send: the client sees a broken body
+            return;
+        }
+        if (model.equals("cut-after-2")) {
+            ex.sendResponseHeaders(200, 100_000);
+            OutputStream out = ex.getResponseBody();
+            out.write(event(chunk(model, "{\"role\":\"assistant\",\"content\":\"\"}", null)));
+            out.write(event(chunk(model, "{\"content\":\"partial\"}", null)));
+            out.flush();
+            return;
+        }
+        ex.sendResponseHeaders(200, 0);
+        OutputStream out = ex.getResponseBody();
+        out.write(event(chunk(model, "{\"role\":\"assistant\",\"content\":\"\"}", null)));
+        out.flush();
+        if (model.equals("gated")) awaitQuietly(gate, 30);
+        if (model.equals("error-event")) {
+            out.write(event("{\"error\":{\"message\":\"overloaded " + SECRET_IN_ERRORS + "\"}}"));
+            return;
+        }
+        for (String word : new String[] {"Hello", " from", " fake"}) {
+            out.write(event(chunk(model, "{\"content\":\"" + word + "\"}", null)));
+            out.flush();
+        }
+        if (model.equals("no-done")) return;
+        out.write(event(chunk(model, "{}", "stop")));
+        if (usage) {
+            out.write(event("{\"id\":\"chatcmpl-fake\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"" + model
+                    + "\",\"choices\":[],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":3,\"total_tokens\":15}}"));
+        }
+        out.write("data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII));
+    }
+
+    public static String completion(String model) {
+        return "{\"id\":\"chatcmpl-fake\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"" + model + "\","
+                + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"Hello from fake\"},\"finish_reason\":\"stop\"}],"
+                + "\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":3,\"total_tokens\":15},\"system_fingerprint\":\"fp_test\"}";
+    }
+
+    private static String chunk(String model, String delta, String finish) {
+        return "{\"id\":\"chatcmpl-fake\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"" + model
+                + "\",\"choices\":[{\"index\":0,\"delta\":" + delta + ",\"finish_reason\":"
+                + (finish == null ? "null" : "\"" + finish + "\"") + "}]}";
+    }
+
+    private static byte[] event(String json) {
+        return ("data: " + json + "\n\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void send(HttpExchange ex, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(status, bytes.length);
+        ex.getResponseBody().write(bytes);
+    }
+
+    private static void awaitQuietly(CountDownLatch latch, int seconds) {
+        try {
+            latch.await(seconds, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        gate.countDown();
+        hangForever.countDown();
+        server.stop(0);
+    }
+}
