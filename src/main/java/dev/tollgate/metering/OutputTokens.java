@@ -19,7 +19,7 @@ public final class OutputTokens {
     public static long count(String text, String upstreamModelId) {
         if (text.isEmpty()) return 0;
         Vocabulary vocabulary = Vocabulary.of(upstreamModelId);
-        if (vocabulary != Vocabulary.NONE) return vocabulary.encoding().countTokensOrdinary(text);
+        if (vocabulary != Vocabulary.NONE) return vocabulary.encoding().countTokensOrdinary(Utf8.withoutLoneSurrogates(text));
         return estimate(text);
     }
 

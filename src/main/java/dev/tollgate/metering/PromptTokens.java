@@ -153,11 +153,11 @@ public final class PromptTokens {
      */
     private record Tokens(Encoding encoding) implements Measure {
         @Override public long text(String s) {
-            return encoding.countTokensOrdinary(s);
+            return encoding.countTokensOrdinary(Utf8.withoutLoneSurrogates(s));
         }
 
         @Override public long json(JsonNode node) {
-            return encoding.countTokensOrdinary(node.toString());
+            return encoding.countTokensOrdinary(Utf8.withoutLoneSurrogates(node.toString()));
         }
     }
 }

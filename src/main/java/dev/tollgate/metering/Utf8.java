@@ -33,6 +33,28 @@ final class Utf8 {
         return bytes;
     }
 
+    /**
+     * {@code s} with every unpaired surrogate replaced by U+FFFD, or {@code s} itself when it has
+     * none. JSON escapes let a client send a lone surrogate; jtokkit's cl100k splitter rejects one
+     * (an assertion, and undefined output without -ea), and U+FFFD is what a UTF-8 encoder writes.
+     */
+    static String withoutLoneSurrogates(String s) {
+        StringBuilder fixed = null;
+        for (int i = 0, n = s.length(); i < n; i++) {
+            char c = s.charAt(i);
+            boolean pair = Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1));
+            if (pair) {
+                if (fixed != null) fixed.append(c).append(s.charAt(i + 1));
+                i++;
+                continue;
+            }
+            boolean lone = Character.isSurrogate(c);
+            if (lone && fixed == null) fixed = new StringBuilder(n).append(s, 0, i);
+            if (fixed != null) fixed.append(lone ? '\uFFFD' : c);
+        }
+        return fixed == null ? s : fixed.toString();
+    }
+
     /** At least the UTF-8 length of {@code s} written as a JSON string (quotes and escapes included). */
     static long jsonStringLength(String s) {
         long bytes = 2 + length(s);
