@@ -25,13 +25,15 @@ class PromptTokensTest {
 
     @Test
     void upperBoundIsAtLeastTheExactCountForEveryPromptAndModel() {
-        for (JsonNode request : corpus()) {
+        List<JsonNode> corpus = corpus();
+        for (int i = 0; i < corpus.size(); i++) {
+            JsonNode request = corpus.get(i);
             long modelFree = PromptTokens.upperBound(request);
             for (String model : MODELS) {
                 long exact = PromptTokens.exact(request, model);
-                assertThat(PromptTokens.upperBound(request, model)).as("%s %s", model, request)
+                assertThat(PromptTokens.upperBound(request, model)).as("%s, corpus[%d]", model, i)
                         .isGreaterThanOrEqualTo(exact);
-                assertThat(modelFree).isGreaterThanOrEqualTo(exact);
+                assertThat(modelFree).as("model-free bound, corpus[%d]", i).isGreaterThanOrEqualTo(exact);
             }
         }
     }
@@ -136,7 +138,7 @@ class PromptTokensTest {
         Random random = new Random(17L);
         for (int i = 0; i < 5_000; i++) {
             String s = randomText(random, random.nextInt(64));
-            assertThat(Utf8.length(s)).as(s).isEqualTo(s.getBytes(StandardCharsets.UTF_8).length);
+            assertThat(Utf8.length(s)).as("random text %d", i).isEqualTo(s.getBytes(StandardCharsets.UTF_8).length);
             assertThat(Utf8.jsonStringLength(s)).isGreaterThanOrEqualTo(
                     JSON.getNodeFactory().textNode(s).toString().getBytes(StandardCharsets.UTF_8).length);
         }
