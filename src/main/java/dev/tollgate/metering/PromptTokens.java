@@ -30,6 +30,8 @@ public final class PromptTokens {
      */
     private static final Overheads BOUND = new Overheads(8, 4, 8, 512);
 
+    private static final String[] TOOL_FIELDS = {"tools", "functions"};
+
     private static final Measure BYTES = new Measure() {
         @Override public long text(String s) {
             return Utf8.length(s);
@@ -82,7 +84,7 @@ public final class PromptTokens {
             total += message(message, measure, overheads, imageTokens);
         }
         boolean hasTools = false;
-        for (String field : new String[] {"tools", "functions"}) {
+        for (String field : TOOL_FIELDS) {
             JsonNode definitions = request.path(field);
             if (definitions.isArray() && !definitions.isEmpty()) {
                 total += measure.json(definitions);
