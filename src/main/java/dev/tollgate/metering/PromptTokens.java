@@ -107,9 +107,8 @@ public final class PromptTokens {
             switch (field.getKey()) {
                 case "content" -> total += content(value, measure, imageTokens);
                 case "name" -> total += text(value, measure) + overheads.name();
-                case "role" -> total += text(value, measure);
-                // tool_calls, tool_call_id, function_call, refusal, audio: sent, structure and all
-                default -> total += value.isNull() ? 0 : measure.json(value);
+                // role, tool_call_id, refusal as text; tool_calls, function_call, audio as JSON
+                default -> total += text(value, measure);
             }
         }
         return total;
