@@ -1,0 +1,52 @@
+package dev.tollgate.metering;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+
+/**
+ * Turns usage into micro-credits (µcr, 1 credit = 1,000,000 µcr).
+ *
+ * <p>The sum over all token kinds is formed exactly in {@link BigDecimal} and rounded up once, at
+ * the end: rounding each component would overcharge by up to 2 µcr per request, and rounding down
+ * anywhere would let many tiny requests go unbilled.
+ */
+public final class Cost {
+    private static final int MICROS_SCALE = 6;
+
+    private Cost() {}
+
+    /** ceil((prompt − cached) × input + cached × cachedInput + completion × output) in µcr. */
+    public static long costMicros(ModelPrice price, Usage usage) {
+        if (price.free()) return 0;
+        long uncached = usage.promptTokens() - usage.cachedPromptTokens();
+        // tokens × USD per 1M tokens = USD × 1M; ÷ USD per credit = credits × 1M = µcr.
+        BigDecimal usdTimesMillion = BigDecimal.valueOf(uncached).multiply(price.inputUsdPer1M())
+                .add(BigDecimal.valueOf(usage.cachedPromptTokens()).multiply(price.cachedInputUsdPer1M()))
+                .add(BigDecimal.valueOf(usage.completionTokens()).multiply(price.outputUsdPer1M()));
+        return usdTimesMillion.divide(price.usdPerCredit(), 0, RoundingMode.CEILING).longValueExact();
+    }
+
+    /**
+     * The most a request can cost: every prompt token at the dearer of the input and cached-input
+     * price (a cache price above the input price would otherwise make a cache hit exceed the hold),
+     * plus the output cap at the output price. This is what a hold reserves.
+     */
+    public static long worstCaseMicros(ModelPrice price, long promptTokensUpperBound, long maxOutputTokens) {
+        if (price.free()) return 0;
+        boolean cachedDearer = price.cachedInputUsdPer1M().compareTo(price.inputUsdPer1M()) > 0;
+        long cached = cachedDearer ? promptTokensUpperBound : 0;
+        return costMicros(price, new Usage(promptTokensUpperBound, cached, maxOutputTokens, 0));
+    }
+
+    /** Credits as a plain decimal string: 1234567 → "1.234567", 1500000 → "1.5", 0 → "0". */
+    public static String toCredits(long micros) {
+        return toCreditsDecimal(micros).toPlainString();
+    }
+
+    /** Credits as a number for JSON bodies; never in exponent form (scale ≥ 0). */
+    public static BigDecimal toCreditsDecimal(long micros) {
+        if (micros == 0) return BigDecimal.ZERO;
+        BigDecimal credits = BigDecimal.valueOf(micros, MICROS_SCALE).stripTrailingZeros();
+        return credits.scale() < 0 ? credits.setScale(0) : credits;
+    }
+}

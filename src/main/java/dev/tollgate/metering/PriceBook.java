@@ -1,0 +1,44 @@
+package dev.tollgate.metering;
+
+import dev.tollgate.config.TollgateConfig;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Every configured model's price, fixed when the config is loaded. The config loader already
+ * refuses a model without a price, so a lookup miss here is a programmer error (a router handing
+ * out a model the config never had) and fails loudly instead of billing nothing.
+ */
+public final class PriceBook {
+    private final Map<String, ModelPrice> byModel;
+    private final int defaultOutputTokens;
+
+    public PriceBook(TollgateConfig config) {
+        TollgateConfig.Credits credits = config.credits();
+        Map<String, ModelPrice> prices = new LinkedHashMap<>();
+        for (TollgateConfig.Model m : config.models()) {
+            TollgateConfig.Price p = m.price();
+            prices.put(m.name(), new ModelPrice(m.name(), p.input(), p.cachedInput(), p.output(),
+                    credits.usdPerCredit(), m.free()));
+        }
+        this.byModel = Map.copyOf(prices);
+        this.defaultOutputTokens = credits.defaultOutputTokens();
+    }
+
+    /** The price of a configured model (public name, not an alias). */
+    public ModelPrice price(String modelName) {
+        ModelPrice price = byModel.get(modelName);
+        if (price == null) throw new IllegalArgumentException("no price for model '" + modelName + "'");
+        return price;
+    }
+
+    public Collection<ModelPrice> all() {
+        return byModel.values();
+    }
+
+    /** The output cap a hold assumes when the request sets no max_tokens (credits.default_output_tokens). */
+    public int defaultOutputTokens() {
+        return defaultOutputTokens;
+    }
+}
