@@ -11,10 +11,11 @@ public final class OpenAiFormat {
     /** Usage from an OpenAI {@code usage} object, or null when absent. */
     public static Usage usage(JsonNode usage) {
         if (usage == null || !usage.isObject()) return null;
-        long prompt = usage.path("prompt_tokens").asLong(0);
-        long completion = usage.path("completion_tokens").asLong(0);
-        long cached = usage.path("prompt_tokens_details").path("cached_tokens").asLong(0);
-        long reasoning = usage.path("completion_tokens_details").path("reasoning_tokens").asLong(0);
+        // a provider's nonsense (negative counts) must not reach billing: clamp to what is possible
+        long prompt = Math.max(0, usage.path("prompt_tokens").asLong(0));
+        long completion = Math.max(0, usage.path("completion_tokens").asLong(0));
+        long cached = Math.max(0, usage.path("prompt_tokens_details").path("cached_tokens").asLong(0));
+        long reasoning = Math.max(0, usage.path("completion_tokens_details").path("reasoning_tokens").asLong(0));
         return new Usage(prompt, Math.min(cached, prompt), completion, Math.min(reasoning, completion));
     }
 
