@@ -8,7 +8,9 @@
 #   BENCH_DURATION=10s    measured time per point        BENCH_WARMUP=3s   warm-up per point (discarded)
 #   BENCH_WORDS=16        words in each mock answer      BENCH_JFR=FILE    record a JFR profile of the gateway
 #   GATEWAY_JAVA_OPTS=... JVM flags for Tollgate          MOCK_JAVA_OPTS=... JVM flags for the mock upstream
-# Raw wrk output and server logs go to bench/results/<timestamp>/ (git-ignored).
+#   BENCH_TTFB_REQUESTS=200  sequential curl requests for the streaming time-to-first-byte probe
+# Raw wrk output, curl timings and server logs go to bench/results/<timestamp>/ (git-ignored).
+# What the figures mean and the latest results: docs/performance.md.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(dirname "$here")"
