@@ -27,6 +27,8 @@ final class BatchWriter implements AutoCloseable {
     private final Thread thread;
     private volatile boolean closing;
     private volatile boolean stopped;
+    /** Committed transactions; written by the writer thread only (for tests and the benchmark). */
+    private volatile long batchesCommitted;
 
     BatchWriter(BatchApplier applier, LedgerOptions options) {
         this.applier = applier;
@@ -99,7 +101,9 @@ final class BatchWriter implements AutoCloseable {
     private void process(List<Op> batch) {
         if (batch.isEmpty()) return;
         try {
-            complete(batch, applyWithRetry(batch));
+            List<BatchApplier.Outcome> outcomes = applyWithRetry(batch);
+            batchesCommitted++;
+            complete(batch, outcomes);
         } catch (SQLException e) {
             if (batch.size() > 1 && isDataError(e)) {
                 // One operation tripped a constraint we did not foresee: isolate it so the rest commit.
@@ -145,6 +149,10 @@ final class BatchWriter implements AutoCloseable {
 
     private static void failAll(List<Op> batch, RuntimeException e) {
         for (Op op : batch) op.future().completeExceptionally(e);
+    }
+
+    long batchesCommitted() {
+        return batchesCommitted;
     }
 
     @Override

@@ -105,6 +105,11 @@ public final class Ledger implements AutoCloseable {
         return LedgerVerifier.verify(db);
     }
 
+    /** Transactions the writer has committed so far: operations per batch shows group commit at work. */
+    long batchesCommitted() {
+        return writer.batchesCommitted();
+    }
+
     /** Commits what is queued, then stops the writer. The Database stays open (it is the caller's). */
     @Override
     public void close() {
