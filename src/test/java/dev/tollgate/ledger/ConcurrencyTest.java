@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -69,23 +70,13 @@ class ConcurrencyTest {
                 while (running.get()) minAvailable.accumulateAndGet(checker.balance("acct_race").availableMicros(), Math::min);
             });
             List<Future<?>> requests = new ArrayList<>();
-            for (int i = 0; i < N; i++) {
-                Ledger ledger = ledgers.get(i % ledgers.size());
-                String id = "req" + i + ":hold";
-                requests.add(pool.submit(() -> {
-                    try {
-                        ledger.hold(id, "acct_race", WORST, TTL);
-                    } catch (InsufficientCreditsException e) {
-                        refused.incrementAndGet();
-                        return;
-                    }
-                    ledger.settle(id, WORST, details(id));
-                    served.incrementAndGet();
-                }));
+            try {
+                for (int i = 0; i < N; i++) requests.add(pool.submit(request(ledgers.get(i % ledgers.size()), i, served, refused)));
+                for (Future<?> f : requests) f.get(60, TimeUnit.SECONDS);
+            } finally {
+                running.set(false); // a failed request must not leave the monitor spinning forever
             }
-            for (Future<?> f : requests) f.get();
-            running.set(false);
-            monitor.get();
+            monitor.get(60, TimeUnit.SECONDS);
         }
         assertThat(served.get()).isEqualTo(K);
         assertThat(refused.get()).isEqualTo(N - K);
@@ -95,5 +86,20 @@ class ConcurrencyTest {
         VerifyReport report = checker.verify();
         assertThat(report.problems()).isEmpty();
         assertThat(report.transfers()).isEqualTo(K + 1);
+    }
+
+    /** One gateway request: reserve the worst case, then charge all of it. */
+    private static Runnable request(Ledger ledger, int i, AtomicInteger served, AtomicInteger refused) {
+        String id = "req" + i + ":hold";
+        return () -> {
+            try {
+                ledger.hold(id, "acct_race", WORST, TTL);
+            } catch (InsufficientCreditsException e) {
+                refused.incrementAndGet();
+                return;
+            }
+            ledger.settle(id, WORST, details(id));
+            served.incrementAndGet();
+        };
     }
 }
