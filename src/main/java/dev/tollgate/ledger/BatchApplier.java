@@ -53,7 +53,7 @@ final class BatchApplier {
         TreeSet<String> grantAccounts = new TreeSet<>();
         for (Op op : ops) {
             switch (op) {
-                case Op.PlaceHold h -> { holdIds.add(h.holdId()); accounts.add(h.account()); }
+                case Op.PlaceHold h -> { holdIds.add(h.holdId()); transferIds.add(h.holdId()); accounts.add(h.account()); }
                 case Op.Settle s -> { resolveIds.add(s.holdId()); transferIds.add(s.holdId()); }
                 case Op.Release r -> resolveIds.add(r.holdId());
                 case Op.Grant g -> { transferIds.add(g.transferId()); holdIds.add(g.transferId()); grantAccounts.add(g.account()); }

@@ -51,6 +51,7 @@ final class BatchState {
             }
             return existing.toHold(); // a retry: whatever became of the hold since
         }
+        if (transfers.containsKey(op.holdId())) throw new IdempotencyConflictException(op.holdId(), "transfer (a grant)");
         AccountRow acct = account(op.account());
         if (acct.available() < op.amount()) throw new InsufficientCreditsException(op.amount(), acct.available());
         acct.held += op.amount();

@@ -110,6 +110,7 @@ final class BatchWriter implements AutoCloseable {
                 for (Op op : batch) process(List.of(op));
                 return;
             }
+            LOG.log(Level.WARNING, "ledger batch of " + batch.size() + " operations failed", e);
             failAll(batch, new StoreException("ledger batch", e));
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "ledger batch failed", e);

@@ -56,6 +56,9 @@ class IdempotencyTest {
             h.ledger.settle("r:hold", CREDIT, details("r"));
             assertThatThrownBy(() -> h.ledger.grant("r:hold", "acct_a", CREDIT, null))
                     .isInstanceOf(IdempotencyConflictException.class);
+            assertThatThrownBy(() -> h.ledger.hold("g", "acct_a", CREDIT, TTL))
+                    .isInstanceOf(IdempotencyConflictException.class);
+            assertThat(h.ledger.balance("acct_a").heldMicros()).isZero();
             assertThat(h.ledger.verify().ok()).isTrue();
         }
     }
