@@ -16,6 +16,8 @@ import java.util.Map;
  * a guard that does not match means a writer bypassed the locks, and the batch is re-run.
  */
 final class LedgerWrites {
+    private static final int PARAMETERS_MAX = 30_000;
+
     private LedgerWrites() {}
 
     static void write(Connection c, BatchState state) throws SQLException {
@@ -39,22 +41,25 @@ final class LedgerWrites {
     }
 
     private static void insertHolds(Connection c, List<HoldRow> holds) throws SQLException {
-        if (holds.isEmpty()) return;
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO ledger_holds (id, account, amount, status, "
-                + "created_at, expires_at, resolved_at, actual, posted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            for (HoldRow h : holds) {
-                ps.setString(1, h.id);
-                ps.setString(2, h.account);
-                ps.setLong(3, h.amount);
-                ps.setString(4, h.status.sql());
-                ps.setLong(5, h.createdAt);
-                ps.setLong(6, h.expiresAt);
-                setLong(ps, 7, h.resolvedAt);
-                setLong(ps, 8, h.actual);
-                setLong(ps, 9, h.posted);
-                ps.addBatch();
+        int columns = 9;
+        for (List<HoldRow> chunk : chunks(holds, columns)) {
+            try (PreparedStatement ps = c.prepareStatement(multiRowInsert("INSERT INTO ledger_holds (id, account, "
+                    + "amount, status, created_at, expires_at, resolved_at, actual, posted) VALUES ", columns, chunk.size()))) {
+                int base = 0;
+                for (HoldRow h : chunk) {
+                    ps.setString(base + 1, h.id);
+                    ps.setString(base + 2, h.account);
+                    ps.setLong(base + 3, h.amount);
+                    ps.setString(base + 4, h.status.sql());
+                    ps.setLong(base + 5, h.createdAt);
+                    ps.setLong(base + 6, h.expiresAt);
+                    setLong(ps, base + 7, h.resolvedAt);
+                    setLong(ps, base + 8, h.actual);
+                    setLong(ps, base + 9, h.posted);
+                    base += columns;
+                }
+                ps.executeUpdate();
             }
-            ps.executeBatch();
         }
     }
 
@@ -76,13 +81,12 @@ final class LedgerWrites {
     }
 
     private static void insertTransfers(Connection c, List<TransferRow> transfers) throws SQLException {
-        if (transfers.isEmpty()) return;
-        try (PreparedStatement ps = c.prepareStatement(TransferColumns.INSERT)) {
-            for (TransferRow t : transfers) {
-                TransferColumns.bind(ps, t);
-                ps.addBatch();
+        for (List<TransferRow> chunk : chunks(transfers, TransferColumns.COUNT)) {
+            try (PreparedStatement ps = c.prepareStatement(multiRowInsert("INSERT INTO ledger_transfers ("
+                    + TransferColumns.SELECT + ") VALUES ", TransferColumns.COUNT, chunk.size()))) {
+                for (int i = 0; i < chunk.size(); i++) TransferColumns.bind(ps, i * TransferColumns.COUNT, chunk.get(i));
+                ps.executeUpdate();
             }
-            ps.executeBatch();
         }
     }
 
@@ -117,6 +121,26 @@ final class LedgerWrites {
             }
             ps.executeBatch();
         }
+    }
+
+    /**
+     * One multi-row INSERT instead of a JDBC batch of single rows: a single statement for the
+     * server to plan and execute. Rows per statement stay under SQLite's 32,766 parameters.
+     */
+    private static String multiRowInsert(String prefix, int columns, int rows) {
+        String row = "(" + "?,".repeat(columns - 1) + "?)";
+        StringBuilder sql = new StringBuilder(prefix.length() + rows * (row.length() + 1)).append(prefix);
+        for (int i = 0; i < rows; i++) sql.append(i == 0 ? "" : ",").append(row);
+        return sql.toString();
+    }
+
+    private static <T> List<List<T>> chunks(List<T> rows, int columns) {
+        int perStatement = PARAMETERS_MAX / columns;
+        List<List<T>> out = new ArrayList<>();
+        for (int from = 0; from < rows.size(); from += perStatement) {
+            out.add(rows.subList(from, Math.min(rows.size(), from + perStatement)));
+        }
+        return out;
     }
 
     private static void requireAllUpdated(int[] counts, String what) {

@@ -11,8 +11,7 @@ final class TransferColumns {
     static final String SELECT = "id, type, debit_account, credit_account, amount, account, account_seq, "
             + "balance_after, reason, request_id, model, provider, price_version, input_tokens, "
             + "cached_input_tokens, output_tokens, reasoning_tokens, created_at";
-    static final String INSERT = "INSERT INTO ledger_transfers (" + SELECT + ") VALUES ("
-            + "?,".repeat(17) + "?)";
+    static final int COUNT = 18;
 
     private TransferColumns() {}
 
@@ -28,26 +27,27 @@ final class TransferColumns {
                 rs.getString(6), rs.getLong(7), rs.getLong(8), rs.getString(9), details, rs.getLong(18));
     }
 
-    static void bind(PreparedStatement ps, TransferRow t) throws SQLException {
-        ps.setString(1, t.id());
-        ps.setString(2, t.type().wireName());
-        ps.setString(3, t.debit());
-        ps.setString(4, t.credit());
-        ps.setLong(5, t.amount());
-        ps.setString(6, t.account());
-        ps.setLong(7, t.accountSeq());
-        ps.setLong(8, t.balanceAfter());
-        ps.setString(9, t.reason());
+    /** Binds one row whose first parameter is at {@code base} + 1 (for multi-row inserts). */
+    static void bind(PreparedStatement ps, int base, TransferRow t) throws SQLException {
+        ps.setString(base + 1, t.id());
+        ps.setString(base + 2, t.type().wireName());
+        ps.setString(base + 3, t.debit());
+        ps.setString(base + 4, t.credit());
+        ps.setLong(base + 5, t.amount());
+        ps.setString(base + 6, t.account());
+        ps.setLong(base + 7, t.accountSeq());
+        ps.setLong(base + 8, t.balanceAfter());
+        ps.setString(base + 9, t.reason());
         ChargeDetails d = t.details();
-        ps.setString(10, d == null ? null : d.requestId());
-        ps.setString(11, d == null ? null : d.model());
-        ps.setString(12, d == null ? null : d.provider());
-        ps.setString(13, d == null ? null : d.priceVersion());
-        setLong(ps, 14, d == null ? null : d.inputTokens());
-        setLong(ps, 15, d == null ? null : d.cachedInputTokens());
-        setLong(ps, 16, d == null ? null : d.outputTokens());
-        setLong(ps, 17, d == null ? null : d.reasoningTokens());
-        ps.setLong(18, t.createdAt());
+        ps.setString(base + 10, d == null ? null : d.requestId());
+        ps.setString(base + 11, d == null ? null : d.model());
+        ps.setString(base + 12, d == null ? null : d.provider());
+        ps.setString(base + 13, d == null ? null : d.priceVersion());
+        setLong(ps, base + 14, d == null ? null : d.inputTokens());
+        setLong(ps, base + 15, d == null ? null : d.cachedInputTokens());
+        setLong(ps, base + 16, d == null ? null : d.outputTokens());
+        setLong(ps, base + 17, d == null ? null : d.reasoningTokens());
+        ps.setLong(base + 18, t.createdAt());
     }
 
     private static void setLong(PreparedStatement ps, int i, Long v) throws SQLException {
