@@ -12,8 +12,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes a batch's result as JDBC batches. Updates carry the values read under lock as a guard;
- * a guard that does not match means a writer bypassed the locks, and the batch is re-run.
+ * Writes a batch's result with one multi-row statement per table. Updates carry the values read
+ * under lock as a guard; a guard that does not match means a writer bypassed the locks, and the
+ * batch is re-run.
  */
 final class LedgerWrites {
     private static final int PARAMETERS_MAX = 30_000;
@@ -64,19 +65,24 @@ final class LedgerWrites {
     }
 
     private static void updateHolds(Connection c, List<HoldRow> holds) throws SQLException {
-        if (holds.isEmpty()) return;
-        try (PreparedStatement ps = c.prepareStatement("UPDATE ledger_holds SET status = ?, resolved_at = ?, "
-                + "actual = ?, posted = ? WHERE id = ? AND status = ? AND posted IS NULL")) {
-            for (HoldRow h : holds) {
-                ps.setString(1, h.status.sql());
-                setLong(ps, 2, h.resolvedAt);
-                setLong(ps, 3, h.actual);
-                setLong(ps, 4, h.posted);
-                ps.setString(5, h.id);
-                ps.setString(6, h.statusBefore.sql());
-                ps.addBatch();
+        int columns = 6;
+        for (List<HoldRow> chunk : chunks(holds, columns)) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE ledger_holds SET status = v.column2, "
+                    + "resolved_at = v.column3, actual = v.column4, posted = v.column5 FROM ("
+                    + values(columns, chunk.size()) + ") AS v WHERE ledger_holds.id = v.column1 "
+                    + "AND ledger_holds.status = v.column6 AND ledger_holds.posted IS NULL")) {
+                int base = 0;
+                for (HoldRow h : chunk) {
+                    ps.setString(base + 1, h.id);
+                    ps.setString(base + 2, h.status.sql());
+                    setLong(ps, base + 3, h.resolvedAt);
+                    setLong(ps, base + 4, h.actual);
+                    setLong(ps, base + 5, h.posted);
+                    ps.setString(base + 6, h.statusBefore.sql());
+                    base += columns;
+                }
+                requireUpdated(ps.executeUpdate(), chunk.size(), "hold");
             }
-            requireAllUpdated(ps.executeBatch(), "hold");
         }
     }
 
@@ -91,19 +97,24 @@ final class LedgerWrites {
     }
 
     private static void updateAccounts(Connection c, List<AccountRow> accounts) throws SQLException {
-        if (accounts.isEmpty()) return;
-        try (PreparedStatement ps = c.prepareStatement("UPDATE ledger_balances SET posted = ?, held = ?, seq = ? "
-                + "WHERE account = ? AND posted = ? AND held = ?")) {
-            for (AccountRow a : accounts) {
-                ps.setLong(1, a.posted);
-                ps.setLong(2, a.held);
-                ps.setLong(3, a.seq);
-                ps.setString(4, a.account);
-                ps.setLong(5, a.postedBefore);
-                ps.setLong(6, a.heldBefore);
-                ps.addBatch();
+        int columns = 6;
+        for (List<AccountRow> chunk : chunks(accounts, columns)) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE ledger_balances SET posted = v.column2, "
+                    + "held = v.column3, seq = v.column4 FROM (" + values(columns, chunk.size()) + ") AS v "
+                    + "WHERE ledger_balances.account = v.column1 AND ledger_balances.posted = v.column5 "
+                    + "AND ledger_balances.held = v.column6")) {
+                int base = 0;
+                for (AccountRow a : chunk) {
+                    ps.setString(base + 1, a.account);
+                    ps.setLong(base + 2, a.posted);
+                    ps.setLong(base + 3, a.held);
+                    ps.setLong(base + 4, a.seq);
+                    ps.setLong(base + 5, a.postedBefore);
+                    ps.setLong(base + 6, a.heldBefore);
+                    base += columns;
+                }
+                requireUpdated(ps.executeUpdate(), chunk.size(), "balance");
             }
-            requireAllUpdated(ps.executeBatch(), "balance");
         }
     }
 
@@ -128,8 +139,16 @@ final class LedgerWrites {
      * server to plan and execute. Rows per statement stay under SQLite's 32,766 parameters.
      */
     private static String multiRowInsert(String prefix, int columns, int rows) {
+        return prefix + values(columns, rows).substring("VALUES ".length());
+    }
+
+    /**
+     * {@code VALUES (?,..),(?,..)}: SQLite and PostgreSQL both name its columns column1, column2, …,
+     * which lets one UPDATE … FROM (VALUES …) write many rows, each with its own guard.
+     */
+    private static String values(int columns, int rows) {
         String row = "(" + "?,".repeat(columns - 1) + "?)";
-        StringBuilder sql = new StringBuilder(prefix.length() + rows * (row.length() + 1)).append(prefix);
+        StringBuilder sql = new StringBuilder(7 + rows * (row.length() + 1)).append("VALUES ");
         for (int i = 0; i < rows; i++) sql.append(i == 0 ? "" : ",").append(row);
         return sql.toString();
     }
@@ -143,11 +162,8 @@ final class LedgerWrites {
         return out;
     }
 
-    private static void requireAllUpdated(int[] counts, String what) {
-        for (int n : counts) {
-            // SUCCESS_NO_INFO (-2) would hide a lost guard; the drivers we use report counts.
-            if (n != 1) throw new BatchState.StaleRead(what + " row changed outside the batch's locks");
-        }
+    private static void requireUpdated(int updated, int expected, String what) {
+        if (updated != expected) throw new BatchState.StaleRead(what + " row changed outside the batch's locks");
     }
 
     private static void setLong(PreparedStatement ps, int i, Long v) throws SQLException {
