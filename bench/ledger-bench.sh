@@ -17,3 +17,4 @@ if ! psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname
 fi
 "$JAVA_HOME/bin/java" -cp "$CP" dev.tollgate.ledger.LedgerBench sqlite "$CHARGES" "$CONCURRENCY"
 "$JAVA_HOME/bin/java" -cp "$CP" dev.tollgate.ledger.LedgerBench postgres "$CHARGES" "$CONCURRENCY"
+"$JAVA_HOME/bin/java" -cp "$CP" dev.tollgate.ledger.LedgerBench postgres3 "$CHARGES" "$CONCURRENCY"

@@ -1,7 +1,9 @@
 package dev.tollgate.ledger;
 
 import dev.tollgate.ledger.Rows.AccountRow;
+import dev.tollgate.ledger.Rows.HoldRow;
 import dev.tollgate.store.Database;
+import dev.tollgate.store.Dialect;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -61,7 +63,11 @@ final class BatchApplier {
             }
         }
         accounts.addAll(grantAccounts);
-        accounts.addAll(BatchLoader.holdAccounts(c, resolveIds).values());
+        // SQLite: BEGIN IMMEDIATE already holds the write lock, so this read is final.
+        // PostgreSQL: it only tells which accounts to lock; the holds are read again under the lock.
+        boolean lockedAlready = db.dialect() == Dialect.SQLITE;
+        Map<String, HoldRow> resolving = BatchLoader.holds(c, resolveIds);
+        for (HoldRow h : resolving.values()) accounts.add(h.account);
         Map<Op, List<String>> expiring = new HashMap<>();
         for (Op op : ops) {
             if (op instanceof Op.ExpireHolds e) {
@@ -71,13 +77,14 @@ final class BatchApplier {
                 holdIds.addAll(found.keySet());
             }
         }
-        holdIds.addAll(resolveIds);
+        if (!lockedAlready) holdIds.addAll(resolveIds);
         BatchLoader.ensureAccounts(c, grantAccounts);
         Map<String, AccountRow> locked = BatchLoader.lockAccounts(c, db.dialect(), accounts);
         // Read holds and transfers only now: with the account rows locked, every earlier writer
         // of these holds has committed, so what we read cannot change under us.
-        BatchState state = new BatchState(nowMs, locked, BatchLoader.holds(c, holdIds),
-                BatchLoader.transfers(c, transferIds));
+        Map<String, HoldRow> holds = BatchLoader.holds(c, holdIds);
+        if (lockedAlready) resolving.forEach(holds::putIfAbsent);
+        BatchState state = new BatchState(nowMs, locked, holds, BatchLoader.transfers(c, transferIds));
         List<Outcome> out = new ArrayList<>(ops.size());
         for (Op op : ops) out.add(applyOne(state, op, expiring.get(op)));
         LedgerWrites.write(c, state);

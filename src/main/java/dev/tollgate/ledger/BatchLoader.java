@@ -26,14 +26,6 @@ final class BatchLoader {
 
     private BatchLoader() {}
 
-    /** Account of each existing hold, read without locks: only to know which balance rows to lock. */
-    static Map<String, String> holdAccounts(Connection c, Collection<String> holdIds) throws SQLException {
-        Map<String, String> out = new HashMap<>();
-        inChunks(c, "SELECT id, account FROM ledger_holds WHERE id IN ", holdIds, "",
-                rs -> out.put(str(rs, 1), str(rs, 2)));
-        return out;
-    }
-
     /** Open holds past their expiry, oldest first, at most {@code max}. */
     static Map<String, String> expiredHolds(Connection c, long nowMs, int max) throws SQLException {
         Map<String, String> out = new HashMap<>();

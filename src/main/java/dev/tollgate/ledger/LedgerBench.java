@@ -18,8 +18,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Settled charges per second (hold + settle each, durable) with many concurrent virtual threads.
- * Usage: LedgerBench sqlite|postgres [charges] [concurrency] [postgres base URL]. For PostgreSQL a
- * throw-away schema is created in the given database and dropped afterwards.
+ * Usage: LedgerBench sqlite|postgres|postgres3 [charges] [concurrency] [postgres base URL];
+ * postgres3 runs three Ledger instances (each with its own pool) on one schema, like three
+ * gateway processes. For PostgreSQL a throw-away schema is created and dropped afterwards.
  */
 public final class LedgerBench {
     private static final long WORST_MICROS = 20_000;
@@ -34,20 +35,31 @@ public final class LedgerBench {
         String pgBase = args.length > 3 ? args[3] : "jdbc:postgresql://127.0.0.1:5432/tollgate_bench?user=postgres";
         String schema = "bench_" + Long.toString(System.nanoTime(), 36);
         Path dir = Files.createTempDirectory("tollgate-bench");
-        String url = store.equals("postgres") ? createSchema(pgBase, schema) : "jdbc:sqlite:" + dir.resolve("bench.db");
-        try (Database db = Database.open(url); Ledger ledger = new Ledger(db, Clock.systemUTC(), LedgerOptions.defaults())) {
-            for (int a = 0; a < ACCOUNTS; a++) ledger.grant("fund" + a, account(a), Long.MAX_VALUE / 4 / ACCOUNTS, "bench");
-            run(ledger, "warmup", Math.max(1, charges / 10), concurrency);
-            long batchesBefore = ledger.batchesCommitted();
-            double perSecond = run(ledger, "run", charges, concurrency);
-            long batches = ledger.batchesCommitted() - batchesBefore;
-            VerifyReport report = ledger.verify();
-            System.out.printf(Locale.ROOT, "%s: %,d settled charges in %d-way concurrency: %,.0f charges/s "
-                            + "(%,.0f ledger ops/s, %.1f ops per transaction), verify %s%n",
-                    store, charges, concurrency, perSecond, 2 * perSecond, 2.0 * charges / Math.max(1, batches),
-                    report.ok() ? "ok" : "FAILED " + report.problems());
+        String dialect = store.startsWith("postgres") ? "postgres" : "sqlite";
+        int instances = store.equals("postgres3") ? 3 : 1;
+        String url = dialect.equals("postgres") ? createSchema(pgBase, schema) : "jdbc:sqlite:" + dir.resolve("bench.db");
+        List<Database> dbs = new ArrayList<>();
+        List<Ledger> ledgers = new ArrayList<>();
+        try {
+            for (int i = 0; i < instances; i++) {
+                dbs.add(Database.open(url)); // one pool per instance, as separate processes would have
+                ledgers.add(new Ledger(dbs.get(i), Clock.systemUTC(), LedgerOptions.defaults()));
+            }
+            Ledger first = ledgers.get(0);
+            for (int a = 0; a < ACCOUNTS; a++) first.grant("fund" + a, account(a), Long.MAX_VALUE / 4 / ACCOUNTS, "bench");
+            run(ledgers, "warmup", Math.max(1, charges / 10), concurrency);
+            long batchesBefore = batches(ledgers);
+            double perSecond = run(ledgers, "run", charges, concurrency);
+            long batches = batches(ledgers) - batchesBefore;
+            VerifyReport report = first.verify();
+            System.out.printf(Locale.ROOT, "%s: %,d settled charges, %d ledger instance(s), %d-way concurrency: "
+                            + "%,.0f charges/s (%,.0f ledger ops/s, %.1f ops per transaction), verify %s%n",
+                    dialect, charges, instances, concurrency, perSecond, 2 * perSecond,
+                    2.0 * charges / Math.max(1, batches), report.ok() ? "ok" : "FAILED " + report.problems());
         } finally {
-            if (store.equals("postgres")) dropSchema(pgBase, schema);
+            ledgers.forEach(Ledger::close);
+            dbs.forEach(Database::close);
+            if (dialect.equals("postgres")) dropSchema(pgBase, schema);
             try (var files = Files.list(dir)) {
                 for (Path p : files.toList()) Files.deleteIfExists(p);
             }
@@ -55,12 +67,17 @@ public final class LedgerBench {
         }
     }
 
-    private static double run(Ledger ledger, String phase, int charges, int concurrency) throws Exception {
+    private static long batches(List<Ledger> ledgers) {
+        return ledgers.stream().mapToLong(Ledger::batchesCommitted).sum();
+    }
+
+    private static double run(List<Ledger> ledgers, String phase, int charges, int concurrency) throws Exception {
         AtomicLong next = new AtomicLong();
         long start = System.nanoTime();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<?>> workers = new ArrayList<>();
             for (int w = 0; w < concurrency; w++) {
+                Ledger ledger = ledgers.get(w % ledgers.size());
                 workers.add(pool.submit(() -> {
                     for (long i = next.getAndIncrement(); i < charges; i = next.getAndIncrement()) {
                         String id = phase + i + ":hold";

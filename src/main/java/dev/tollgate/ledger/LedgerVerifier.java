@@ -85,8 +85,7 @@ final class LedgerVerifier {
                 String id = rs.getString(1);
                 HoldStatus status = HoldStatus.ofSql(rs.getString(4));
                 Long posted = BatchLoader.nullableLong(rs, 6);
-                rs.getLong(5);
-                boolean resolved = !rs.wasNull();
+                boolean resolved = BatchLoader.nullableLong(rs, 5) != null;
                 String chargeType = rs.getString(7);
                 if (status == HoldStatus.OPEN) {
                     openHolds++;
