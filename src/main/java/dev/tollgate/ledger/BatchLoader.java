@@ -1,0 +1,109 @@
+package dev.tollgate.ledger;
+
+import dev.tollgate.ledger.Rows.AccountRow;
+import dev.tollgate.ledger.Rows.HoldRow;
+import dev.tollgate.ledger.Rows.TransferRow;
+import dev.tollgate.store.Dialect;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedSet;
+
+/**
+ * Reads what a batch needs, inside its transaction. On PostgreSQL the user balance rows are locked
+ * with FOR UPDATE in byte order of the account id (the order Java sorts them in), so concurrent processes never deadlock and never overshoot; on
+ * SQLite the IMMEDIATE transaction already holds the database write lock.
+ */
+final class BatchLoader {
+    private static final int IN_CHUNK = 500;
+    private static final String HOLD_COLUMNS = "id, account, amount, status, created_at, expires_at, resolved_at, actual, posted";
+
+    private BatchLoader() {}
+
+    /** Open holds past their expiry, oldest first, at most {@code max}. */
+    static Map<String, String> expiredHolds(Connection c, long nowMs, int max) throws SQLException {
+        Map<String, String> out = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, account FROM ledger_holds "
+                + "WHERE status = 'open' AND expires_at <= ? ORDER BY expires_at LIMIT ?")) {
+            ps.setLong(1, nowMs);
+            ps.setInt(2, max);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        return out;
+    }
+
+    /** Creates missing balance rows (sorted, so concurrent creators wait in one order). */
+    static void ensureAccounts(Connection c, SortedSet<String> accounts) throws SQLException {
+        if (accounts.isEmpty()) return;
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO ledger_balances (account, posted, held, seq) "
+                + "VALUES (?, 0, 0, 0) ON CONFLICT (account) DO NOTHING")) {
+            for (String a : accounts) {
+                ps.setString(1, a);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /** Locks and reads the balance rows; an account without a row reads as zero. */
+    static Map<String, AccountRow> lockAccounts(Connection c, Dialect dialect, SortedSet<String> accounts)
+            throws SQLException {
+        Map<String, AccountRow> out = new HashMap<>();
+        String lock = dialect == Dialect.POSTGRES ? " ORDER BY account COLLATE \"C\" FOR UPDATE" : "";
+        inChunks(c, "SELECT account, posted, held, seq FROM ledger_balances WHERE account IN ", accounts, lock,
+                rs -> out.put(str(rs, 1), new AccountRow(str(rs, 1), lng(rs, 2), lng(rs, 3), lng(rs, 4), true)));
+        for (String a : accounts) out.computeIfAbsent(a, k -> new AccountRow(k, 0, 0, 0, false));
+        return out;
+    }
+
+    static Map<String, HoldRow> holds(Connection c, Collection<String> ids) throws SQLException {
+        Map<String, HoldRow> out = new HashMap<>();
+        inChunks(c, "SELECT " + HOLD_COLUMNS + " FROM ledger_holds WHERE id IN ", ids, "", rs -> out.put(str(rs, 1),
+                new HoldRow(str(rs, 1), str(rs, 2), lng(rs, 3), lng(rs, 5), lng(rs, 6), false,
+                        HoldStatus.ofSql(str(rs, 4)), nullableLong(rs, 7), nullableLong(rs, 8), nullableLong(rs, 9))));
+        return out;
+    }
+
+    static Map<String, TransferRow> transfers(Connection c, Collection<String> ids) throws SQLException {
+        Map<String, TransferRow> out = new HashMap<>();
+        inChunks(c, "SELECT " + TransferColumns.SELECT + " FROM ledger_transfers WHERE id IN ", ids, "",
+                rs -> out.put(str(rs, 1), TransferColumns.read(rs)));
+        return out;
+    }
+
+    private interface RowReader {
+        void read(ResultSet rs) throws SQLException;
+    }
+
+    private static void inChunks(Connection c, String sqlPrefix, Collection<String> keys, String suffix,
+                                 RowReader reader) throws SQLException {
+        List<String> all = new ArrayList<>(keys);
+        for (int from = 0; from < all.size(); from += IN_CHUNK) {
+            List<String> chunk = all.subList(from, Math.min(all.size(), from + IN_CHUNK));
+            String sql = sqlPrefix + "(" + "?,".repeat(chunk.size() - 1) + "?)" + suffix;
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (int i = 0; i < chunk.size(); i++) ps.setString(i + 1, chunk.get(i));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) reader.read(rs);
+                }
+            }
+        }
+    }
+
+    private static String str(ResultSet rs, int i) throws SQLException { return rs.getString(i); }
+
+    private static long lng(ResultSet rs, int i) throws SQLException { return rs.getLong(i); }
+
+    static Long nullableLong(ResultSet rs, int i) throws SQLException {
+        long v = rs.getLong(i);
+        return rs.wasNull() ? null : v;
+    }
+}
