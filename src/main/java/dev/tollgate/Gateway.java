@@ -1,6 +1,10 @@
 package dev.tollgate;
 
 import dev.tollgate.account.Accounts;
+import dev.tollgate.billing.Billing;
+import dev.tollgate.ledger.Ledger;
+import dev.tollgate.ledger.LedgerOptions;
+import dev.tollgate.metering.PriceBook;
 import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.provider.ChatProvider;
 import dev.tollgate.provider.Providers;
@@ -23,6 +27,8 @@ public final class Gateway implements AutoCloseable {
     private final Catalog catalog;
     private final PrometheusMeterRegistry metrics;
     private final Clock clock;
+    private final Ledger ledger;
+    private final Billing billing;
 
     private Gateway(TollgateConfig config, Database db, Clock clock) {
         this.config = config;
@@ -32,6 +38,8 @@ public final class Gateway implements AutoCloseable {
         Map<String, ChatProvider> providers = Providers.create(config);
         this.catalog = new Catalog(config, providers);
         this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        this.ledger = new Ledger(db, clock, LedgerOptions.defaults());
+        this.billing = new Billing(ledger, new PriceBook(config), Duration.ofMillis(config.credits().holdTtlMs()), metrics);
     }
 
     public static Gateway open(TollgateConfig config, String storeUrl, Clock clock) {
@@ -50,8 +58,13 @@ public final class Gateway implements AutoCloseable {
 
     public Clock clock() { return clock; }
 
+    public Ledger ledger() { return ledger; }
+
+    public Billing billing() { return billing; }
+
     @Override
     public void close() {
+        ledger.close(); // commits what is queued before the store goes away
         metrics.close();
         db.close();
     }

@@ -9,6 +9,9 @@ import dev.tollgate.http.ApiException;
 import dev.tollgate.http.Authenticator;
 import dev.tollgate.http.Bodies;
 import dev.tollgate.json.Json;
+import dev.tollgate.ledger.Balance;
+import dev.tollgate.ledger.Ledger;
+import dev.tollgate.metering.Cost;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -21,10 +24,12 @@ public final class Admin implements HttpService {
 
     private final Authenticator auth;
     private final Accounts accounts;
+    private final Ledger ledger;
 
-    public Admin(Authenticator auth, Accounts accounts) {
+    public Admin(Authenticator auth, Accounts accounts, Ledger ledger) {
         this.auth = auth;
         this.accounts = accounts;
+        this.ledger = ledger;
     }
 
     @Override
@@ -32,6 +37,7 @@ public final class Admin implements HttpService {
         rules.post("/accounts", this::createAccount)
                 .get("/accounts/{id}", this::getAccount)
                 .post("/accounts/{id}/keys", this::createKey)
+                .post("/accounts/{id}/credits", this::grantCredits)
                 .delete("/keys/{id}", this::revokeKey);
     }
 
@@ -40,9 +46,12 @@ public final class Admin implements HttpService {
         ObjectNode body = Bodies.jsonObject(Bodies.read(req, ADMIN_BODY_BYTES_MAX));
         String name = requiredString(body, "name");
         String plan = optionalString(body, "plan");
+        long credits = body.has("credits") ? CreditAmounts.micros(body.get("credits"), "credits", false) : 0;
         Account a = accounts.create(name, plan);
+        long balance = credits == 0 ? 0 : ledger.grant("open:" + a.id(), a.id(), credits, "initial credits");
         ObjectNode out = Json.object().put("id", a.id()).put("name", a.name());
         out.put("plan", a.plan());
+        out.put("balance", Cost.toCreditsDecimal(balance));
         json(res, 201, out);
     }
 
@@ -53,6 +62,10 @@ public final class Admin implements HttpService {
         ObjectNode out = Json.object();
         out.put("id", found.account().id()).put("name", found.account().name()).put("plan", found.account().plan());
         out.put("created_at", found.account().createdAtMs() / 1000);
+        Balance b = ledger.balance(id);
+        out.put("balance", Cost.toCreditsDecimal(b.postedMicros()));
+        out.put("held", Cost.toCreditsDecimal(b.heldMicros()));
+        out.put("available", Cost.toCreditsDecimal(Math.max(0, b.availableMicros())));
         ArrayNode keys = out.putArray("keys");
         for (Account.KeyInfo k : found.keys()) {
             ObjectNode key = keys.addObject().put("id", k.id()).put("name", k.name()).put("prefix", k.prefix());
@@ -73,6 +86,34 @@ public final class Admin implements HttpService {
         if (accounts.find(accountId).isEmpty()) throw notFound("account", accountId);
         Accounts.CreatedKey key = accounts.createKey(accountId, name, rpm, tpm);
         json(res, 201, Json.object().put("id", key.id()).put("key", key.secret()));
+    }
+
+    /**
+     * Adds (or, negative, removes) credits. With an idempotency_key a retry is a no-op and the same
+     * key with another amount is a 409; without one every call is a new transfer.
+     */
+    private void grantCredits(ServerRequest req, ServerResponse res) {
+        auth.admin(req);
+        String accountId = req.path().pathParameters().get("id");
+        ObjectNode body = Bodies.jsonObject(Bodies.read(req, ADMIN_BODY_BYTES_MAX));
+        long micros = CreditAmounts.micros(body.get("amount"), "amount", true);
+        if (micros == 0) throw ApiException.invalid("amount", "'amount' must not be zero");
+        String reason = optionalString(body, "reason");
+        String key = optionalString(body, "idempotency_key");
+        if (key != null && key.length() > 100) throw ApiException.invalid("idempotency_key", "'idempotency_key' is longer than 100 characters");
+        if (accounts.find(accountId).isEmpty()) throw notFound("account", accountId);
+        String transferId = key != null ? "admin:" + accountId + ":" + key : "admin:" + dev.tollgate.http.RequestIds.newLedgerId();
+        long balance;
+        try {
+            balance = ledger.grant(transferId, accountId, micros, reason);
+        } catch (dev.tollgate.ledger.IdempotencyConflictException e) {
+            throw new ApiException(409, "invalid_request_error", "idempotency_conflict", "idempotency_key",
+                    "This idempotency_key was already used with a different amount, reason or account", null);
+        } catch (dev.tollgate.ledger.InsufficientCreditsException e) {
+            throw ApiException.invalid("amount", "Cannot remove " + Cost.toCredits(-micros) + " credits: only "
+                    + Cost.toCredits(Math.max(0, e.availableMicros())) + " are available");
+        }
+        json(res, 200, Json.object().put("balance", Cost.toCreditsDecimal(balance)));
     }
 
     private void revokeKey(ServerRequest req, ServerResponse res) {

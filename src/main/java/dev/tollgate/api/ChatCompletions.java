@@ -2,6 +2,9 @@ package dev.tollgate.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.account.Principal;
+import dev.tollgate.billing.Billing;
+import dev.tollgate.billing.Reservation;
+import dev.tollgate.billing.StreamMeter;
 import dev.tollgate.http.ApiException;
 import dev.tollgate.http.Authenticator;
 import dev.tollgate.http.Bodies;
@@ -9,6 +12,11 @@ import dev.tollgate.http.ErrorBodies;
 import dev.tollgate.http.RequestIds;
 import dev.tollgate.http.SseOut;
 import dev.tollgate.json.Json;
+import dev.tollgate.ledger.InsufficientCreditsException;
+import dev.tollgate.metering.Cost;
+import dev.tollgate.metering.OutputTokens;
+import dev.tollgate.metering.PromptTokens;
+import dev.tollgate.metering.Usage;
 import dev.tollgate.provider.ChatCall;
 import dev.tollgate.provider.ChatResult;
 import dev.tollgate.provider.ProviderException;
@@ -23,16 +31,20 @@ import java.util.List;
 
 /**
  * {@code POST /v1/chat/completions}: the request path of DESIGN.md, top to bottom:
- * auth → parse → route → provider (falling over only before the first byte) → respond.
+ * auth → parse → route → for each candidate: hold → provider → settle (or release) → respond.
+ * Every hold placed is settled or released on every exit path; fallback happens only before the
+ * first byte reaches the client.
  */
 public final class ChatCompletions implements Handler {
     private final Authenticator auth;
     private final Catalog catalog;
+    private final Billing billing;
     private final long maxBodyBytes;
 
-    public ChatCompletions(Authenticator auth, Catalog catalog, long maxBodyBytes) {
+    public ChatCompletions(Authenticator auth, Catalog catalog, Billing billing, long maxBodyBytes) {
         this.auth = auth;
         this.catalog = catalog;
+        this.billing = billing;
         this.maxBodyBytes = maxBodyBytes;
     }
 
@@ -41,59 +53,100 @@ public final class ChatCompletions implements Handler {
         Principal principal = auth.apiKey(req);
         ChatRequest chat = ChatRequest.parse(Bodies.jsonObject(Bodies.read(req, maxBodyBytes)));
         List<Deployment> candidates = catalog.candidates(chat.model(), chat.models());
-        String requestId = RequestIds.of(req);
+        Attempts attempts = new Attempts(principal.accountId(), RequestIds.of(req));
         if (chat.stream()) {
-            stream(chat, candidates, requestId, res);
+            stream(chat, candidates, attempts, res);
         } else {
-            complete(chat, candidates, requestId, res);
+            complete(chat, candidates, attempts, res);
         }
     }
 
-    private void complete(ChatRequest chat, List<Deployment> candidates, String requestId, ServerResponse res) {
-        ProviderException last = null;
+    private void complete(ChatRequest chat, List<Deployment> candidates, Attempts attempts, ServerResponse res) {
         for (Deployment d : candidates) {
+            Reservation hold = attempts.reserve(billing, d, chat);
+            if (hold == null) continue;
             try {
-                ChatResult result = d.provider().complete(call(chat, d, requestId, false));
+                ChatResult result = d.provider().complete(call(chat, d, attempts.requestId, false));
+                Usage usage = result.usage() != null ? result.usage() : counted(chat, d, result.body());
+                Reservation.Charged charged = hold.settle(usage, attempts.requestId);
+                ObjectNode body = result.body();
+                putUsage(body.withObjectProperty("usage"), charged);
                 answeredBy(res, d);
+                res.header("x-tollgate-cost", charged.costCredits());
+                res.header("x-tollgate-balance", charged.balanceCredits());
                 res.header(HeaderNames.CONTENT_TYPE, "application/json");
-                res.send(Json.bytes(result.body()));
+                res.send(Json.bytes(body));
                 return;
             } catch (ProviderException e) {
-                last = e;
-                if (!e.retryable()) break;
+                hold.release();
+                if (!attempts.failed(e)) break;
+            } finally {
+                hold.release(); // no-op after settle; covers every unexpected exit
             }
         }
-        throw failure(last);
+        throw attempts.finalError();
     }
 
-    private void stream(ChatRequest chat, List<Deployment> candidates, String requestId, ServerResponse res) {
+    private void stream(ChatRequest chat, List<Deployment> candidates, Attempts attempts, ServerResponse res) {
         SseOut out = new SseOut(res);
-        ProviderException last = null;
         for (Deployment d : candidates) {
+            Reservation hold = attempts.reserve(billing, d, chat);
+            if (hold == null) continue;
             answeredBy(res, d);
+            StreamMeter meter = new StreamMeter();
             try {
-                d.provider().stream(call(chat, d, requestId, true), chunk -> forward(chat, out, chunk));
+                d.provider().stream(call(chat, d, attempts.requestId, true), chunk -> {
+                    meter.accept(chunk);
+                    if (!chunk.usageOnly()) out.data(chunk.json()); // the usage chunk waits for its cost
+                });
+                Reservation.Charged charged = hold.settle(meter.usage(chat.body(), d.upstreamModel()), attempts.requestId);
+                if (chat.clientWantsUsage()) out.data(usageChunkWithCost(meter, charged));
                 out.done();
                 out.close();
                 return;
             } catch (ProviderException e) {
-                if (out.started()) {
-                    // Bytes reached the client: no fallback now. Tell it in-band, as OpenAI does.
+                if (out.started() || meter.producedTokens()) {
+                    // Bytes reached the client: no fallback now. Bill what was produced, say so in-band.
+                    if (meter.producedTokens()) hold.settle(meter.usage(chat.body(), d.upstreamModel()), attempts.requestId);
+                    else hold.release();
                     out.data(Json.bytes(ErrorBodies.openAi(failure(e))));
                     out.close();
                     return;
                 }
-                last = e;
-                if (!e.retryable()) break;
+                hold.release();
+                if (!attempts.failed(e)) break;
+            } finally {
+                hold.release();
             }
         }
-        throw failure(last);
+        throw attempts.finalError();
     }
 
-    private static void forward(ChatRequest chat, SseOut out, StreamChunk chunk) {
-        // Usage is always requested upstream (billing needs it); the client sees it only if it asked.
-        if (chunk.usageOnly() && !chat.clientWantsUsage()) return;
-        out.data(chunk.json());
+    private static byte[] usageChunkWithCost(StreamMeter meter, Reservation.Charged charged) {
+        StreamChunk reported = meter.usageChunk();
+        ObjectNode chunk = reported == null ? null : (ObjectNode) Json.parseOrNull(reported.json());
+        if (chunk == null) {
+            chunk = Json.object().put("object", "chat.completion.chunk");
+            chunk.putArray("choices");
+        }
+        putUsage(chunk.withObjectProperty("usage"), charged);
+        return Json.bytes(chunk);
+    }
+
+    /** Completes the usage object with our counts where the provider gave none, and the cost in credits. */
+    private static void putUsage(ObjectNode usage, Reservation.Charged charged) {
+        if (!usage.has("prompt_tokens")) {
+            usage.put("prompt_tokens", charged.usage().promptTokens());
+            usage.put("completion_tokens", charged.usage().completionTokens());
+            usage.put("total_tokens", charged.usage().totalTokens());
+        }
+        usage.put("cost", Cost.toCreditsDecimal(charged.costMicros()));
+    }
+
+    private static Usage counted(ChatRequest chat, Deployment d, ObjectNode body) {
+        StringBuilder text = new StringBuilder();
+        body.path("choices").forEach(c -> text.append(c.path("message").path("content").asText("")));
+        return Usage.of(PromptTokens.exact(chat.body(), d.upstreamModel()), OutputTokens.count(text.toString(), d.upstreamModel()));
     }
 
     private static ChatCall call(ChatRequest chat, Deployment d, String requestId, boolean stream) {
@@ -109,10 +162,53 @@ public final class ChatCompletions implements Handler {
     }
 
     static ApiException failure(ProviderException e) {
-        if (e == null) return ApiException.upstream(502, "No provider could serve the request");
         if (e.kind() == ProviderException.Kind.BAD_REQUEST) {
             return new ApiException(400, "invalid_request_error", "invalid_request_error", null, e.getMessage(), null);
         }
         return ApiException.upstream(e.clientStatus(), e.getMessage());
+    }
+
+    /** The attempts of one request: hold ids, what failed, and the error to answer when all did. */
+    static final class Attempts {
+        final String accountId;
+        final String requestId;
+        private final String holdPrefix = "h_" + RequestIds.newLedgerId() + "_";
+        private int attempt;
+        private ProviderException lastFailure;
+        private InsufficientCreditsException lastRefusal;
+
+        Attempts(String accountId, String requestId) {
+            this.accountId = accountId;
+            this.requestId = requestId;
+        }
+
+        /** The hold for the next candidate, or null when the caller cannot afford it (skip it). */
+        Reservation reserve(Billing billing, Deployment d, ChatRequest chat) {
+            try {
+                return billing.reserve(accountId, holdPrefix + attempt++, d, chat.body());
+            } catch (InsufficientCreditsException e) {
+                if (lastRefusal == null || e.requiredMicros() < lastRefusal.requiredMicros()) lastRefusal = e;
+                return null;
+            }
+        }
+
+        /** Records a provider failure; true when the next candidate may be tried. */
+        boolean failed(ProviderException e) {
+            lastFailure = e;
+            return e.retryable();
+        }
+
+        ApiException finalError() {
+            if (lastFailure != null) return failure(lastFailure);
+            if (lastRefusal != null) return insufficient(lastRefusal);
+            return ApiException.upstream(502, "No provider could serve the request");
+        }
+    }
+
+    public static ApiException insufficient(InsufficientCreditsException e) {
+        return new ApiException(402, "insufficient_credits", "insufficient_credits", null,
+                "Insufficient credits: this request needs up to " + Cost.toCredits(e.requiredMicros())
+                        + " credits (its worst case) but the account has " + Cost.toCredits(Math.max(0, e.availableMicros()))
+                        + " available", null);
     }
 }

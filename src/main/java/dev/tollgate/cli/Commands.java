@@ -16,7 +16,9 @@ public final class Commands {
         CommandLine cli = new CommandLine(new Root())
                 .addSubcommand(new ServeCommand())
                 .addSubcommand(new CommandLine(new AccountsCommand()))
-                .addSubcommand(new CommandLine(new KeysCommand()));
+                .addSubcommand(new CommandLine(new KeysCommand()))
+                .addSubcommand(new CommandLine(new CreditsCommand()))
+                .addSubcommand(new CommandLine(new LedgerCommand()));
         for (Class<?> c : extra) cli.addSubcommand(c);
         return cli;
     }

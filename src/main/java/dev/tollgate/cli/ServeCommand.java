@@ -37,7 +37,7 @@ final class ServeCommand implements Callable<Integer> {
         if (admin.generated()) {
             System.out.println("Admin token (shown once; stored in " + settings.dataDir().resolve("admin-token") + "): " + admin.value());
         }
-        if (settings.demo()) printDemoKeyOnce(gateway.accounts(), base);
+        if (settings.demo()) printDemoKeyOnce(gateway, base);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.stop();
@@ -49,12 +49,15 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     /** The demo account and its key are created at the first start only; the key is never shown again. */
-    private static void printDemoKeyOnce(Accounts accounts, String base) {
+    private static void printDemoKeyOnce(Gateway gateway, String base) {
+        Accounts accounts = gateway.accounts();
         if (accounts.findByIdOrName(DemoAccount.NAME).isPresent()) return;
         Account account = accounts.create(DemoAccount.NAME, null);
+        gateway.ledger().grant("open:" + account.id(), account.id(), DemoAccount.CREDITS_MICROS, "demo credits");
         String key = accounts.createKey(account.id(), "demo", null, null).secret();
         System.out.println();
-        System.out.println("Demo account '" + DemoAccount.NAME + "' (" + account.id() + ") created. Its API key (shown once):");
+        System.out.println("Demo account '" + DemoAccount.NAME + "' (" + account.id() + ") created with "
+                + dev.tollgate.metering.Cost.toCredits(DemoAccount.CREDITS_MICROS) + " credits. Its API key (shown once):");
         System.out.println("  " + key);
         System.out.println("Try it:");
         System.out.println("  curl " + base + "/v1/chat/completions -H 'Authorization: Bearer " + key + "' \\");

@@ -70,13 +70,14 @@ public final class ConfigLoader {
     }
 
     private static TollgateConfig.Credits credits(ConfigNode root) {
-        if (!root.has("credits")) return new TollgateConfig.Credits(new BigDecimal("0.001"), 1024);
         ConfigNode c = root.child("credits");
-        c.allowOnly(Set.of("usd_per_credit", "default_output_tokens"));
+        if (root.has("credits")) c.allowOnly(Set.of("usd_per_credit", "default_output_tokens", "hold_ttl_ms"));
         BigDecimal usdPerCredit = c.has("usd_per_credit") ? c.child("usd_per_credit").decimal() : new BigDecimal("0.001");
         if (usdPerCredit.signum() == 0) throw c.child("usd_per_credit").error("must be greater than 0");
         int outputTokens = (int) c.longValue("default_output_tokens", 1024, 1);
-        return new TollgateConfig.Credits(usdPerCredit, outputTokens);
+        long holdTtlMs = c.longValue("hold_ttl_ms", 15 * 60_000, 1_000);
+        if (holdTtlMs > 86_400_000) throw c.child("hold_ttl_ms").error("must be at most 86400000 (a day)");
+        return new TollgateConfig.Credits(usdPerCredit, outputTokens, holdTtlMs);
     }
 
     private static TollgateConfig.Server server(ConfigNode root) {

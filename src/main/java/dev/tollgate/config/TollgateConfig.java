@@ -18,7 +18,8 @@ public record TollgateConfig(
         List<Model> models,
         Map<String, List<String>> aliases) {
 
-    public record Credits(BigDecimal usdPerCredit, int defaultOutputTokens) {}
+    /** {@code holdTtlMs}: how long a hold may stay open before the ledger releases it by itself. */
+    public record Credits(BigDecimal usdPerCredit, int defaultOutputTokens, long holdTtlMs) {}
 
     /** Edge limits and timeouts; every one is bounded and named with its unit. */
     public record Server(long maxBodyBytes, long upstreamConnectTimeoutMs, long upstreamTimeoutMs,

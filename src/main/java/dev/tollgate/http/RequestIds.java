@@ -30,6 +30,15 @@ public final class RequestIds implements Filter {
         return req.context().get(CONTEXT_KEY, String.class).orElse("unknown");
     }
 
+    /** A random prefix per process plus a counter: unique across replicas and restarts, and cheap. */
+    private static final String PROCESS_PREFIX = Long.toHexString(new java.security.SecureRandom().nextLong() | Long.MIN_VALUE);
+    private static final java.util.concurrent.atomic.AtomicLong LEDGER_SEQUENCE = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Ledger ids are always ours: a caller-chosen request id must never collide with another charge. */
+    public static String newLedgerId() {
+        return PROCESS_PREFIX + Long.toHexString(LEDGER_SEQUENCE.incrementAndGet());
+    }
+
     static String newId() {
         ThreadLocalRandom r = ThreadLocalRandom.current();
         return "req_" + Long.toHexString(r.nextLong() | Long.MIN_VALUE) + Long.toHexString(r.nextLong() | Long.MIN_VALUE);

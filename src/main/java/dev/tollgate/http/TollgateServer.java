@@ -3,6 +3,8 @@ package dev.tollgate.http;
 import dev.tollgate.Gateway;
 import dev.tollgate.api.Admin;
 import dev.tollgate.api.ChatCompletions;
+import dev.tollgate.api.CreditsApi;
+import dev.tollgate.api.Estimate;
 import dev.tollgate.api.Models;
 import dev.tollgate.json.Json;
 import dev.tollgate.routing.UnknownModelException;
@@ -42,9 +44,11 @@ public final class TollgateServer {
                     res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
                     res.send(gateway.metrics().scrape());
                 })
-                .post("/v1/chat/completions", new ChatCompletions(auth, gateway.catalog(), maxBody))
+                .post("/v1/chat/completions", new ChatCompletions(auth, gateway.catalog(), gateway.billing(), maxBody))
+                .post("/v1/estimate", new Estimate(auth, gateway.catalog(), gateway.billing(), maxBody))
+                .register("/v1/credits", new CreditsApi(auth, gateway.ledger()))
                 .get("/v1/models", new Models(auth, gateway.catalog(), gateway.clock().millis() / 1000))
-                .register("/admin", new Admin(auth, gateway.accounts()))
+                .register("/admin", new Admin(auth, gateway.accounts(), gateway.ledger()))
                 .any("/v1/*", (req, res) -> {
                     throw ApiException.notFound("unknown_url", null, "Unknown request URL: "
                             + req.prologue().method().text() + " " + req.path().path());
@@ -56,6 +60,8 @@ public final class TollgateServer {
                 .error(ApiException.class, TollgateServer::apiError)
                 .error(UnknownModelException.class, (req, res, e) -> apiError(req, res,
                         ApiException.notFound("model_not_found", "model", e.getMessage())))
+                .error(dev.tollgate.ledger.InsufficientCreditsException.class, (req, res, e) -> apiError(req, res,
+                        ChatCompletions.insufficient(e)))
                 .error(StoreException.class, (req, res, e) -> {
                     LOG.log(Level.SEVERE, "store failure on request " + RequestIds.of(req), e);
                     apiError(req, res, new ApiException(503, "service_unavailable", "store_unavailable", null,

@@ -71,7 +71,7 @@ class PriceBookTest {
 
     private static TollgateConfig config(String usdPerCredit, TollgateConfig.Model model) {
         return new TollgateConfig("test", null, null,
-                new TollgateConfig.Credits(new BigDecimal(usdPerCredit), 1024), null,
+                new TollgateConfig.Credits(new BigDecimal(usdPerCredit), 1024, 900_000), null,
                 List.of(), List.of(model), Map.of());
     }
 }

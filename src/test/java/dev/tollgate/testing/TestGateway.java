@@ -23,6 +23,8 @@ import java.util.Map;
  */
 public final class TestGateway implements AutoCloseable {
     public static final String ADMIN_TOKEN = "test-admin-token-0123456789";
+    /** The test account's starting balance: 1,000 credits. */
+    public static final long FUNDING_MICROS = 1_000_000_000L;
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     public final Gateway gateway;
@@ -51,6 +53,7 @@ public final class TestGateway implements AutoCloseable {
             Gateway gateway = Gateway.open(config, storeUrl, Clock.systemUTC());
             WebServer server = TollgateServer.start(gateway, "127.0.0.1", 0, ADMIN_TOKEN);
             String accountId = gateway.accounts().create("test-account", null).id();
+            gateway.ledger().grant("test-funding:" + accountId, accountId, FUNDING_MICROS, "test funding");
             String key = gateway.accounts().createKey(accountId, "test", null, null).secret();
             return new TestGateway(gateway, server, accountId, key);
         } catch (IOException e) {

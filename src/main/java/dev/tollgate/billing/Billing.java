@@ -1,0 +1,78 @@
+package dev.tollgate.billing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tollgate.ledger.Balance;
+import dev.tollgate.ledger.InsufficientCreditsException;
+import dev.tollgate.ledger.Ledger;
+import dev.tollgate.metering.Cost;
+import dev.tollgate.metering.ModelPrice;
+import dev.tollgate.metering.PriceBook;
+import dev.tollgate.metering.PromptTokens;
+import dev.tollgate.routing.Deployment;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+
+/**
+ * The money steps of the request path: reserve the worst case before a provider call, settle the
+ * real cost (or release) after it. Knows prices and the ledger; knows nothing of HTTP.
+ */
+public final class Billing {
+    private final Ledger ledger;
+    private final PriceBook prices;
+    private final Duration holdTtl;
+    private final Counter exactRecounts;
+    final Counter shortfallMicros;
+
+    public Billing(Ledger ledger, PriceBook prices, Duration holdTtl, MeterRegistry metrics) {
+        this.ledger = ledger;
+        this.prices = prices;
+        this.holdTtl = holdTtl;
+        this.exactRecounts = Counter.builder("tollgate.billing.exact.recounts")
+                .description("Holds that needed an exact prompt count because the cheap bound did not fit").register(metrics);
+        this.shortfallMicros = Counter.builder("tollgate.billing.shortfall.micros")
+                .description("Usage above the hold that the balance could not cover (µcr never charged)").register(metrics);
+    }
+
+    public Ledger ledger() { return ledger; }
+
+    public ModelPrice price(Deployment d) { return prices.price(d.publicName()); }
+
+    /** The most output the request may produce as far as holds are concerned. */
+    public long outputCap(JsonNode request) {
+        JsonNode v = request.get("max_completion_tokens");
+        if (v == null || !v.canConvertToLong()) v = request.get("max_tokens");
+        return v != null && v.canConvertToLong() ? v.asLong() : prices.defaultOutputTokens();
+    }
+
+    /**
+     * Holds the worst case of calling {@code d} with {@code request}. The cheap prompt bound is tried
+     * first; only if it does not fit is the prompt counted exactly, so a request whose exact worst
+     * case fits is never refused.
+     *
+     * @param holdId unique per attempt; also the id of the charge when settled
+     * @throws InsufficientCreditsException naming the exact requirement when even that does not fit
+     */
+    public Reservation reserve(String accountId, String holdId, Deployment d, JsonNode request) {
+        ModelPrice price = price(d);
+        if (price.free()) return new Reservation(this, holdId, accountId, d, price, 0);
+        long cap = outputCap(request);
+        long bound = Cost.worstCaseMicros(price, PromptTokens.upperBound(request, d.upstreamModel()), cap);
+        try {
+            ledger.hold(holdId, accountId, bound, holdTtl);
+            return new Reservation(this, holdId, accountId, d, price, bound);
+        } catch (InsufficientCreditsException e) {
+            if (!PromptTokens.exactSupported(d.upstreamModel())) throw e;
+            exactRecounts.increment();
+            long exact = Cost.worstCaseMicros(price, PromptTokens.exact(request, d.upstreamModel()), cap);
+            if (exact >= bound) throw e;
+            String exactHoldId = holdId + "x"; // the refused hold wrote nothing, but keep ids one-use
+            ledger.hold(exactHoldId, accountId, exact, holdTtl);
+            return new Reservation(this, exactHoldId, accountId, d, price, exact);
+        }
+    }
+
+    public Balance balance(String accountId) {
+        return ledger.balance(accountId);
+    }
+}

@@ -1,0 +1,73 @@
+package dev.tollgate.billing;
+
+import dev.tollgate.ledger.ChargeDetails;
+import dev.tollgate.ledger.Settlement;
+import dev.tollgate.metering.Cost;
+import dev.tollgate.metering.ModelPrice;
+import dev.tollgate.metering.Usage;
+import dev.tollgate.routing.Deployment;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One attempt's hold. It resolves exactly once: {@link #settle} charges the real cost,
+ * {@link #release} voids it; the request path calls one of them on every exit.
+ * A free model holds nothing and settles to zero without touching the ledger.
+ */
+public final class Reservation {
+    private static final Logger LOG = Logger.getLogger(Reservation.class.getName());
+
+    private final Billing billing;
+    private final String holdId;
+    private final String accountId;
+    private final Deployment deployment;
+    private final ModelPrice price;
+    private final long heldMicros;
+    private boolean resolved;
+
+    Reservation(Billing billing, String holdId, String accountId, Deployment deployment, ModelPrice price, long heldMicros) {
+        this.billing = billing;
+        this.holdId = holdId;
+        this.accountId = accountId;
+        this.deployment = deployment;
+        this.price = price;
+        this.heldMicros = heldMicros;
+    }
+
+    public long heldMicros() { return heldMicros; }
+
+    /** The charge for what was used, durable when this returns. */
+    public Charged settle(Usage usage, String requestId) {
+        if (resolved) throw new IllegalStateException("reservation " + holdId + " already resolved");
+        resolved = true;
+        long cost = Cost.costMicros(price, usage);
+        if (heldMicros == 0) {
+            return new Charged(0, billing.balance(accountId).postedMicros(), usage);
+        }
+        Settlement s = billing.ledger().settle(holdId, cost, new ChargeDetails(requestId, deployment.publicName(),
+                deployment.providerName(), price.version(), usage.promptTokens(), usage.cachedPromptTokens(),
+                usage.completionTokens(), usage.reasoningTokens()));
+        if (s.shortfallMicros() > 0) billing.shortfallMicros.increment(s.shortfallMicros());
+        return new Charged(s.postedMicros(), s.balanceAfterMicros(), usage);
+    }
+
+    /** Voids the hold: nothing is charged. Safe to call after a failed settle; never throws. */
+    public void release() {
+        if (resolved) return;
+        resolved = true;
+        if (heldMicros == 0) return;
+        try {
+            billing.ledger().release(holdId);
+        } catch (RuntimeException e) {
+            // The hold stays open until it expires and is released by the ledger's sweep.
+            LOG.log(Level.WARNING, "release of hold " + holdId + " failed; it will expire", e);
+        }
+    }
+
+    /** What a settled request cost and the account's posted balance afterwards, in µcr. */
+    public record Charged(long costMicros, long balanceAfterMicros, Usage usage) {
+        public String costCredits() { return Cost.toCredits(costMicros); }
+
+        public String balanceCredits() { return Cost.toCredits(balanceAfterMicros); }
+    }
+}
