@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  * {@code ok} (default), {@code fail-500}, {@code fail-429}, {@code bad-request}, {@code provider-auth},
  * {@code garbage}, {@code hang}, {@code cut-before-first} (stream closes with nothing),
  * {@code cut-after-2} (stream breaks after two chunks), {@code no-done} (clean end without finish),
- * {@code gated} (stream waits on {@link #gate} after its first chunk), {@code error-event}.
+ * {@code gated} (waits on {@link #gate}: a stream after its first chunk, a plain answer before it),
+ * {@code error-event}. Any other id answers normally (12 prompt and 3 completion tokens).
  */
 public final class FakeOpenAi implements AutoCloseable {
     public static final String SECRET_IN_ERRORS = "sk-proj-SECRETSECRETSECRET1234";
@@ -56,6 +57,7 @@ public final class FakeOpenAi implements AutoCloseable {
                 case "garbage" -> send(ex, 200, "<html>surprise</html>");
                 case "hang" -> awaitQuietly(hangForever, 60);
                 default -> {
+                    if (model.equals("gated") && !stream) awaitQuietly(gate, 30);
                     if (stream) stream(ex, model, body);
                     else send(ex, 200, completion(model));
                 }
