@@ -35,8 +35,9 @@ class MigrationsTest {
 
     @Test
     void reopeningIsANoOp(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
-        TestDatabases.sqlite(dir).close();
-        try (Database db = TestDatabases.sqlite(dir); Connection c = db.connection(); Statement st = c.createStatement();
+        String url = TestDatabases.sqliteUrl(dir);
+        Database.open(url).close();
+        try (Database db = Database.open(url); Connection c = db.connection(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM schema_migrations")) {
             rs.next();
             assertThat(rs.getInt(1)).isEqualTo(Migrations.SCRIPTS.size());

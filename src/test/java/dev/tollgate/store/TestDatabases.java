@@ -22,6 +22,11 @@ public final class TestDatabases {
 
     private TestDatabases() {}
 
+    /** A URL of a fresh SQLite file in {@code dir}. */
+    public static String sqliteUrl(Path dir) {
+        return "jdbc:sqlite:" + dir.resolve("tollgate-" + UUID.randomUUID() + ".db");
+    }
+
     public static Database sqlite(Path dir) {
         return Database.open("jdbc:sqlite:" + dir.resolve("tollgate-" + UUID.randomUUID() + ".db"));
     }
