@@ -54,6 +54,11 @@ public final class GatewayProcess implements AutoCloseable {
 
     public String baseUrl() { return baseUrl; }
 
+    public String get(String path, String bearer) {
+        return TestGateway.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(baseUrl + path))
+                .header("Authorization", "Bearer " + bearer).GET().build()).body();
+    }
+
     /** kill -9: no shutdown hook, no drain, whatever was in flight is cut. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();
