@@ -29,6 +29,8 @@ final class BatchWriter implements AutoCloseable {
     private volatile boolean stopped;
     /** Committed transactions; written by the writer thread only (for tests and the benchmark). */
     private volatile long batchesCommitted;
+    /** Size of the previous batch (writer thread only): decides whether lingering can pay off. */
+    private int lastBatchSize;
 
     BatchWriter(BatchApplier applier, LedgerOptions options) {
         this.applier = applier;
@@ -75,6 +77,7 @@ final class BatchWriter implements AutoCloseable {
                 batch.add(new Op.ExpireHolds(options.expiryBatchMax(), new CompletableFuture<>()));
                 nextSweepNs = System.nanoTime() + sweepIntervalNs;
             }
+            lastBatchSize = batch.size();
             process(batch);
             batch.clear();
         }
@@ -85,9 +88,16 @@ final class BatchWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * Lingers for more operations only under load (something else was waiting, now or for the last
+     * batch): an operation that arrives alone at an idle ledger is committed at once rather than
+     * paying the linger as pure latency.
+     */
     private void fill(List<Op> batch) throws InterruptedException {
         int max = options.batchSizeMax();
         long deadlineNs = System.nanoTime() + options.batchLinger().toNanos();
+        queue.drainTo(batch, max - batch.size());
+        if (batch.size() == 1 && lastBatchSize <= 1) return;
         while (batch.size() < max) {
             queue.drainTo(batch, max - batch.size());
             long leftNs = deadlineNs - System.nanoTime();

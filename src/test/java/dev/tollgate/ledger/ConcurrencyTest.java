@@ -17,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -41,9 +40,10 @@ class ConcurrencyTest {
         }
     }
 
-    @Test
-    void threeProcessesOnOnePostgresNeverOvershoot() throws Exception {
-        String url = TestDatabases.postgresUrl();
+    @ParameterizedTest
+    @EnumSource(Store.class)
+    void threeProcessesOnOneStoreNeverOvershoot(Store store) throws Exception {
+        String url = store == Store.POSTGRES ? TestDatabases.postgresUrl() : "jdbc:sqlite:" + tmp.resolve("shared.db");
         MutableClock clock = new MutableClock();
         List<Database> dbs = new ArrayList<>();
         List<Ledger> ledgers = new ArrayList<>();

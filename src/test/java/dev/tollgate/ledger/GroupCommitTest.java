@@ -50,7 +50,7 @@ class GroupCommitTest {
                 };
                 assertThat(results.get(i).get()).as("operation %d", i).isEqualTo(expected);
             }
-            assertThat(h.ledger.batchesCommitted() - batchesBefore).isLessThanOrEqualTo(OPS / 10);
+            assertThat(h.ledger.batchesCommitted() - batchesBefore).isLessThanOrEqualTo(OPS / 4); // 60 operations, a handful of transactions
             assertThat(h.ledger.balance("acct_0").postedMicros()).isEqualTo(CREDIT);
             assertThat(h.ledger.verify().problems()).isEmpty();
         }
