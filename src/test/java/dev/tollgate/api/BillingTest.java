@@ -42,7 +42,7 @@ class BillingTest {
     void start() throws Exception {
         upstream = new FakeOpenAi();
         gw = TestGateway.start(dir, TestGateway.openAiConfig("ok", "gated", "fail-500", "fail-429", "bad-request",
-                "provider-auth", "garbage", "hang", "cut-before-first", "cut-after-2", "gpt-4o-mini") + """
+                "provider-auth", "garbage", "hang", "cut-before-first", "cut-after-1", "cut-after-2", "stall-after-2", "gpt-4o-mini") + """
                   - { name: free-one, provider: fake, upstream: ok, price: free }
                 aliases:
                   resilient: [fail-500, ok]
@@ -82,7 +82,7 @@ class BillingTest {
     void streamIsChargedAndTheUsageChunkCarriesTheCost() throws Exception {
         String body = "{\"model\":\"ok\",\"stream\":true,\"stream_options\":{\"include_usage\":true},"
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
-        List<String> events = ChatCompletionsTest.events(gw.post("/v1/chat/completions", body, gw.key).body());
+        List<String> events = dev.tollgate.testing.Sse.events(gw.post("/v1/chat/completions", body, gw.key).body());
         JsonNode usage = JSON.readTree(events.get(events.size() - 2)).path("usage");
         assertThat(usage.path("cost").decimalValue()).isEqualByComparingTo("0.018");
         assertThat(usage.path("prompt_tokens").asInt()).isEqualTo(12);
@@ -107,13 +107,22 @@ class BillingTest {
     }
 
     @Test
-    void streamCutAfterTokensIsChargedForWhatWasProduced() throws Exception {
-        HttpResponse<String> res = gw.post("/v1/chat/completions", TestGateway.chat("cut-after-2", true), gw.key);
+    void streamCutBeforeAnyTokenIsNotCharged() throws Exception {
+        HttpResponse<String> res = gw.post("/v1/chat/completions", TestGateway.chat("cut-after-1", true), gw.key);
+        assertThat(res.body()).contains("\"role\":\"assistant\"").contains("upstream_error");
+        assertThat(charges()).isEmpty();
+        assertThat(balance()).isEqualTo(new Balance(TestGateway.FUNDING_MICROS, 0));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"cut-after-2", "stall-after-2"})
+    void streamCutAfterTokensIsChargedForWhatWasProduced(String model) throws Exception {
+        HttpResponse<String> res = gw.post("/v1/chat/completions", TestGateway.chat(model, true), gw.key);
         assertThat(res.body()).contains("partial").contains("upstream_error");
         JsonNode sent = upstream.requests.get(upstream.requests.size() - 1);
         PriceBook prices = new PriceBook(gw.gateway.config());
-        long expected = Cost.costMicros(prices.price("cut-after-2"),
-                Usage.of(PromptTokens.exact(sent, "cut-after-2"), OutputTokens.count("partial", "cut-after-2")));
+        long expected = Cost.costMicros(prices.price(model),
+                Usage.of(PromptTokens.exact(sent, model), OutputTokens.count("partial", model)));
         assertThat(expected).isPositive();
         assertThat(charges()).singleElement().satisfies(c -> assertThat(c.amountMicros()).isEqualTo(-expected));
         assertThat(balance()).isEqualTo(new Balance(TestGateway.FUNDING_MICROS - expected, 0));

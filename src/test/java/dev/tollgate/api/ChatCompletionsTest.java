@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tollgate.testing.FakeOpenAi;
+import static dev.tollgate.testing.Sse.events;
 import dev.tollgate.testing.TestGateway;
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -158,16 +159,6 @@ class ChatCompletionsTest {
         HttpResponse<String> res = gw.get("/metrics", null);
         assertThat(res.statusCode()).isEqualTo(200);
         assertThat(res.body()).contains("tollgate_http_requests_total{path=\"/health\",status=\"200\"}");
-    }
-
-    static List<String> events(String sse) {
-        List<String> out = new ArrayList<>();
-        assertThat(sse).as("SSE events are separated by blank lines").endsWith("\n\n");
-        for (String block : sse.split("\n\n")) {
-            assertThat(block).startsWith("data: ");
-            out.add(block.substring("data: ".length()));
-        }
-        return out;
     }
 
     static List<String> contents(List<String> events) throws Exception {

@@ -159,7 +159,7 @@ class ErrorContractTest {
         for (String model : List.of("cut-after-2", "no-done", "error-event")) {
             HttpResponse<String> res = gw.post("/v1/chat/completions", TestGateway.chat(model, true), gw.key);
             assertThat(res.statusCode()).as(model).isEqualTo(200); // headers were already sent
-            List<String> events = ChatCompletionsTest.events(res.body());
+            List<String> events = dev.tollgate.testing.Sse.events(res.body());
             assertThat(events).as(model).doesNotContain("[DONE]");
             JsonNode last = JSON.readTree(events.get(events.size() - 1));
             assertThat(last.path("error").path("type").asText()).as(model).isEqualTo("upstream_error");

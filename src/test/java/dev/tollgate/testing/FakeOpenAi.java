@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  * id picks the behaviour, so one server serves every scenario without shared state:
  * {@code ok} (default), {@code fail-500}, {@code fail-429}, {@code bad-request}, {@code provider-auth},
  * {@code garbage}, {@code hang}, {@code cut-before-first} (stream closes with nothing),
- * {@code cut-after-2} (stream breaks after two chunks), {@code no-done} (clean end without finish),
+ * {@code cut-after-1} / {@code cut-after-2} (stream breaks after the role chunk / one content chunk),
+ * {@code stall-after-2} (stream goes silent after one content chunk), {@code no-done} (clean end without finish),
  * {@code gated} (waits on {@link #gate}: a stream after its first chunk, a plain answer before it),
  * {@code error-event}. Any other id answers normally (12 prompt and 3 completion tokens).
  */
@@ -72,12 +73,13 @@ public final class FakeOpenAi implements AutoCloseable {
             ex.sendResponseHeaders(200, 100_000); // promise more than we send: the client sees a broken body
             return;
         }
-        if (model.equals("cut-after-2")) {
+        if (model.equals("cut-after-1") || model.equals("cut-after-2") || model.equals("stall-after-2")) {
             ex.sendResponseHeaders(200, 100_000);
             OutputStream out = ex.getResponseBody();
             out.write(event(chunk(model, "{\"role\":\"assistant\",\"content\":\"\"}", null)));
-            out.write(event(chunk(model, "{\"content\":\"partial\"}", null)));
+            if (!model.equals("cut-after-1")) out.write(event(chunk(model, "{\"content\":\"partial\"}", null)));
             out.flush();
+            if (model.equals("stall-after-2")) awaitQuietly(hangForever, 60);
             return;
         }
         ex.sendResponseHeaders(200, 0);
