@@ -3,6 +3,7 @@ package dev.tollgate.http;
 import dev.tollgate.Gateway;
 import dev.tollgate.api.Admin;
 import dev.tollgate.api.ChatCompletions;
+import dev.tollgate.api.ChatPipeline;
 import dev.tollgate.api.CreditsApi;
 import dev.tollgate.api.Estimate;
 import dev.tollgate.api.Models;
@@ -44,7 +45,7 @@ public final class TollgateServer {
                     res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
                     res.send(gateway.metrics().scrape());
                 })
-                .post("/v1/chat/completions", new ChatCompletions(auth, gateway.catalog(), gateway.billing(), maxBody))
+                .post("/v1/chat/completions", new ChatCompletions(auth, gateway.catalog(), new ChatPipeline(gateway.billing()), maxBody))
                 .post("/v1/estimate", new Estimate(auth, gateway.catalog(), gateway.billing(), maxBody))
                 .register("/v1/credits", new CreditsApi(auth, gateway.ledger()))
                 .get("/v1/models", new Models(auth, gateway.catalog(), gateway.clock().millis() / 1000))
@@ -61,7 +62,7 @@ public final class TollgateServer {
                 .error(UnknownModelException.class, (req, res, e) -> apiError(req, res,
                         ApiException.notFound("model_not_found", "model", e.getMessage())))
                 .error(dev.tollgate.ledger.InsufficientCreditsException.class, (req, res, e) -> apiError(req, res,
-                        ChatCompletions.insufficient(e)))
+                        ChatPipeline.insufficient(e)))
                 .error(StoreException.class, (req, res, e) -> {
                     LOG.log(Level.SEVERE, "store failure on request " + RequestIds.of(req), e);
                     apiError(req, res, new ApiException(503, "service_unavailable", "store_unavailable", null,

@@ -1,0 +1,29 @@
+package dev.tollgate.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.billing.Reservation;
+import dev.tollgate.http.ApiException;
+import dev.tollgate.provider.StreamChunk;
+import dev.tollgate.routing.Deployment;
+
+/**
+ * How a chat answer reaches the client in one wire format (OpenAI, Anthropic). The pipeline
+ * produces OpenAI-format answers and chunks; a responder writes them out, translating if it must.
+ */
+public interface ChatResponder {
+
+    /** A complete answer, already charged. */
+    void answer(ObjectNode completion, Deployment answeredBy, Reservation.Charged charged);
+
+    /** The next streamed chunk (never the usage-only one); the first call commits status and headers. */
+    void chunk(StreamChunk chunk, Deployment answeredBy);
+
+    /** True once anything was written to the client: from then on there is no fallback. */
+    boolean started();
+
+    /** The stream finished and was charged; {@code usageChunk} is the provider's usage chunk, or null. */
+    void streamDone(StreamChunk usageChunk, Reservation.Charged charged);
+
+    /** The stream broke after bytes reached the client: end it with an in-band error. */
+    void streamFailed(ApiException error);
+}

@@ -1,0 +1,81 @@
+package dev.tollgate.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.billing.Reservation;
+import dev.tollgate.http.ApiException;
+import dev.tollgate.http.ErrorBodies;
+import dev.tollgate.http.SseOut;
+import dev.tollgate.json.Json;
+import dev.tollgate.metering.Cost;
+import dev.tollgate.provider.StreamChunk;
+import dev.tollgate.routing.Deployment;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerResponse;
+
+/** Writes chat answers in the OpenAI wire format: JSON, or SSE chunks ending in [DONE]. */
+final class OpenAiResponder implements ChatResponder {
+    private final ServerResponse res;
+    private final SseOut sse;
+    private final boolean clientWantsUsage;
+
+    OpenAiResponder(ServerResponse res, boolean clientWantsUsage) {
+        this.res = res;
+        this.sse = new SseOut(res);
+        this.clientWantsUsage = clientWantsUsage;
+    }
+
+    @Override
+    public void answer(ObjectNode completion, Deployment answeredBy, Reservation.Charged charged) {
+        putUsage(completion.withObjectProperty("usage"), charged);
+        answeredBy(res, answeredBy);
+        res.header("x-tollgate-cost", charged.costCredits());
+        res.header("x-tollgate-balance", charged.balanceCredits());
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.send(Json.bytes(completion));
+    }
+
+    @Override
+    public void chunk(StreamChunk chunk, Deployment answeredBy) {
+        if (!sse.started()) answeredBy(res, answeredBy);
+        sse.data(chunk.json());
+    }
+
+    @Override
+    public boolean started() { return sse.started(); }
+
+    @Override
+    public void streamDone(StreamChunk usageChunk, Reservation.Charged charged) {
+        if (clientWantsUsage) {
+            ObjectNode chunk = usageChunk == null ? null : (ObjectNode) Json.parseOrNull(usageChunk.json());
+            if (chunk == null) {
+                chunk = Json.object().put("object", "chat.completion.chunk");
+                chunk.putArray("choices");
+            }
+            putUsage(chunk.withObjectProperty("usage"), charged);
+            sse.data(Json.bytes(chunk));
+        }
+        sse.done();
+        sse.close();
+    }
+
+    @Override
+    public void streamFailed(ApiException error) {
+        sse.data(Json.bytes(ErrorBodies.openAi(error)));
+        sse.close();
+    }
+
+    /** Completes the usage object with our counts where the provider gave none, and the cost in credits. */
+    static void putUsage(ObjectNode usage, Reservation.Charged charged) {
+        if (!usage.has("prompt_tokens")) {
+            usage.put("prompt_tokens", charged.usage().promptTokens());
+            usage.put("completion_tokens", charged.usage().completionTokens());
+            usage.put("total_tokens", charged.usage().totalTokens());
+        }
+        usage.put("cost", Cost.toCreditsDecimal(charged.costMicros()));
+    }
+
+    static void answeredBy(ServerResponse res, Deployment d) {
+        res.header("x-tollgate-provider", d.providerName());
+        res.header("x-tollgate-model", d.publicName());
+    }
+}
