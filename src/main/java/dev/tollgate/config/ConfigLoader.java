@@ -84,14 +84,19 @@ public final class ConfigLoader {
         ConfigNode s = root.child("server");
         if (root.has("server")) {
             s.allowOnly(Set.of("max_body_bytes", "upstream_connect_timeout_ms", "upstream_timeout_ms",
-                    "stream_idle_timeout_ms", "key_cache_ttl_ms"));
+                    "stream_idle_timeout_ms", "key_cache_ttl_ms", "upstream_client"));
+        }
+        String upstreamClient = s.text("upstream_client", "jdk");
+        if (!Set.of("jdk", "helidon").contains(upstreamClient)) {
+            throw s.child("upstream_client").error("must be 'jdk' or 'helidon', got '" + upstreamClient + "'");
         }
         return new TollgateConfig.Server(
                 s.longValue("max_body_bytes", 4L * 1024 * 1024, 1024),
                 s.longValue("upstream_connect_timeout_ms", 5_000, 1),
                 s.longValue("upstream_timeout_ms", 120_000, 1),
                 s.longValue("stream_idle_timeout_ms", 60_000, 1),
-                s.longValue("key_cache_ttl_ms", 2_000, 0));
+                s.longValue("key_cache_ttl_ms", 2_000, 0),
+                upstreamClient);
     }
 
     private static List<TollgateConfig.Provider> providers(ConfigNode list) {

@@ -23,7 +23,7 @@ public record TollgateConfig(
 
     /** Edge limits and timeouts; every one is bounded and named with its unit. */
     public record Server(long maxBodyBytes, long upstreamConnectTimeoutMs, long upstreamTimeoutMs,
-                         long streamIdleTimeoutMs, long keyCacheTtlMs) {}
+                         long streamIdleTimeoutMs, long keyCacheTtlMs, String upstreamClient) {}
 
     public record Provider(String name, String type, String baseUrl, String apiKey, Integer rpm,
                            Long monthlyTokenBudget, long latencyMs, long chunkDelayMs) {}

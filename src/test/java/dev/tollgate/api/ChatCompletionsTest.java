@@ -18,12 +18,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Chat completions end to end: client → real server → OpenAI adapter → fake upstream on loopback. */
+@ParameterizedClass(name = "upstream_client={0}")
+@ValueSource(strings = {"jdk", "helidon"})
 class ChatCompletionsTest {
     static final ObjectMapper JSON = new ObjectMapper();
     @TempDir
@@ -31,16 +35,20 @@ class ChatCompletionsTest {
     static FakeOpenAi upstream;
     static TestGateway gw;
 
-    @BeforeAll
-    static void start() throws Exception {
+    /** Which {@code server.upstream_client} this run exercises; both must pass every test. */
+    @org.junit.jupiter.params.Parameter
+    String upstreamClientUnderTest;
+
+    @BeforeParameterizedClassInvocation
+    static void start(String upstreamClient) throws Exception {
         upstream = new FakeOpenAi();
-        gw = TestGateway.start(dir, TestGateway.openAiConfig("ok", "gated", "fail-500") + """
+        gw = TestGateway.start(dir, TestGateway.openAiConfigWith(upstreamClient, "ok", "gated", "fail-500") + """
                 aliases:
                   resilient: [fail-500, ok]
                 """, upstream.baseUrl());
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     static void stop() {
         gw.close();
         upstream.close();

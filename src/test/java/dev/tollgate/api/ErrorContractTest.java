@@ -11,13 +11,17 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Every error row of CONTRACT §4 that the core owns: status, OpenAI error JSON, and nothing leaked. */
+@ParameterizedClass(name = "upstream_client={0}")
+@ValueSource(strings = {"jdk", "helidon"})
 class ErrorContractTest {
     static final ObjectMapper JSON = new ObjectMapper();
     @TempDir
@@ -25,14 +29,18 @@ class ErrorContractTest {
     static FakeOpenAi upstream;
     static TestGateway gw;
 
-    @BeforeAll
-    static void start() throws Exception {
+    /** Which {@code server.upstream_client} this run exercises; both must pass every test. */
+    @org.junit.jupiter.params.Parameter
+    String upstreamClientUnderTest;
+
+    @BeforeParameterizedClassInvocation
+    static void start(String upstreamClient) throws Exception {
         upstream = new FakeOpenAi();
-        gw = TestGateway.start(dir, TestGateway.openAiConfig("ok", "fail-500", "fail-429", "bad-request", "provider-auth",
+        gw = TestGateway.start(dir, TestGateway.openAiConfigWith(upstreamClient, "ok", "fail-500", "fail-429", "bad-request", "provider-auth",
                 "garbage", "hang", "cut-before-first", "cut-after-2", "no-done", "error-event"), upstream.baseUrl());
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     static void stop() {
         gw.close();
         upstream.close();

@@ -63,8 +63,12 @@ public final class TestGateway implements AutoCloseable {
 
     /** A config with one OpenAI-compatible provider at ${UPSTREAM} and the given public=upstream models. */
     public static String openAiConfig(String... models) {
-        StringBuilder yaml = new StringBuilder("""
-                server:
+        return openAiConfigWith("jdk", models);
+    }
+
+    /** Like {@link #openAiConfig} with the given {@code server.upstream_client}. */
+    public static String openAiConfigWith(String upstreamClient, String... models) {
+        StringBuilder yaml = new StringBuilder("server:\n  upstream_client: " + upstreamClient + "\n" + """
                   upstream_timeout_ms: 2000
                   stream_idle_timeout_ms: 1000
                 providers:

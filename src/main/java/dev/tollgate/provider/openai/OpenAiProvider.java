@@ -13,17 +13,15 @@ import dev.tollgate.provider.ProviderException.Kind;
 import dev.tollgate.provider.SseReader;
 import dev.tollgate.provider.StreamChunk;
 import dev.tollgate.provider.UpstreamErrors;
+import dev.tollgate.provider.http.UpstreamHttp;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Arrays;
-import java.util.concurrent.Executors;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /** Any OpenAI-compatible server (OpenAI, Groq, OpenRouter, vLLM, Ollama, ...): the request passes as is. */
@@ -35,23 +33,28 @@ public final class OpenAiProvider implements ChatProvider {
 
     private final String name;
     private final URI chatUri;
-    private final String apiKey;
-    private final Duration timeout;
-    private final long streamIdleTimeoutMs;
-    private final HttpClient http;
+    private final Map<String, String> jsonHeaders;
+    private final Map<String, String> sseHeaders;
+    private final long timeoutMs;
+    private final long idleTimeoutMs;
+    private final UpstreamHttp http;
 
     public OpenAiProvider(TollgateConfig.Provider config, TollgateConfig.Server server) {
         this.name = config.name();
         this.chatUri = URI.create(config.baseUrl() + "/chat/completions");
-        this.apiKey = config.apiKey();
-        this.timeout = Duration.ofMillis(server.upstreamTimeoutMs());
-        this.streamIdleTimeoutMs = server.streamIdleTimeoutMs();
-        this.http = HttpClient.newBuilder()
-                // h2c upgrade on plain http costs a round trip and many local servers mishandle it
-                .version(config.baseUrl().startsWith("https:") ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofMillis(server.upstreamConnectTimeoutMs()))
-                .executor(Executors.newVirtualThreadPerTaskExecutor())
-                .build();
+        this.timeoutMs = server.upstreamTimeoutMs();
+        this.idleTimeoutMs = server.streamIdleTimeoutMs();
+        this.http = UpstreamHttp.create(server, config.baseUrl().startsWith("https:"));
+        this.jsonHeaders = headers(config.apiKey(), "application/json");
+        this.sseHeaders = headers(config.apiKey(), "text/event-stream");
+    }
+
+    private static Map<String, String> headers(String apiKey, String accept) {
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("Content-Type", "application/json");
+        h.put("Accept", accept);
+        if (apiKey != null && !apiKey.isEmpty()) h.put("Authorization", "Bearer " + apiKey);
+        return Map.copyOf(h);
     }
 
     @Override
@@ -59,14 +62,15 @@ public final class OpenAiProvider implements ChatProvider {
 
     @Override
     public ChatResult complete(ChatCall call) throws ProviderException {
-        HttpResponse<InputStream> response = send(call, "application/json");
         byte[] body;
-        try (InputStream in = response.body()) {
-            body = in.readNBytes(RESPONSE_BYTES_MAX + 1);
-        } catch (HttpTimeoutException e) {
-            throw new ProviderException(Kind.TIMEOUT, 0, "provider '" + name + "' timed out", e);
-        } catch (IOException e) {
-            throw new ProviderException(Kind.UNAVAILABLE, 0, "provider '" + name + "' connection failed: " + UpstreamErrors.describe(e), e);
+        try (UpstreamHttp.Response response = send(call, jsonHeaders);
+             IdleWatchdog.Watch watch = IdleWatchdog.shared().watch(response::close, idleTimeoutMs)) {
+            try {
+                body = response.body().readNBytes(RESPONSE_BYTES_MAX + 1);
+            } catch (IOException e) {
+                if (watch.fired()) throw new ProviderException(Kind.TIMEOUT, 0, "provider '" + name + "' stopped sending its answer", e);
+                throw new ProviderException(Kind.UNAVAILABLE, 0, "provider '" + name + "' connection failed: " + UpstreamErrors.describe(e), e);
+            }
         }
         if (body.length > RESPONSE_BYTES_MAX) {
             throw new ProviderException(Kind.BAD_RESPONSE, "provider '" + name + "' sent a response over " + RESPONSE_BYTES_MAX + " bytes");
@@ -80,12 +84,11 @@ public final class OpenAiProvider implements ChatProvider {
 
     @Override
     public void stream(ChatCall call, Consumer<StreamChunk> sink) throws ProviderException {
-        HttpResponse<InputStream> response = send(call, "text/event-stream");
         int chunks = 0;
         boolean finished = false;
-        try (InputStream in = response.body();
-             IdleWatchdog.Watch watch = IdleWatchdog.shared().watch(in, streamIdleTimeoutMs)) {
-            SseReader events = new SseReader(in, EVENT_BYTES_MAX);
+        try (UpstreamHttp.Response response = send(call, sseHeaders);
+             IdleWatchdog.Watch watch = IdleWatchdog.shared().watch(response::close, idleTimeoutMs)) {
+            SseReader events = new SseReader(response.body(), EVENT_BYTES_MAX);
             try {
                 for (byte[] data; (data = events.next()) != null; ) {
                     watch.touch();
@@ -99,8 +102,7 @@ public final class OpenAiProvider implements ChatProvider {
                     }
                     if (node.has("error")) {
                         throw new ProviderException(chunks == 0 ? Kind.SERVER_ERROR : Kind.STREAM_CUT, 0,
-                                "provider '" + name + "' reported an error mid-stream: "
-                                        + UpstreamErrors.message(data), null);
+                                "provider '" + name + "' reported an error mid-stream: " + UpstreamErrors.message(data), null);
                     }
                     finished |= OpenAiFormat.finished(node);
                     sink.accept(OpenAiFormat.chunk(data, node));
@@ -109,44 +111,37 @@ public final class OpenAiProvider implements ChatProvider {
             } catch (IOException e) {
                 if (watch.fired()) {
                     throw new ProviderException(Kind.TIMEOUT, 0, "provider '" + name + "' stream was idle for over "
-                            + streamIdleTimeoutMs + " ms", e);
+                            + idleTimeoutMs + " ms", e);
                 }
                 throw new ProviderException(Kind.STREAM_CUT, 0, "provider '" + name + "' stream broke: " + UpstreamErrors.describe(e), e);
             }
-        } catch (IOException closeFailure) {
-            // closing a broken stream may fail as well; the outcome is already decided above
         }
         if (!finished) {
             throw new ProviderException(Kind.STREAM_CUT, "provider '" + name + "' stream ended before the answer was finished");
         }
     }
 
-    private HttpResponse<InputStream> send(ChatCall call, String accept) throws ProviderException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(chatUri)
-                .timeout(timeout)
-                .header("Content-Type", "application/json")
-                .header("Accept", accept)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(Json.bytes(call.body())));
-        if (apiKey != null && !apiKey.isEmpty()) request.header("Authorization", "Bearer " + apiKey);
-        HttpResponse<InputStream> response;
+    /** Sends the call; a non-2xx answer becomes the matching typed failure. */
+    private UpstreamHttp.Response send(ChatCall call, Map<String, String> headers) throws ProviderException {
+        UpstreamHttp.Response response;
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            response = http.post(chatUri, headers, Json.bytes(call.body()), timeoutMs);
         } catch (HttpTimeoutException e) {
-            throw new ProviderException(Kind.TIMEOUT, 0, "provider '" + name + "' did not answer within " + timeout.toMillis() + " ms", e);
+            throw new ProviderException(Kind.TIMEOUT, 0, "provider '" + name + "' did not answer within " + timeoutMs + " ms", e);
         } catch (IOException e) {
             throw new ProviderException(Kind.UNAVAILABLE, 0, "provider '" + name + "' could not be reached: " + UpstreamErrors.describe(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ProviderException(Kind.UNAVAILABLE, 0, "interrupted while calling provider '" + name + "'", e);
         }
-        if (response.statusCode() / 100 != 2) {
+        if (response.status() / 100 != 2) {
             byte[] errorBody;
-            try (InputStream in = response.body()) {
-                errorBody = in.readNBytes(ERROR_BYTES_MAX);
+            try (response) {
+                errorBody = response.body().readNBytes(ERROR_BYTES_MAX);
             } catch (IOException e) {
                 errorBody = new byte[0];
             }
-            throw UpstreamErrors.fromStatus(name, response.statusCode(), errorBody);
+            throw UpstreamErrors.fromStatus(name, response.status(), errorBody);
         }
         return response;
     }
