@@ -2,14 +2,16 @@
 -- the run ends, prints one machine-readable RESULT line for the shell script to tabulate.
 --   BENCH_KEY     API key sent as "Authorization: Bearer ..." (the mock upstream ignores it)
 --   BENCH_STREAM  "1" to ask for an SSE stream ("stream":true)
+--   BENCH_MODEL   model to ask for (default bench-model; bench-free is the same upstream at price: free)
 
 local key = os.getenv("BENCH_KEY") or "bench"
 local stream = os.getenv("BENCH_STREAM") == "1"
+local model = os.getenv("BENCH_MODEL") or "bench-model"
 
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer " .. key
-wrk.body = '{"model":"bench-model","messages":[{"role":"user","content":"Say hello in five words."}]'
+wrk.body = '{"model":"' .. model .. '","messages":[{"role":"user","content":"Say hello in five words."}]'
     .. (stream and ',"stream":true' or '') .. '}'
 
 -- wrk reports time in microseconds; the table wants milliseconds.

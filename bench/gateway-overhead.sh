@@ -9,6 +9,9 @@
 #   BENCH_WORDS=16        words in each mock answer      BENCH_JFR=FILE    record a JFR profile of the gateway
 #   GATEWAY_JAVA_OPTS=... JVM flags for Tollgate          MOCK_JAVA_OPTS=... JVM flags for the mock upstream
 #   BENCH_TTFB_REQUESTS=200  sequential curl requests for the streaming time-to-first-byte probe
+#   BENCH_UPSTREAM_CLIENT=helidon  server.upstream_client of the gateway (jdk | helidon)
+# Points: c1 and c32 bill every request (hold + settle in the SQLite ledger); the "-free" points ask
+# for the same upstream under a `price: free` model, so no ledger write happens: billing off.
 # Raw wrk output, curl timings and server logs go to bench/results/<timestamp>/ (git-ignored).
 # What the figures mean and the latest results: docs/performance.md.
 set -euo pipefail
@@ -42,6 +45,9 @@ if ! command -v wrk >/dev/null; then
 fi
 log "building the jar (if stale)"
 "$repo/tollgate" --help >/dev/null
+# Run a private copy: a rebuild of target/ during the run must not pull classes from under the JVMs.
+cp "$repo/target/tollgate.jar" "$tmp/tollgate.jar"
+export TOLLGATE_JAR="$tmp/tollgate.jar"
 
 # --- servers ---------------------------------------------------------------------------------
 # Both servers bind port 0 and print the port they got, so there is no free-port race.
@@ -71,6 +77,8 @@ pids+=("$mock_pid")
 mock_port="$(wait_for_port "$out/mock.log" 'listening on http://127.0.0.1:')"
 
 cat >"$tmp/config.yaml" <<EOF
+server:
+  upstream_client: ${BENCH_UPSTREAM_CLIENT:-helidon}
 providers:
   - name: upstream
     type: openai
@@ -80,9 +88,13 @@ models:
   - name: bench-model
     provider: upstream
     price: { input: 0.15, output: 0.60 }
+  - name: bench-free
+    provider: upstream
+    upstream: bench-model
+    price: free
 EOF
 data="$tmp/data"
-account="$("$repo/tollgate" accounts create bench --config "$tmp/config.yaml" --data "$data" 2>>"$out/cli.log")"
+account="$("$repo/tollgate" accounts create bench --credits 100000000 --config "$tmp/config.yaml" --data "$data" 2>>"$out/cli.log")"
 key="$("$repo/tollgate" keys create "$account" --config "$tmp/config.yaml" --data "$data" 2>>"$out/cli.log")"
 
 gateway_opts="${GATEWAY_JAVA_OPTS:-}"
@@ -108,10 +120,11 @@ cpu_ticks() {
 }
 ticks_per_s="$(getconf CLK_TCK)"
 
-# measure NAME THREADS CONNECTIONS STREAM URL: warm up, then measure; keeps the RESULT line.
+# measure NAME THREADS CONNECTIONS STREAM URL [MODEL]: warm up, then measure; keeps the RESULT line.
 declare -A result
 measure() {
   local name="$1" threads="$2" conns="$3" stream="$4" url="$5"
+  export BENCH_MODEL="${6:-bench-model}"
   log "$name: warm-up $warmup, then $duration (-t$threads -c$conns)"
   BENCH_KEY="$key" BENCH_STREAM="$stream" wrk -t"$threads" -c"$conns" -d"$warmup" -s "$here/chat.lua" "$url" >/dev/null
   local mock0 gw0
@@ -127,10 +140,11 @@ measure() {
 log "JIT warm-up through Tollgate (10s, c=32)"
 BENCH_KEY="$key" wrk -t2 -c32 -d10s -s "$here/chat.lua" "$via" >/dev/null
 
-for point in "c1 1 1 0" "c32 2 32 0" "stream-c1 1 1 1"; do
-  read -r name threads conns stream <<<"$point"
-  measure "$name-direct" "$threads" "$conns" "$stream" "$direct"
-  measure "$name-via" "$threads" "$conns" "$stream" "$via"
+for point in "c1 1 1 0 bench-model" "c1-free 1 1 0 bench-free" "c32 2 32 0 bench-model" "c32-free 2 32 0 bench-free" \
+    "stream-c1 1 1 1 bench-model"; do
+  read -r name threads conns stream model <<<"$point"
+  measure "$name-direct" "$threads" "$conns" "$stream" "$direct" "$model"
+  measure "$name-via" "$threads" "$conns" "$stream" "$via" "$model"
 done
 
 # Time to first byte of a stream, which wrk cannot see: curl with one kept-alive connection,
@@ -161,7 +175,7 @@ printf '%-10s | %10s %9s %9s | %10s %9s %9s | %12s %8s | %10s %10s | %s\n' \
   point "direct r/s" "p50 ms" "p99 ms" "via r/s" "p50 ms" "p99 ms" "added p50 ms" "via/dir" \
   "gw CPU/req" "mock CPU/req" "errors (http/socket) direct, via"
 failed=0
-for name in c1 c32 stream-c1; do
+for name in c1 c1-free c32 c32-free stream-c1; do
   d="${result[$name-direct]}" v="${result[$name-via]}"
   errors="$(field "$d" status_errors)/$(field "$d" socket_errors), $(field "$v" status_errors)/$(field "$v" socket_errors)"
   [ "$errors" = "0/0, 0/0" ] || failed=1

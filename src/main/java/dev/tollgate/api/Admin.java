@@ -48,7 +48,7 @@ public final class Admin implements HttpService {
         String plan = optionalString(body, "plan");
         long credits = body.has("credits") ? CreditAmounts.micros(body.get("credits"), "credits", false) : 0;
         Account a = accounts.create(name, plan);
-        long balance = credits == 0 ? 0 : ledger.grant("open:" + a.id(), a.id(), credits, "initial credits");
+        long balance = dev.tollgate.billing.Funding.open(ledger, a.id(), credits, "initial credits");
         ObjectNode out = Json.object().put("id", a.id()).put("name", a.name());
         out.put("plan", a.plan());
         out.put("balance", Cost.toCreditsDecimal(balance));

@@ -3,6 +3,7 @@ package dev.tollgate.cli;
 import dev.tollgate.account.Account;
 import dev.tollgate.store.Database;
 import dev.tollgate.account.Accounts;
+import dev.tollgate.billing.Funding;
 import dev.tollgate.ledger.Ledger;
 import dev.tollgate.ledger.LedgerOptions;
 import java.time.Clock;
@@ -38,7 +39,7 @@ final class AccountsCommand {
                 Account a = new Accounts(db, Clock.systemUTC(), Duration.ZERO).create(name, plan);
                 if (micros > 0) {
                     try (Ledger ledger = new Ledger(db, Clock.systemUTC(), LedgerOptions.defaults())) {
-                        ledger.grant("open:" + a.id(), a.id(), micros, "initial credits");
+                        Funding.open(ledger, a.id(), micros, "initial credits");
                     }
                 }
                 System.out.println(a.id());

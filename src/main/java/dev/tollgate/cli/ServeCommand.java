@@ -53,7 +53,7 @@ final class ServeCommand implements Callable<Integer> {
         Accounts accounts = gateway.accounts();
         if (accounts.findByIdOrName(DemoAccount.NAME).isPresent()) return;
         Account account = accounts.create(DemoAccount.NAME, null);
-        gateway.ledger().grant("open:" + account.id(), account.id(), DemoAccount.CREDITS_MICROS, "demo credits");
+        dev.tollgate.billing.Funding.open(gateway.ledger(), account.id(), DemoAccount.CREDITS_MICROS, "demo credits");
         String key = accounts.createKey(account.id(), "demo", null, null).secret();
         System.out.println();
         System.out.println("Demo account '" + DemoAccount.NAME + "' (" + account.id() + ") created with "
