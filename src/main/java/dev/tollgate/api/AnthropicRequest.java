@@ -282,8 +282,8 @@ record AnthropicRequest(ChatRequest chat, List<String> stopSequences) {
     }
 
     private static ApiException unsupportedBlock(JsonNode block, String where, String supported) {
-        return ApiException.invalid(where + ".type", "Content block type '" + block.path("type").asText()
-                + "' is not supported in '" + where + "' (supported here: " + supported + ")");
+        return ApiException.invalid(where + ".type", "'" + where + ".type' is '" + block.path("type").asText()
+                + "', which /v1/messages does not support here (supported: " + supported + ")");
     }
 
     private static String text(JsonNode block, String where) {
