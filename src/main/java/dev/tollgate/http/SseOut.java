@@ -12,7 +12,9 @@ import java.nio.charset.StandardCharsets;
  * A client that went away is remembered, not thrown: the caller keeps metering the provider's stream.
  */
 public final class SseOut {
+    private static final byte[] EVENT = "event: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NEWLINE_DATA = "\ndata: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
 
@@ -36,6 +38,11 @@ public final class SseOut {
 
     public void data(byte[] json) {
         write(DATA, json, END);
+    }
+
+    /** A named event ({@code event: NAME} then {@code data: JSON}), as Anthropic's stream uses. */
+    public void event(String name, byte[] json) {
+        write(EVENT, name.getBytes(StandardCharsets.US_ASCII), NEWLINE_DATA, json, END);
     }
 
     public void done() {

@@ -6,6 +6,7 @@ import dev.tollgate.api.ChatCompletions;
 import dev.tollgate.api.ChatPipeline;
 import dev.tollgate.api.CreditsApi;
 import dev.tollgate.api.Estimate;
+import dev.tollgate.api.Messages;
 import dev.tollgate.api.Models;
 import dev.tollgate.json.Json;
 import dev.tollgate.routing.UnknownModelException;
@@ -46,6 +47,7 @@ public final class TollgateServer {
                     res.send(gateway.metrics().scrape());
                 })
                 .post("/v1/chat/completions", new ChatCompletions(auth, gateway.catalog(), new ChatPipeline(gateway.billing()), maxBody))
+                .post("/v1/messages", new Messages(auth, gateway.catalog(), new ChatPipeline(gateway.billing()), maxBody))
                 .post("/v1/estimate", new Estimate(auth, gateway.catalog(), gateway.billing(), maxBody))
                 .register("/v1/credits", new CreditsApi(auth, gateway.ledger()))
                 .get("/v1/models", new Models(auth, gateway.catalog(), gateway.clock().millis() / 1000))
@@ -78,7 +80,9 @@ public final class TollgateServer {
     static void apiError(ServerRequest req, ServerResponse res, ApiException e) {
         if (res.isSent()) return;
         if (e.retryAfterSeconds() != null) res.header(HeaderNames.RETRY_AFTER, Long.toString(e.retryAfterSeconds()));
-        json(res, e.status(), Json.bytes(ErrorBodies.openAi(e)));
+        String path = req.path().path();
+        boolean anthropic = path.equals(Messages.PATH) || path.startsWith(Messages.PATH + "/");
+        json(res, e.status(), Json.bytes(anthropic ? ErrorBodies.anthropic(e, RequestIds.of(req)) : ErrorBodies.openAi(e)));
     }
 
     static void json(ServerResponse res, int status, byte[] body) {

@@ -1,0 +1,76 @@
+package dev.tollgate.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.billing.Reservation;
+import dev.tollgate.http.ApiException;
+import dev.tollgate.http.ErrorBodies;
+import dev.tollgate.http.RequestIds;
+import dev.tollgate.http.SseOut;
+import dev.tollgate.json.Json;
+import dev.tollgate.provider.StreamChunk;
+import dev.tollgate.routing.Deployment;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.List;
+
+/**
+ * Writes chat answers in Anthropic's Messages wire format: a {@code message} JSON, or the named SSE
+ * event stream, translated from the OpenAI-format answers the pipeline produces. The {@code model}
+ * is the public name that answered (as in {@code x-tollgate-model}).
+ */
+final class AnthropicResponder implements ChatResponder {
+    private final ServerResponse res;
+    private final SseOut sse;
+    private final String requestId;
+    private final List<String> stopSequences;
+    private final String messageId = "msg_" + RequestIds.newLedgerId();
+    private AnthropicStream stream;
+
+    AnthropicResponder(ServerResponse res, String requestId, List<String> stopSequences) {
+        this.res = res;
+        this.sse = new SseOut(res);
+        this.requestId = requestId;
+        this.stopSequences = stopSequences;
+    }
+
+    @Override
+    public void answer(ObjectNode completion, Deployment answeredBy, Reservation.Charged charged) {
+        ObjectNode message = AnthropicMessage.of(completion, messageId, answeredBy.publicName(), stopSequences, charged);
+        OpenAiResponder.answeredBy(res, answeredBy);
+        res.header("x-tollgate-cost", charged.costCredits());
+        res.header("x-tollgate-balance", charged.balanceCredits());
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.send(Json.bytes(message));
+    }
+
+    @Override
+    public void chunk(StreamChunk chunk, Deployment answeredBy) {
+        if (stream == null) {
+            OpenAiResponder.answeredBy(res, answeredBy);
+            stream = new AnthropicStream(this::write, messageId, answeredBy.publicName(), stopSequences);
+        }
+        JsonNode parsed = Json.parseOrNull(chunk.json());
+        if (parsed != null) stream.chunk(parsed); // adapters emit valid JSON; a bad chunk carries nothing to translate
+    }
+
+    @Override
+    public boolean started() { return sse.started(); }
+
+    @Override
+    public void streamDone(StreamChunk usageChunk, Reservation.Charged charged) {
+        if (stream == null) stream = new AnthropicStream(this::write, messageId, "", stopSequences);
+        stream.finish(charged);
+        sse.close();
+    }
+
+    @Override
+    public void streamFailed(ApiException error) {
+        sse.event("error", Json.bytes(ErrorBodies.anthropic(error, requestId)));
+        sse.close();
+    }
+
+    private void write(String event, ObjectNode data) {
+        sse.event(event, Json.bytes(data));
+    }
+}
