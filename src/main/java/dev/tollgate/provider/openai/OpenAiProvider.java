@@ -7,7 +7,9 @@ import dev.tollgate.json.Json;
 import dev.tollgate.provider.ChatCall;
 import dev.tollgate.provider.ChatProvider;
 import dev.tollgate.provider.ChatResult;
+import dev.tollgate.provider.EmbeddingsProvider;
 import dev.tollgate.provider.IdleWatchdog;
+import dev.tollgate.provider.ImagesProvider;
 import dev.tollgate.provider.ProviderException;
 import dev.tollgate.provider.ProviderException.Kind;
 import dev.tollgate.provider.SseReader;
@@ -26,15 +28,25 @@ import java.util.Arrays;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 
-/** Any OpenAI-compatible server (OpenAI, Groq, OpenRouter, vLLM, Ollama, ...): the request passes as is. */
-public final class OpenAiProvider implements ChatProvider {
+/**
+ * Any OpenAI-compatible server (OpenAI, Groq, OpenRouter, vLLM, Ollama, ...): the request passes as is.
+ * Also serves {@code /embeddings} and {@code /images/generations} with the same key, timeouts and
+ * error mapping.
+ */
+public final class OpenAiProvider implements ChatProvider, EmbeddingsProvider, ImagesProvider {
     private static final int RESPONSE_BYTES_MAX = 32 * 1024 * 1024;
+    /** 2,048 inputs × 3,072 float dimensions as JSON text is about 64 MiB; base64 is a third of it. */
+    private static final int EMBEDDINGS_RESPONSE_BYTES_MAX = 96 * 1024 * 1024;
+    /** Ten b64_json images of a few MiB each. */
+    private static final int IMAGES_RESPONSE_BYTES_MAX = 64 * 1024 * 1024;
     private static final int ERROR_BYTES_MAX = 64 * 1024;
     private static final int EVENT_BYTES_MAX = 4 * 1024 * 1024;
     private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
 
     private final String name;
     private final URI chatUri;
+    private final URI embeddingsUri;
+    private final URI imagesUri;
     private final String apiKey;
     private final Duration timeout;
     private final long streamIdleTimeoutMs;
@@ -43,6 +55,8 @@ public final class OpenAiProvider implements ChatProvider {
     public OpenAiProvider(TollgateConfig.Provider config, TollgateConfig.Server server) {
         this.name = config.name();
         this.chatUri = URI.create(config.baseUrl() + "/chat/completions");
+        this.embeddingsUri = URI.create(config.baseUrl() + "/embeddings");
+        this.imagesUri = URI.create(config.baseUrl() + "/images/generations");
         this.apiKey = config.apiKey();
         this.timeout = Duration.ofMillis(server.upstreamTimeoutMs());
         this.streamIdleTimeoutMs = server.streamIdleTimeoutMs();
@@ -59,19 +73,8 @@ public final class OpenAiProvider implements ChatProvider {
 
     @Override
     public ChatResult complete(ChatCall call) throws ProviderException {
-        HttpResponse<InputStream> response = send(call, "application/json");
-        byte[] body;
-        try (InputStream in = response.body()) {
-            body = in.readNBytes(RESPONSE_BYTES_MAX + 1);
-        } catch (HttpTimeoutException e) {
-            throw new ProviderException(Kind.TIMEOUT, 0, "provider '" + name + "' timed out", e);
-        } catch (IOException e) {
-            throw new ProviderException(Kind.UNAVAILABLE, 0, "provider '" + name + "' connection failed: " + UpstreamErrors.describe(e), e);
-        }
-        if (body.length > RESPONSE_BYTES_MAX) {
-            throw new ProviderException(Kind.BAD_RESPONSE, "provider '" + name + "' sent a response over " + RESPONSE_BYTES_MAX + " bytes");
-        }
-        JsonNode root = Json.parseOrNull(body);
+        HttpResponse<InputStream> response = send(chatUri, call.body(), "application/json");
+        JsonNode root = Json.parseOrNull(readBounded(response, RESPONSE_BYTES_MAX));
         if (!(root instanceof ObjectNode obj) || !obj.path("choices").isArray()) {
             throw new ProviderException(Kind.BAD_RESPONSE, 200, "provider '" + name + "' returned a response that is not a chat completion", null);
         }
@@ -80,7 +83,7 @@ public final class OpenAiProvider implements ChatProvider {
 
     @Override
     public void stream(ChatCall call, Consumer<StreamChunk> sink) throws ProviderException {
-        HttpResponse<InputStream> response = send(call, "text/event-stream");
+        HttpResponse<InputStream> response = send(chatUri, call.body(), "text/event-stream");
         int chunks = 0;
         boolean finished = false;
         try (InputStream in = response.body();
@@ -121,12 +124,50 @@ public final class OpenAiProvider implements ChatProvider {
         }
     }
 
-    private HttpResponse<InputStream> send(ChatCall call, String accept) throws ProviderException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(chatUri)
+    @Override
+    public EmbeddingsProvider.Result embed(EmbeddingsProvider.Call call) throws ProviderException {
+        HttpResponse<InputStream> response = send(embeddingsUri, call.body(), "application/json");
+        JsonNode root = Json.parseOrNull(readBounded(response, EMBEDDINGS_RESPONSE_BYTES_MAX));
+        if (!(root instanceof ObjectNode obj) || !obj.path("data").isArray()) {
+            throw new ProviderException(Kind.BAD_RESPONSE, 200, "provider '" + name + "' returned a response that is not an embeddings list", null);
+        }
+        JsonNode prompt = obj.path("usage").path("prompt_tokens");
+        long promptTokens = prompt.canConvertToLong() && prompt.asLong() >= 0 ? prompt.asLong() : -1;
+        return new EmbeddingsProvider.Result(obj, promptTokens);
+    }
+
+    @Override
+    public ImagesProvider.Result generate(ImagesProvider.Call call) throws ProviderException {
+        HttpResponse<InputStream> response = send(imagesUri, call.body(), "application/json");
+        JsonNode root = Json.parseOrNull(readBounded(response, IMAGES_RESPONSE_BYTES_MAX));
+        if (!(root instanceof ObjectNode obj) || !obj.path("data").isArray()) {
+            throw new ProviderException(Kind.BAD_RESPONSE, 200, "provider '" + name + "' returned a response that is not an images answer", null);
+        }
+        return new ImagesProvider.Result(obj, obj.path("data").size());
+    }
+
+    /** The whole body of a 2xx answer, refused when over {@code maxBytes}. */
+    private byte[] readBounded(HttpResponse<InputStream> response, int maxBytes) throws ProviderException {
+        byte[] body;
+        try (InputStream in = response.body()) {
+            body = in.readNBytes(maxBytes + 1);
+        } catch (HttpTimeoutException e) {
+            throw new ProviderException(Kind.TIMEOUT, 0, "provider '" + name + "' timed out", e);
+        } catch (IOException e) {
+            throw new ProviderException(Kind.UNAVAILABLE, 0, "provider '" + name + "' connection failed: " + UpstreamErrors.describe(e), e);
+        }
+        if (body.length > maxBytes) {
+            throw new ProviderException(Kind.BAD_RESPONSE, "provider '" + name + "' sent a response over " + maxBytes + " bytes");
+        }
+        return body;
+    }
+
+    private HttpResponse<InputStream> send(URI uri, ObjectNode body, String accept) throws ProviderException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                 .timeout(timeout)
                 .header("Content-Type", "application/json")
                 .header("Accept", accept)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(Json.bytes(call.body())));
+                .POST(HttpRequest.BodyPublishers.ofByteArray(Json.bytes(body)));
         if (apiKey != null && !apiKey.isEmpty()) request.header("Authorization", "Bearer " + apiKey);
         HttpResponse<InputStream> response;
         try {
