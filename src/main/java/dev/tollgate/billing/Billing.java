@@ -72,6 +72,20 @@ public final class Billing {
         }
     }
 
+    /**
+     * Holds a worst case the caller computed (embeddings, images: their bounds are not a chat body's).
+     * A free model holds nothing.
+     *
+     * @throws InsufficientCreditsException when the available balance does not cover it
+     */
+    public Reservation reserve(String accountId, String holdId, Deployment d, long worstCaseMicros) {
+        if (worstCaseMicros < 0) throw new IllegalArgumentException("worst case must not be negative: " + worstCaseMicros);
+        ModelPrice price = price(d);
+        if (price.free() || worstCaseMicros == 0) return new Reservation(this, holdId, accountId, d, price, 0);
+        ledger.hold(holdId, accountId, worstCaseMicros, holdTtl);
+        return new Reservation(this, holdId, accountId, d, price, worstCaseMicros);
+    }
+
     public Balance balance(String accountId) {
         return ledger.balance(accountId);
     }

@@ -38,9 +38,20 @@ public final class Reservation {
 
     /** The charge for what was used, durable when this returns. */
     public Charged settle(Usage usage, String requestId) {
+        return post(Cost.costMicros(price, usage), usage, requestId);
+    }
+
+    /**
+     * Charges {@code images} generated images at {@code usdPerImage} (rounded up once). The charge
+     * records no tokens: the ledger has no column for an image count yet (see docs/billing.md).
+     */
+    public Charged settleImages(long images, java.math.BigDecimal usdPerImage, String requestId) {
+        return post(Cost.imageMicros(price, usdPerImage, images), Usage.of(0, 0), requestId);
+    }
+
+    private Charged post(long cost, Usage usage, String requestId) {
         if (resolved) throw new IllegalStateException("reservation " + holdId + " already resolved");
         resolved = true;
-        long cost = Cost.costMicros(price, usage);
         if (heldMicros == 0) {
             return new Charged(0, billing.balance(accountId).postedMicros(), usage);
         }

@@ -155,13 +155,15 @@ public final class ConfigLoader {
                 free = true;
                 price = TollgateConfig.Price.FREE;
             } else {
-                p.allowOnly(Set.of("input", "output", "cached_input"));
-                BigDecimal input = p.has("input") ? p.child("input").decimal() : null;
-                BigDecimal output = p.has("output") ? p.child("output").decimal() : null;
+                p.allowOnly(Set.of("input", "output", "cached_input", "image"));
+                TollgateConfig.ImagePrice image = p.has("image") ? ImagePriceConfig.parse(p.child("image")) : null;
+                BigDecimal tokenDefault = image != null ? BigDecimal.ZERO : null; // an image model may omit token prices
+                BigDecimal input = p.has("input") ? p.child("input").decimal() : tokenDefault;
+                BigDecimal output = p.has("output") ? p.child("output").decimal() : tokenDefault;
                 if (input == null) throw p.child("input").error("is required (USD per 1M input tokens)");
                 if (output == null) throw p.child("output").error("is required (USD per 1M output tokens)");
                 BigDecimal cached = p.has("cached_input") ? p.child("cached_input").decimal() : input;
-                price = new TollgateConfig.Price(input, output, cached);
+                price = new TollgateConfig.Price(input, output, cached, image);
             }
             Long window = m.optionalLong("context_window", 1);
             out.add(new TollgateConfig.Model(name, provider, m.text("upstream", name), price, free,

@@ -55,6 +55,8 @@ final class ConfigNode {
 
     boolean isText() { return node != null && node.isTextual(); }
 
+    boolean isMapping() { return node != null && node.isObject(); }
+
     String text() {
         if (node == null || node.isNull()) throw error("is required");
         if (!node.isValueNode()) throw error("must be a single value, not a list or mapping");

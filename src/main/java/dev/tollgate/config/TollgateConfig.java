@@ -28,10 +28,20 @@ public record TollgateConfig(
     public record Provider(String name, String type, String baseUrl, String apiKey, Integer rpm,
                            Long monthlyTokenBudget, long latencyMs, long chunkDelayMs) {}
 
-    /** USD per 1M tokens. {@code cachedInput} defaults to {@code input}. */
-    public record Price(BigDecimal input, BigDecimal output, BigDecimal cachedInput) {
+    /**
+     * USD per 1M tokens. {@code cachedInput} defaults to {@code input}. {@code image} (USD per
+     * generated image) is null unless the model configures {@code price.image}.
+     */
+    public record Price(BigDecimal input, BigDecimal output, BigDecimal cachedInput, ImagePrice image) {
         public static final Price FREE = new Price(BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO);
+
+        public Price(BigDecimal input, BigDecimal output, BigDecimal cachedInput) {
+            this(input, output, cachedInput, null);
+        }
     }
+
+    /** {@code price.image}: USD per image by size ("1024x1024", "default"), optionally per quality. */
+    public record ImagePrice(Map<String, BigDecimal> bySize, Map<String, Map<String, BigDecimal>> byQuality) {}
 
     public record Model(String name, String provider, String upstream, Price price, boolean free,
                         Integer contextWindow) {}

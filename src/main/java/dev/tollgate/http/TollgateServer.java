@@ -5,8 +5,10 @@ import dev.tollgate.api.Admin;
 import dev.tollgate.api.ChatCompletions;
 import dev.tollgate.api.ChatPipeline;
 import dev.tollgate.api.CreditsApi;
+import dev.tollgate.api.Embeddings;
 import dev.tollgate.api.Estimate;
 import dev.tollgate.api.Messages;
+import dev.tollgate.api.Images;
 import dev.tollgate.api.Models;
 import dev.tollgate.json.Json;
 import dev.tollgate.routing.UnknownModelException;
@@ -48,6 +50,8 @@ public final class TollgateServer {
                 })
                 .post("/v1/chat/completions", new ChatCompletions(auth, gateway.catalog(), new ChatPipeline(gateway.billing()), maxBody))
                 .post("/v1/messages", new Messages(auth, gateway.catalog(), new ChatPipeline(gateway.billing()), maxBody))
+                .post("/v1/embeddings", new Embeddings(auth, gateway.catalog(), gateway.billing(), maxBody))
+                .post("/v1/images/generations", new Images(auth, gateway.catalog(), gateway.billing(), maxBody))
                 .post("/v1/estimate", new Estimate(auth, gateway.catalog(), gateway.billing(), maxBody))
                 .register("/v1/credits", new CreditsApi(auth, gateway.ledger()))
                 .get("/v1/models", new Models(auth, gateway.catalog(), gateway.clock().millis() / 1000))

@@ -38,6 +38,17 @@ public final class Cost {
         return costMicros(price, new Usage(promptTokensUpperBound, cached, maxOutputTokens, 0));
     }
 
+    /**
+     * ceil(images × USD per image ÷ usd_per_credit × 1,000,000) µcr: formed exactly and rounded up
+     * once per request, so ten images at a price that is not a whole µcr cost at most 1 µcr extra.
+     */
+    public static long imageMicros(ModelPrice price, BigDecimal usdPerImage, long images) {
+        if (price.free()) return 0;
+        if (images < 0) throw new IllegalArgumentException("images must not be negative: " + images);
+        return BigDecimal.valueOf(images).multiply(usdPerImage).movePointRight(MICROS_SCALE)
+                .divide(price.usdPerCredit(), 0, RoundingMode.CEILING).longValueExact();
+    }
+
     /** Credits as a plain decimal string: 1234567 → "1.234567", 1500000 → "1.5", 0 → "0". */
     public static String toCredits(long micros) {
         return toCreditsDecimal(micros).toPlainString();

@@ -19,7 +19,8 @@ import java.util.Objects;
  *
  * <p>{@link #version()} names these exact numbers; every charge records it so it can be re-derived.
  * New price kinds (per image, per request) are added as components and appended to
- * {@link #canonical()} only when set, so versions of existing prices do not change.
+ * {@link #canonical()} only when set, so versions of existing prices do not change: {@code image}
+ * (USD per generated image, by size and quality) is null unless configured.
  */
 public record ModelPrice(
         String model,
@@ -27,7 +28,8 @@ public record ModelPrice(
         BigDecimal cachedInputUsdPer1M,
         BigDecimal outputUsdPer1M,
         BigDecimal usdPerCredit,
-        boolean free) {
+        boolean free,
+        ImagePrices image) {
 
     /** Enough digits that a display value never differs visibly from the exact quotient. */
     private static final MathContext DISPLAY = new MathContext(20, RoundingMode.CEILING);
@@ -44,6 +46,13 @@ public record ModelPrice(
                 || outputUsdPer1M.signum() != 0)) {
             throw new IllegalArgumentException("a free model cannot carry prices: " + model);
         }
+        if (free && image != null) throw new IllegalArgumentException("a free model cannot carry image prices: " + model);
+    }
+
+    /** A token-priced model without image prices. */
+    public ModelPrice(String model, BigDecimal inputUsdPer1M, BigDecimal cachedInputUsdPer1M,
+                      BigDecimal outputUsdPer1M, BigDecimal usdPerCredit, boolean free) {
+        this(model, inputUsdPer1M, cachedInputUsdPer1M, outputUsdPer1M, usdPerCredit, free, null);
     }
 
     /** µcr per input token: USD/1M ÷ USD/credit (the two factors of 1M cancel). */
@@ -66,7 +75,8 @@ public record ModelPrice(
     public String canonical() {
         return "v1|" + model + "|in=" + plain(inputUsdPer1M) + "|cached=" + plain(cachedInputUsdPer1M)
                 + "|out=" + plain(outputUsdPer1M) + "|usd_per_credit=" + plain(usdPerCredit)
-                + (free ? "|free" : "");
+                + (free ? "|free" : "")
+                + (image != null ? "|image=" + image.canonical() : "");
     }
 
     /** A short, stable id for these exact prices, e.g. {@code p-3f9a0c12be47}. */

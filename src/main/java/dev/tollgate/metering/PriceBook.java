@@ -19,8 +19,9 @@ public final class PriceBook {
         Map<String, ModelPrice> prices = new LinkedHashMap<>();
         for (TollgateConfig.Model m : config.models()) {
             TollgateConfig.Price p = m.price();
+            ImagePrices image = p.image() == null ? null : new ImagePrices(p.image().bySize(), p.image().byQuality());
             prices.put(m.name(), new ModelPrice(m.name(), p.input(), p.cachedInput(), p.output(),
-                    credits.usdPerCredit(), m.free()));
+                    credits.usdPerCredit(), m.free(), image));
         }
         this.byModel = Map.copyOf(prices);
         this.defaultOutputTokens = credits.defaultOutputTokens();

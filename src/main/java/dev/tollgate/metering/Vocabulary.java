@@ -17,7 +17,8 @@ enum Vocabulary {
     /** Ordered: the specific prefixes (gpt-4o, gpt-4.1) must win over the general gpt-4. */
     private static final String[] O200K_PREFIXES = {
         "gpt-4o", "chatgpt-4o", "gpt-4.1", "gpt-4.5", "gpt-5", "o1", "o3", "o4"};
-    private static final String[] CL100K_PREFIXES = {"gpt-4", "gpt-3.5"};
+    /** OpenAI's embedding models (ada-002, 3-small, 3-large) use cl100k_base too. */
+    private static final String[] CL100K_PREFIXES = {"gpt-4", "gpt-3.5", "text-embedding-"};
 
     static Vocabulary of(String upstreamModelId) {
         if (upstreamModelId == null) return NONE;

@@ -23,6 +23,12 @@ import java.util.concurrent.TimeUnit;
  * {@code stall-after-2} (stream goes silent after one content chunk), {@code no-done} (clean end without finish),
  * {@code gated} (waits on {@link #gate}: a stream after its first chunk, a plain answer before it),
  * {@code error-event}. Any other id answers normally (12 prompt and 3 completion tokens).
+ *
+ * <p>{@code /v1/embeddings} and {@code /v1/images/generations} share the failure ids {@code fail-500},
+ * {@code fail-429}, {@code bad-request}, {@code provider-auth}, {@code garbage} and {@code hang}.
+ * Otherwise embeddings answer one 3-float vector per input with {@value #EMBEDDING_PROMPT_TOKENS}
+ * prompt tokens (no usage at all when the id contains {@code no-usage}); images answer {@code n}
+ * URLs ({@code one-image}: a single one whatever {@code n}).
  */
 public final class FakeOpenAi implements AutoCloseable {
     public static final String SECRET_IN_ERRORS = "sk-proj-SECRETSECRETSECRET1234";
@@ -31,6 +37,9 @@ public final class FakeOpenAi implements AutoCloseable {
     private final HttpServer server;
     public final List<JsonNode> requests = new CopyOnWriteArrayList<>();
     public final List<String> authorizations = new CopyOnWriteArrayList<>();
+    /** The path of every request, in the order received (same order as {@link #requests}). */
+    public final List<String> paths = new CopyOnWriteArrayList<>();
+    public static final int EMBEDDING_PROMPT_TOKENS = 9;
     public final CountDownLatch gate = new CountDownLatch(1);
     private final CountDownLatch hangForever = new CountDownLatch(1);
 
@@ -38,6 +47,8 @@ public final class FakeOpenAi implements AutoCloseable {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/v1/chat/completions", this::chat);
+        server.createContext("/v1/embeddings", this::embeddings);
+        server.createContext("/v1/images/generations", this::images);
         server.start();
     }
 
@@ -46,8 +57,7 @@ public final class FakeOpenAi implements AutoCloseable {
     private void chat(HttpExchange ex) throws IOException {
         try (ex) {
             JsonNode body = JSON.readTree(ex.getRequestBody());
-            requests.add(body);
-            authorizations.add(String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
+            record(ex, body);
             String model = body.path("model").asText("ok");
             boolean stream = body.path("stream").asBoolean(false);
             switch (model) {
@@ -63,6 +73,63 @@ public final class FakeOpenAi implements AutoCloseable {
                     else send(ex, 200, completion(model));
                 }
             }
+        }
+    }
+
+    private void record(HttpExchange ex, JsonNode body) {
+        paths.add(ex.getRequestURI().getPath());
+        requests.add(body);
+        authorizations.add(String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
+    }
+
+    /** The shared failure ids; true when one answered. */
+    private boolean failure(HttpExchange ex, String model) throws IOException {
+        switch (model) {
+            case "fail-500" -> send(ex, 500, "{\"error\":{\"message\":\"internal boom\"}}");
+            case "fail-429" -> send(ex, 429, "{\"error\":{\"message\":\"slow down\"}}");
+            case "bad-request" -> send(ex, 400, "{\"error\":{\"message\":\"input is too long for this model\",\"type\":\"invalid_request_error\"}}");
+            case "provider-auth" -> send(ex, 401, "{\"error\":{\"message\":\"Incorrect API key provided: " + SECRET_IN_ERRORS + "\"}}");
+            case "garbage" -> send(ex, 200, "<html>surprise</html>");
+            case "hang" -> awaitQuietly(hangForever, 60);
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void embeddings(HttpExchange ex) throws IOException {
+        try (ex) {
+            JsonNode body = JSON.readTree(ex.getRequestBody());
+            record(ex, body);
+            String model = body.path("model").asText("ok");
+            if (failure(ex, model)) return;
+            JsonNode input = body.path("input");
+            int count = input.isArray() && !input.isEmpty() && !input.get(0).isNumber() ? input.size() : 1;
+            StringBuilder data = new StringBuilder();
+            for (int i = 0; i < count; i++) {
+                if (i > 0) data.append(',');
+                data.append("{\"object\":\"embedding\",\"index\":").append(i).append(",\"embedding\":[0.1,0.2,0.3]}");
+            }
+            String usage = model.contains("no-usage") ? "" : ",\"usage\":{\"prompt_tokens\":" + EMBEDDING_PROMPT_TOKENS
+                    + ",\"total_tokens\":" + EMBEDDING_PROMPT_TOKENS + "}";
+            send(ex, 200, "{\"object\":\"list\",\"data\":[" + data + "],\"model\":\"" + model + "\"" + usage + "}");
+        }
+    }
+
+    private void images(HttpExchange ex) throws IOException {
+        try (ex) {
+            JsonNode body = JSON.readTree(ex.getRequestBody());
+            record(ex, body);
+            String model = body.path("model").asText("ok");
+            if (failure(ex, model)) return;
+            int n = model.equals("one-image") ? 1 : body.path("n").asInt(1);
+            StringBuilder data = new StringBuilder();
+            for (int i = 0; i < n; i++) {
+                if (i > 0) data.append(',');
+                data.append("{\"url\":\"https://images.example/").append(i).append(".png\"}");
+            }
+            send(ex, 200, "{\"created\":1,\"data\":[" + data + "]}");
         }
     }
 

@@ -9,6 +9,8 @@ import dev.tollgate.metering.Usage;
 import dev.tollgate.provider.ChatCall;
 import dev.tollgate.provider.ChatProvider;
 import dev.tollgate.provider.ChatResult;
+import dev.tollgate.provider.EmbeddingsProvider;
+import dev.tollgate.provider.ImagesProvider;
 import dev.tollgate.provider.ProviderException;
 import dev.tollgate.provider.StreamChunk;
 import java.util.ArrayList;
@@ -20,8 +22,9 @@ import java.util.function.Consumer;
  * The answer is "This is a mock answer to: " followed by the last user message, one token per word,
  * cut at {@code max_tokens} (then finish_reason "length"). Usage is what {@link MockTokens} says.
  * {@code latency_ms} delays the first byte, {@code chunk_delay_ms} each streamed word after it.
+ * It also embeds ({@link MockEmbeddings}) and draws ({@link MockImages}), deterministically.
  */
-public final class MockProvider implements ChatProvider {
+public final class MockProvider implements ChatProvider, EmbeddingsProvider, ImagesProvider {
     private static final int DEFAULT_ANSWER_WORDS_MAX = 64;
 
     private final String name;
@@ -76,6 +79,20 @@ public final class MockProvider implements ChatProvider {
             putUsage(last, answer.usage());
             sink.accept(new StreamChunk(Json.bytes(last), answer.usage(), true, ""));
         }
+    }
+
+    @Override
+    public EmbeddingsProvider.Result embed(EmbeddingsProvider.Call call) throws ProviderException {
+        pause(latencyMs);
+        ObjectNode body = MockEmbeddings.answer(call.body(), call.upstreamModel());
+        return new EmbeddingsProvider.Result(body, body.path("usage").path("prompt_tokens").asLong());
+    }
+
+    @Override
+    public ImagesProvider.Result generate(ImagesProvider.Call call) throws ProviderException {
+        pause(latencyMs);
+        ObjectNode body = MockImages.answer(call.body(), System.currentTimeMillis() / 1000);
+        return new ImagesProvider.Result(body, body.path("data").size());
     }
 
     private record Answer(List<String> words, String finishReason, long promptTokens) {
