@@ -25,6 +25,9 @@ public final class ConfigLoader {
             "anthropic", "https://api.anthropic.com/v1",
             "gemini", "https://generativelanguage.googleapis.com/v1beta");
     /** Types whose API refuses every call without a key, so a missing key is a config error, not a 401 later. */
+    /** Headers the JDK client refuses, and the ones carrying keys (api_key is the one place for a key). */
+    private static final Set<String> RESERVED_HEADERS = Set.of("connection", "content-length", "expect", "host",
+            "upgrade", "content-type", "authorization", "x-api-key", "x-goog-api-key");
     private static final Set<String> KEY_REQUIRED_TYPES = Set.of("anthropic", "gemini");
 
     private final Map<String, String> env;
@@ -140,6 +143,9 @@ public final class ConfigLoader {
         Map<String, String> out = new LinkedHashMap<>();
         for (String header : node.keys()) {
             if (!header.matches("[A-Za-z0-9-]+")) throw node.child(header).error("is not a valid header name");
+            if (RESERVED_HEADERS.contains(header.toLowerCase(java.util.Locale.ROOT))) {
+                throw node.child(header).error("is set by the HTTP client or the adapter and cannot be configured");
+            }
             out.put(header, node.child(header).text());
         }
         return Map.copyOf(out);

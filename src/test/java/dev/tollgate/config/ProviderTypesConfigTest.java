@@ -68,5 +68,9 @@ class ProviderTypesConfigTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("not a valid header name");
         assertThatThrownBy(() -> load("providers: [ { name: p, type: gemini, api_key: k, headers: [a] } ]\n", Map.of()))
                 .isInstanceOf(ConfigException.class).hasMessageContainingAll("providers[0].headers", "mapping");
+        for (String reserved : new String[] {"Host", "x-api-key", "Content-Length"}) {
+            assertThatThrownBy(() -> load("providers: [ { name: p, type: anthropic, api_key: k, headers: { " + reserved + ": x } } ]\n", Map.of()))
+                    .isInstanceOf(ConfigException.class).hasMessageContaining("cannot be configured");
+        }
     }
 }

@@ -23,7 +23,8 @@ import java.util.concurrent.Executors;
  * {@code <scenario>.sse} for a stream, written byte for byte. Every SSE event is written in two
  * flushed pieces split mid-line, so the adapter's reader must reassemble partial lines as it would
  * over a real network. A scenario named {@code broken*} promises more bytes than it sends, so the
- * client sees the connection break instead of a clean end.
+ * client sees the connection break instead of a clean end; one named {@code stall*} keeps the
+ * connection open and silent after its script until the fake is closed.
  */
 public abstract class FakeUpstream implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -32,6 +33,7 @@ public abstract class FakeUpstream implements AutoCloseable {
     public record Received(String path, String query, Map<String, String> headers, JsonNode body) {}
 
     private final HttpServer server;
+    private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
     private final String resourceDir;
     public final List<Received> requests = new CopyOnWriteArrayList<>();
 
@@ -96,6 +98,13 @@ public abstract class FakeUpstream implements AutoCloseable {
             out.write(bytes, half, bytes.length - half);
             out.flush();
         }
+        if (scenario.startsWith("stall")) {
+            try {
+                closed.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** The provider's error body for "no such model". */
@@ -109,6 +118,7 @@ public abstract class FakeUpstream implements AutoCloseable {
 
     @Override
     public void close() {
+        closed.countDown();
         server.stop(0);
     }
 }

@@ -26,7 +26,8 @@ final class AnthropicRequest {
             .map("stop", "stop_sequences", AnthropicRequest::stopSequences)
             .map("user", "metadata", user -> Json.object().put("user_id", user.asText()))
             .copy("thinking", "thinking") // Anthropic's extended thinking, passed through for those who ask
-            .copy("service_tier", "service_tier");
+            // OpenAI's tiers (default, flex, priority) mean nothing to Anthropic; its own two pass
+            .map("service_tier", "service_tier", t -> t.asText().matches("auto|standard_only") ? t : null);
 
     private AnthropicRequest() {}
 
@@ -41,7 +42,6 @@ final class AnthropicRequest {
         PARAMS.apply(req, out);
         // Anthropic requires max_tokens; the gateway's hold used the same default, so the cap matches it
         if (!out.has("max_tokens")) out.put("max_tokens", defaultMaxTokens);
-        if (out.has("service_tier") && !out.path("service_tier").asText().matches("auto|standard_only")) out.remove("service_tier");
         tools(provider, req, out);
         if (stream) out.put("stream", true);
         return out;

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.metering.Usage;
 import dev.tollgate.provider.AdapterHarness;
 import dev.tollgate.provider.AdapterHarness.Collected;
@@ -248,6 +249,28 @@ class AnthropicAdapterTest {
             assertThat(c.failure().kind()).as(scenario).isEqualTo(Kind.STREAM_CUT);
             assertThat(c.chunks()).noneMatch(StreamChunk::usageOnly);
         }
+    }
+
+    @Test
+    void aSilentStreamTimesOutAndAnUnreachableProviderIsUnavailable() throws Exception {
+        TollgateConfig.Server impatient = new TollgateConfig.Server(4L << 20, 1_000, 5_000, 300, 0);
+        AnthropicProvider quick = new AnthropicProvider(AdapterHarness.provider("anthropic", upstream.baseUrl(), KEY, Map.of()),
+                impatient, DEFAULT_MAX_TOKENS);
+        Collected stalled = collect(quick, hello("stall", true));
+        assertThat(stalled.text()).isEqualTo("Hel");
+        assertThat(stalled.failure().kind()).isEqualTo(Kind.TIMEOUT);
+
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        AnthropicProvider nowhere = new AnthropicProvider(AdapterHarness.provider("anthropic",
+                "http://127.0.0.1:" + closedPort + "/v1", KEY, Map.of()), impatient, DEFAULT_MAX_TOKENS);
+        assertThatThrownBy(() -> nowhere.complete(hello("text", false)))
+                .isInstanceOfSatisfying(ProviderException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE);
+                    assertThat(e.retryable()).isTrue();
+                });
     }
 
     static ProviderException catchComplete(String model) {

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.metering.Usage;
 import dev.tollgate.provider.AdapterHarness;
 import dev.tollgate.provider.AdapterHarness.Collected;
@@ -217,6 +218,15 @@ class GeminiAdapterTest {
             assertThat(c.failure().kind()).as(scenario).isEqualTo(Kind.STREAM_CUT);
             assertThat(c.chunks()).noneMatch(StreamChunk::usageOnly);
         }
+    }
+
+    @Test
+    void aSilentStreamTimesOut() {
+        TollgateConfig.Server impatient = new TollgateConfig.Server(4L << 20, 1_000, 5_000, 300, 0);
+        GeminiProvider quick = new GeminiProvider(AdapterHarness.provider("gemini", upstream.baseUrl(), KEY, Map.of()), impatient);
+        Collected stalled = collect(quick, hello("stall", true));
+        assertThat(stalled.text()).isEqualTo("Hel");
+        assertThat(stalled.failure().kind()).isEqualTo(Kind.TIMEOUT);
     }
 
     static ProviderException catchComplete(String model) {
