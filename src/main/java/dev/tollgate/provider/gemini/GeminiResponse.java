@@ -44,6 +44,7 @@ final class GeminiResponse {
             // the prompt itself was blocked: OpenAI clients expect one (empty, filtered) choice
             ObjectNode blocked = choices.addObject().put("index", 0);
             blocked.putObject("message").put("role", "assistant").put("content", "");
+            blocked.putNull("logprobs");
             blocked.put("finish_reason", root.path("promptFeedback").has("blockReason") ? "content_filter" : "stop");
         }
         Usage usage = usage(root.path("usageMetadata"));
