@@ -17,6 +17,11 @@ import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.completions.CompletionUsage;
 import dev.tollgate.ledger.Balance;
 import dev.tollgate.ledger.HistoryEntry;
+import dev.tollgate.metering.Cost;
+import dev.tollgate.metering.OutputTokens;
+import dev.tollgate.metering.PriceBook;
+import dev.tollgate.metering.PromptTokens;
+import dev.tollgate.metering.Usage;
 import dev.tollgate.testing.FakeAnthropic;
 import dev.tollgate.testing.FakeGemini;
 import dev.tollgate.testing.TestGateway;
@@ -75,6 +80,7 @@ class ProviderAdaptersEndToEndTest {
                   - { name: claude-down, provider: claude, upstream: fail-529, price: { input: 3, output: 15 } }
                   - { name: claude-invalid, provider: claude, upstream: fail-400, price: { input: 3, output: 15 } }
                   - { name: claude-badkey, provider: claude, upstream: fail-401, price: { input: 3, output: 15 } }
+                  - { name: claude-cut, provider: claude, upstream: cut, price: { input: 3, output: 15 } }
                   - { name: gemini-flash, provider: google, upstream: text, price: { input: 1, output: 2, cached_input: 0.25 } }
                   - { name: gemini-tools, provider: google, upstream: tools, price: { input: 1, output: 2 } }
                 aliases:
@@ -194,6 +200,19 @@ class ProviderAdaptersEndToEndTest {
         assertThat(res.body()).doesNotContain(FakeAnthropic.SECRET_IN_ERRORS).doesNotContain("gateway-provider-key");
         assertThat(charges()).isEmpty();
         assertThat(balance()).isEqualTo(new Balance(TestGateway.FUNDING_MICROS, 0));
+    }
+
+    @Test
+    void aCutAnthropicStreamIsChargedForWhatItProduced() throws Exception {
+        String request = TestGateway.chat("claude-cut", true);
+        HttpResponse<String> res = gw.post("/v1/chat/completions", request, gw.key);
+        assertThat(res.body()).contains("Hel").contains("upstream_error");
+        JsonNode sent = JSON.readTree(request);
+        long expected = Cost.costMicros(new PriceBook(gw.gateway.config()).price("claude-cut"),
+                Usage.of(PromptTokens.exact(sent, "cut"), OutputTokens.count("Hel", "cut")));
+        assertThat(expected).isPositive();
+        assertThat(charges()).singleElement().satisfies(c -> assertThat(c.amountMicros()).isEqualTo(-expected));
+        assertThat(balance().heldMicros()).isZero();
     }
 
     Balance balance() { return gw.gateway.ledger().balance(gw.accountId); }
