@@ -137,8 +137,12 @@ final class GeminiContents {
         ArrayNode out = textParts(m.get("content"));
         for (JsonNode call : m.path("tool_calls")) {
             String name = call.path("function").path("name").asText();
-            functionByCallId.put(call.path("id").asText(), name);
-            ObjectNode fc = out.addObject().putObject("functionCall");
+            String id = call.path("id").asText();
+            functionByCallId.put(id, name);
+            ObjectNode part = out.addObject();
+            String signature = GeminiCallIds.signature(id);
+            if (signature != null) part.put("thoughtSignature", signature); // thinking models want it back
+            ObjectNode fc = part.putObject("functionCall");
             fc.put("name", name);
             fc.set("args", arguments(call.path("function").path("arguments")));
         }

@@ -10,7 +10,6 @@ import dev.tollgate.provider.OpenAiChunks;
 import dev.tollgate.provider.ProviderException;
 import dev.tollgate.provider.ProviderException.Kind;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 
 /** Gemini {@code GenerateContentResponse} → OpenAI {@code chat.completion}, plus the shared vocabularies. */
 final class GeminiResponse {
@@ -33,7 +32,7 @@ final class GeminiResponse {
             throw new ProviderException(Kind.BAD_RESPONSE, 200, "provider '" + provider + "' returned a response without candidates", null);
         }
         ObjectNode body = Json.object();
-        body.put("id", root.path("responseId").asText("gen-" + callIdSuffix()));
+        body.put("id", root.path("responseId").asText("gen-" + GeminiCallIds.fresh()));
         body.put("object", "chat.completion");
         body.put("created", System.currentTimeMillis() / 1000);
         body.put("model", root.path("modelVersion").asText(requestedModel));
@@ -60,7 +59,7 @@ final class GeminiResponse {
             if (part.has("functionCall")) {
                 JsonNode fc = part.path("functionCall");
                 ObjectNode call = toolCalls.addObject();
-                call.put("id", fc.path("id").asText(newCallId()));
+                call.put("id", GeminiCallIds.forPart(part));
                 call.put("type", "function");
                 call.putObject("function").put("name", fc.path("name").asText())
                         .put("arguments", fc.path("args").isObject() ? fc.path("args").toString() : "{}");
@@ -101,14 +100,5 @@ final class GeminiResponse {
 
     private static long count(JsonNode m, String field) {
         return Math.max(0, m.path(field).asLong(0));
-    }
-
-    /** Gemini does not number its function calls; OpenAI clients need an id to answer them by. */
-    static String newCallId() {
-        return "call_" + callIdSuffix();
-    }
-
-    private static String callIdSuffix() {
-        return Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
     }
 }

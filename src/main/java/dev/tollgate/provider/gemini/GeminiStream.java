@@ -42,7 +42,7 @@ final class GeminiStream {
                     "provider '" + provider + "' reported an error mid-stream: " + UpstreamErrors.message(Json.bytes(data)), null);
         }
         if (chunks == null) {
-            chunks = new OpenAiChunks(data.path("responseId").asText("gen-" + GeminiResponse.newCallId()),
+            chunks = new OpenAiChunks(data.path("responseId").asText("gen-" + GeminiCallIds.fresh()),
                     System.currentTimeMillis() / 1000, data.path("modelVersion").asText(requestedModel));
         }
         if (data.path("usageMetadata").isObject()) usageMetadata = data.get("usageMetadata");
@@ -74,8 +74,7 @@ final class GeminiStream {
             if (part.has("functionCall")) {
                 JsonNode fc = part.path("functionCall");
                 String args = fc.path("args").isObject() ? fc.path("args").toString() : "{}";
-                emit(chunks.toolCallStart(index, toolCalls++, fc.path("id").asText(GeminiResponse.newCallId()),
-                        fc.path("name").asText(), args));
+                emit(chunks.toolCallStart(index, toolCalls++, GeminiCallIds.forPart(part), fc.path("name").asText(), args));
                 continue;
             }
             String text = part.path("text").asText("");

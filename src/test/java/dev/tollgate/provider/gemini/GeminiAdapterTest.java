@@ -111,6 +111,25 @@ class GeminiAdapterTest {
         assertThat(calls.get(0).path("id").asText()).startsWith("call_").isNotEqualTo(calls.get(1).path("id").asText());
         assertThat(calls.get(0).path("function").path("name").asText()).isEqualTo("get_weather");
         assertThat(calls.get(1).path("function").path("arguments").asText()).isEqualTo("{\"city\":\"Rome\"}");
+        assertThat(calls.get(0).path("id").asText()).as("the thought signature rides in the id, URL-safe")
+                .endsWith("__sig_CiQB-Vkh_c7sig").matches("[A-Za-z0-9_-]+");
+        assertThat(calls.get(1).path("id").asText()).doesNotContain("__sig_");
+    }
+
+    @Test
+    void thoughtSignaturesGoBackOnTheNextTurn() throws Exception {
+        JsonNode calls = adapter.complete(hello("tools", false)).body().path("choices").get(0).path("message").path("tool_calls");
+        String followUp = "{\"messages\":[{\"role\":\"user\",\"content\":\"Weather?\"},"
+                + "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":" + calls + "},"
+                + "{\"role\":\"tool\",\"tool_call_id\":\"" + calls.get(0).path("id").asText() + "\",\"content\":\"18C\"},"
+                + "{\"role\":\"tool\",\"tool_call_id\":\"" + calls.get(1).path("id").asText() + "\",\"content\":\"22C\"}]}";
+        adapter.complete(call("text", followUp, false));
+        JsonNode modelParts = upstream.last().body().path("contents").get(1).path("parts");
+        assertThat(modelParts.get(0).path("thoughtSignature").asText()).isEqualTo("CiQB+Vkh/c7sig==");
+        assertThat(modelParts.get(0).path("functionCall").path("name").asText()).isEqualTo("get_weather");
+        assertThat(modelParts.get(1).has("thoughtSignature")).isFalse();
+        JsonNode responses = upstream.last().body().path("contents").get(2).path("parts");
+        assertThat(responses).extracting(p -> p.path("functionResponse").path("name").asText()).containsExactly("get_weather", "get_weather");
     }
 
     @Test
