@@ -62,8 +62,9 @@ final class AnthropicResponse {
         choice.set("message", message);
         choice.putNull("logprobs");
         choice.put("finish_reason", finishReason(msg.path("stop_reason").asText(null)));
-        Usage usage = usage(msg.path("usage"));
-        body.set("usage", OpenAiChunks.usageJson(usage));
+        // no usage reported: return none, so the gateway counts the tokens instead of billing zero
+        Usage usage = msg.path("usage").isObject() ? usage(msg.path("usage")) : null;
+        if (usage != null) body.set("usage", OpenAiChunks.usageJson(usage));
         return new ChatResult(body, usage);
     }
 

@@ -29,6 +29,7 @@ final class AnthropicStream {
     private long cacheRead;
     private long cacheCreation;
     private long output;
+    private boolean sawUsage;
     private boolean finishSent;
     private boolean stopped;
 
@@ -112,11 +113,14 @@ final class AnthropicStream {
             emit(chunks.finish(0, "stop"));
         }
         stopped = true;
-        emit(chunks.usage(AnthropicResponse.usage(input, cacheRead, cacheCreation, output)));
+        // without any reported usage the gateway counts the streamed text rather than billing zero
+        if (sawUsage) emit(chunks.usage(AnthropicResponse.usage(input, cacheRead, cacheCreation, output)));
     }
 
     /** message_delta's counts are cumulative, so a present field replaces the earlier value. */
     private void updateUsage(JsonNode u) {
+        if (!u.isObject()) return;
+        sawUsage = true;
         if (u.has("input_tokens")) input = AnthropicResponse.count(u, "input_tokens");
         if (u.has("cache_read_input_tokens")) cacheRead = AnthropicResponse.count(u, "cache_read_input_tokens");
         if (u.has("cache_creation_input_tokens")) cacheCreation = AnthropicResponse.count(u, "cache_creation_input_tokens");

@@ -46,8 +46,9 @@ final class GeminiResponse {
             blocked.putNull("logprobs");
             blocked.put("finish_reason", root.path("promptFeedback").has("blockReason") ? "content_filter" : "stop");
         }
-        Usage usage = usage(root.path("usageMetadata"));
-        body.set("usage", OpenAiChunks.usageJson(usage));
+        // no usage reported: return none, so the gateway counts the tokens instead of billing zero
+        Usage usage = root.path("usageMetadata").isObject() ? usage(root.path("usageMetadata")) : null;
+        if (usage != null) body.set("usage", OpenAiChunks.usageJson(usage));
         return new ChatResult(body, usage);
     }
 

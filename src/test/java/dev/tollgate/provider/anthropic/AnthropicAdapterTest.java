@@ -273,6 +273,19 @@ class AnthropicAdapterTest {
                 });
     }
 
+    /** A missing usage must reach the gateway as "unknown" (it then counts), never as zero tokens. */
+    @Test
+    void noReportedUsageIsNoUsageNotZero() throws Exception {
+        ChatResult plain = adapter.complete(hello("no-usage", false));
+        assertThat(plain.usage()).isNull();
+        assertThat(plain.body().has("usage")).isFalse();
+        Collected streamed = collect(adapter, hello("no-usage", true));
+        assertThat(streamed.failure()).isNull();
+        assertThat(streamed.text()).isEqualTo("Hello");
+        assertThat(streamed.chunks()).allSatisfy(c -> assertThat(c.usage()).isNull());
+        assertThat(streamed.json().get(streamed.json().size() - 1).path("choices").get(0).path("finish_reason").asText()).isEqualTo("stop");
+    }
+
     static ProviderException catchComplete(String model) {
         try {
             adapter.complete(hello(model, false));
