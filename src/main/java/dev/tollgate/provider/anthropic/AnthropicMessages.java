@@ -7,6 +7,8 @@ import dev.tollgate.json.Json;
 import dev.tollgate.provider.DataUrl;
 import dev.tollgate.provider.ProviderException;
 import dev.tollgate.provider.ProviderException.Kind;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * OpenAI {@code messages} → Anthropic {@code system} + {@code messages}. Anthropic keeps the system
@@ -30,6 +32,7 @@ final class AnthropicMessages {
         if (!openAiMessages.isArray() || openAiMessages.isEmpty()) throw t.invalid("'messages' must be a non-empty array");
         for (JsonNode m : openAiMessages) t.add(m);
         if (t.messages.isEmpty()) throw t.invalid("no user or assistant message to send");
+        for (JsonNode turn : t.messages) toolResultsFirst((ArrayNode) turn.get("content"));
         return new Translated(t.system.isEmpty() ? null : t.system, t.messages);
     }
 
@@ -149,6 +152,21 @@ final class AnthropicMessages {
         if (content != null && content.isArray()) result.set("content", userBlocks(content));
         else result.put("content", content == null || content.isNull() ? "" : content.asText());
         return Json.NODES.arrayNode().add(result);
+    }
+
+    /**
+     * Anthropic wants a user turn's tool_result blocks before anything else in it; a client that
+     * sent a user message between the call and its result would otherwise get a 400. Stable: the
+     * results keep their order, and so does the rest.
+     */
+    private static void toolResultsFirst(ArrayNode blocks) {
+        List<JsonNode> results = new ArrayList<>();
+        List<JsonNode> others = new ArrayList<>();
+        for (JsonNode b : blocks) ("tool_result".equals(b.path("type").asText()) ? results : others).add(b);
+        if (results.isEmpty() || others.isEmpty()) return;
+        blocks.removeAll();
+        blocks.addAll(results);
+        blocks.addAll(others);
     }
 
     private static void addText(ArrayNode out, String text, JsonNode cacheControl) {

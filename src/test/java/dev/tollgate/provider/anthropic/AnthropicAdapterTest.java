@@ -93,6 +93,18 @@ class AnthropicAdapterTest {
     }
 
     @Test
+    void toolResultsLeadTheirUserTurnEvenWhenTheClientSentTextFirst() throws Exception {
+        adapter.complete(call("text", "{\"messages\":[{\"role\":\"user\",\"content\":\"Weather?\"},"
+                + "{\"role\":\"assistant\",\"tool_calls\":[{\"id\":\"toolu_9\",\"type\":\"function\","
+                + "\"function\":{\"name\":\"w\",\"arguments\":\"{}\"}}]},"
+                + "{\"role\":\"user\",\"content\":\"hurry\"},{\"role\":\"tool\",\"tool_call_id\":\"toolu_9\",\"content\":\"sunny\"}]}", false));
+        JsonNode last = upstream.last().body().path("messages").get(2);
+        assertThat(last.path("role").asText()).isEqualTo("user");
+        assertThat(last.path("content")).extracting(b -> b.path("type").asText()).containsExactly("tool_result", "text");
+        assertThat(upstream.last().body().path("messages").get(1).path("content").get(0).path("input").toString()).isEqualTo("{}");
+    }
+
+    @Test
     void requestsAnthropicCannotServeAreRefusedBeforeAnyCall() {
         int before = upstream.requests.size();
         assertThatThrownBy(() -> adapter.complete(call("text", "{\"n\":2,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", false)))
