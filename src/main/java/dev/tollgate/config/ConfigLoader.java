@@ -130,15 +130,17 @@ public final class ConfigLoader {
             Long rpm = p.optionalLong("rpm", 1);
             out.add(new TollgateConfig.Provider(name, type, baseUrl, apiKey,
                     rpm == null ? null : rpm.intValue(), p.optionalLong("monthly_token_budget", 1),
-                    p.longValue("latency_ms", 0, 0), p.longValue("chunk_delay_ms", 0, 0), headers(p)));
+                    p.longValue("latency_ms", 0, 0), p.longValue("chunk_delay_ms", 0, 0), headers(p, type)));
         }
         return out;
     }
 
     /** Extra headers: a mapping of header name to value, values substituted from the environment. */
-    private static Map<String, String> headers(ConfigNode provider) {
+    private static Map<String, String> headers(ConfigNode provider, String type) {
         if (!provider.has("headers")) return Map.of();
         ConfigNode node = provider.child("headers");
+        // only the anthropic and gemini adapters send them so far; accepting and ignoring them would mislead
+        if (!KEY_REQUIRED_TYPES.contains(type)) throw node.error("is supported for types anthropic and gemini only");
         node.requireObject();
         Map<String, String> out = new LinkedHashMap<>();
         for (String header : node.keys()) {

@@ -68,6 +68,8 @@ class ProviderTypesConfigTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("not a valid header name");
         assertThatThrownBy(() -> load("providers: [ { name: p, type: gemini, api_key: k, headers: [a] } ]\n", Map.of()))
                 .isInstanceOf(ConfigException.class).hasMessageContainingAll("providers[0].headers", "mapping");
+        assertThatThrownBy(() -> load("providers: [ { name: p, type: openai, base_url: \"http://x\", headers: { a: b } } ]\n", Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContainingAll("providers[0].headers", "anthropic and gemini only");
         for (String reserved : new String[] {"Host", "x-api-key", "Content-Length"}) {
             assertThatThrownBy(() -> load("providers: [ { name: p, type: anthropic, api_key: k, headers: { " + reserved + ": x } } ]\n", Map.of()))
                     .isInstanceOf(ConfigException.class).hasMessageContaining("cannot be configured");
