@@ -19,7 +19,16 @@ import java.util.Set;
 public final class ConfigLoader {
     public static final String DEMO_RESOURCE = "/demo-config.yaml";
     private static final Set<String> PROVIDER_TYPES = Set.of("openai", "anthropic", "gemini", "mock");
-    private static final Set<String> IMPLEMENTED_TYPES = Set.of("openai", "mock");
+    private static final Set<String> IMPLEMENTED_TYPES = Set.of("openai", "anthropic", "gemini", "mock");
+    /** Where a provider type lives when base_url is absent; OpenAI-compatible servers must say where they are. */
+    private static final Map<String, String> DEFAULT_BASE_URLS = Map.of(
+            "anthropic", "https://api.anthropic.com/v1",
+            "gemini", "https://generativelanguage.googleapis.com/v1beta");
+    /** Types whose API refuses every call without a key, so a missing key is a config error, not a 401 later. */
+    /** Headers the JDK client refuses, and the ones carrying keys (api_key is the one place for a key). */
+    private static final Set<String> RESERVED_HEADERS = Set.of("connection", "content-length", "expect", "host",
+            "upgrade", "content-type", "authorization", "x-api-key", "x-goog-api-key");
+    private static final Set<String> KEY_REQUIRED_TYPES = Set.of("anthropic", "gemini");
 
     private final Map<String, String> env;
 
@@ -104,7 +113,7 @@ public final class ConfigLoader {
         Set<String> names = new HashSet<>();
         for (ConfigNode p : list.list()) {
             p.allowOnly(Set.of("name", "type", "base_url", "api_key", "rpm", "monthly_token_budget",
-                    "latency_ms", "chunk_delay_ms"));
+                    "latency_ms", "chunk_delay_ms", "headers"));
             String name = p.requiredText("name");
             if (!names.add(name)) throw p.child("name").error("duplicate provider name '" + name + "'");
             String type = p.requiredText("type");
@@ -114,7 +123,7 @@ public final class ConfigLoader {
             if (!IMPLEMENTED_TYPES.contains(type)) {
                 throw p.child("type").error("provider type '" + type + "' is not available in this build yet");
             }
-            String baseUrl = p.text("base_url", null);
+            String baseUrl = p.text("base_url", DEFAULT_BASE_URLS.get(type));
             if (!type.equals("mock")) {
                 if (baseUrl == null) throw p.child("base_url").error("is required for type " + type);
                 if (!baseUrl.startsWith("http://") && !baseUrl.startsWith("https://")) {
@@ -122,12 +131,31 @@ public final class ConfigLoader {
                 }
                 while (baseUrl.endsWith("/")) baseUrl = baseUrl.substring(0, baseUrl.length() - 1);
             }
+            String apiKey = KEY_REQUIRED_TYPES.contains(type) ? p.requiredText("api_key") : p.text("api_key", null);
             Long rpm = p.optionalLong("rpm", 1);
-            out.add(new TollgateConfig.Provider(name, type, baseUrl, p.text("api_key", null),
+            out.add(new TollgateConfig.Provider(name, type, baseUrl, apiKey,
                     rpm == null ? null : rpm.intValue(), p.optionalLong("monthly_token_budget", 1),
-                    p.longValue("latency_ms", 0, 0), p.longValue("chunk_delay_ms", 0, 0)));
+                    p.longValue("latency_ms", 0, 0), p.longValue("chunk_delay_ms", 0, 0), headers(p, type)));
         }
         return out;
+    }
+
+    /** Extra headers: a mapping of header name to value, values substituted from the environment. */
+    private static Map<String, String> headers(ConfigNode provider, String type) {
+        if (!provider.has("headers")) return Map.of();
+        ConfigNode node = provider.child("headers");
+        // only the anthropic and gemini adapters send them so far; accepting and ignoring them would mislead
+        if (!KEY_REQUIRED_TYPES.contains(type)) throw node.error("is supported for types anthropic and gemini only");
+        node.requireObject();
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String header : node.keys()) {
+            if (!header.matches("[A-Za-z0-9-]+")) throw node.child(header).error("is not a valid header name");
+            if (RESERVED_HEADERS.contains(header.toLowerCase(java.util.Locale.ROOT))) {
+                throw node.child(header).error("is set by the HTTP client or the adapter and cannot be configured");
+            }
+            out.put(header, node.child(header).text());
+        }
+        return Map.copyOf(out);
     }
 
     private static List<TollgateConfig.Model> models(ConfigNode list, List<TollgateConfig.Provider> providers) {

@@ -25,8 +25,9 @@ public record TollgateConfig(
     public record Server(long maxBodyBytes, long upstreamConnectTimeoutMs, long upstreamTimeoutMs,
                          long streamIdleTimeoutMs, long keyCacheTtlMs, String upstreamClient) {}
 
+    /** {@code headers}: extra HTTP headers sent with every call to this provider (e.g. anthropic-beta). */
     public record Provider(String name, String type, String baseUrl, String apiKey, Integer rpm,
-                           Long monthlyTokenBudget, long latencyMs, long chunkDelayMs) {}
+                           Long monthlyTokenBudget, long latencyMs, long chunkDelayMs, Map<String, String> headers) {}
 
     /**
      * USD per 1M tokens. {@code cachedInput} defaults to {@code input}. {@code image} (USD per

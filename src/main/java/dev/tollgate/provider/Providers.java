@@ -1,6 +1,8 @@
 package dev.tollgate.provider;
 
 import dev.tollgate.config.TollgateConfig;
+import dev.tollgate.provider.anthropic.AnthropicProvider;
+import dev.tollgate.provider.gemini.GeminiProvider;
 import dev.tollgate.provider.mock.MockProvider;
 import dev.tollgate.provider.openai.OpenAiProvider;
 import java.util.LinkedHashMap;
@@ -15,6 +17,8 @@ public final class Providers {
         for (TollgateConfig.Provider p : config.providers()) {
             ChatProvider adapter = switch (p.type()) {
                 case "openai" -> new OpenAiProvider(p, config.server());
+                case "anthropic" -> new AnthropicProvider(p, config.server(), config.credits().defaultOutputTokens());
+                case "gemini" -> new GeminiProvider(p, config.server());
                 case "mock" -> new MockProvider(p);
                 default -> throw new IllegalArgumentException("provider type " + p.type() + " has no adapter");
             };

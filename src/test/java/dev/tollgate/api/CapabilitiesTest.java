@@ -34,7 +34,7 @@ class CapabilitiesTest {
         return new Deployment(new TollgateConfig.Model(model, provider.name(), model, TollgateConfig.Price.FREE, true, null), provider);
     }
 
-    static final MockProvider MOCK = new MockProvider(new TollgateConfig.Provider("mock", "mock", null, null, null, null, 0, 0));
+    static final MockProvider MOCK = new MockProvider(new TollgateConfig.Provider("mock", "mock", null, null, null, null, 0, 0, java.util.Map.of()));
 
     @Test
     void modelWhoseProviderLacksTheCapabilityIs400NamingModelAndEndpoint() {

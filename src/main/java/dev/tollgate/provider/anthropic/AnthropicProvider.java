@@ -1,0 +1,68 @@
+package dev.tollgate.provider.anthropic;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.config.TollgateConfig;
+import dev.tollgate.provider.ChatCall;
+import dev.tollgate.provider.ChatProvider;
+import dev.tollgate.provider.ChatResult;
+import dev.tollgate.provider.ProviderException;
+import dev.tollgate.provider.ProviderException.Kind;
+import dev.tollgate.provider.StreamChunk;
+import dev.tollgate.provider.UpstreamErrors;
+import dev.tollgate.provider.UpstreamHttp;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Anthropic's Messages API ({@code POST {base_url}/messages}). This file is the HTTP part only:
+ * the URI, the headers and the two calls; translation lives in the sibling classes.
+ */
+public final class AnthropicProvider implements ChatProvider {
+    static final String API_VERSION = "2023-06-01";
+
+    private final String name;
+    private final URI messagesUri;
+    private final Map<String, String> headers = new LinkedHashMap<>();
+    private final int defaultMaxTokens;
+    private final UpstreamHttp http;
+
+    /** @param defaultMaxTokens the max_tokens sent when the caller set none (Anthropic requires one) */
+    public AnthropicProvider(TollgateConfig.Provider config, TollgateConfig.Server server, int defaultMaxTokens) {
+        this.name = config.name();
+        this.messagesUri = URI.create(config.baseUrl() + "/messages");
+        this.defaultMaxTokens = defaultMaxTokens;
+        this.http = new UpstreamHttp(name, config.baseUrl(), server);
+        headers.put("anthropic-version", API_VERSION);
+        headers.putAll(config.headers()); // e.g. anthropic-beta; may override the version on purpose
+        headers.put("x-api-key", config.apiKey());
+    }
+
+    @Override
+    public String name() { return name; }
+
+    @Override
+    public ChatResult complete(ChatCall call) throws ProviderException {
+        ObjectNode body = AnthropicRequest.build(name, call.body(), call.upstreamModel(), defaultMaxTokens, false);
+        var response = http.post(messagesUri, headers, body, "application/json", this::error);
+        return AnthropicResponse.translate(name, http.readJson(response), call.upstreamModel());
+    }
+
+    @Override
+    public void stream(ChatCall call, Consumer<StreamChunk> sink) throws ProviderException {
+        ObjectNode body = AnthropicRequest.build(name, call.body(), call.upstreamModel(), defaultMaxTokens, true);
+        var response = http.post(messagesUri, headers, body, "text/event-stream", this::error);
+        AnthropicStream translator = new AnthropicStream(name, call.upstreamModel(), sink);
+        http.readEvents(response, (event, data) -> translator.event(event, http.eventJson(data)));
+        translator.end();
+    }
+
+    /** Like any provider, plus 529: Anthropic's "overloaded", worth trying elsewhere. */
+    private ProviderException error(int status, byte[] body) {
+        if (status == 529) {
+            return new ProviderException(Kind.SERVER_ERROR, status, "provider '" + name + "' is overloaded (HTTP 529)", null);
+        }
+        return UpstreamErrors.fromStatus(name, status, body);
+    }
+}
