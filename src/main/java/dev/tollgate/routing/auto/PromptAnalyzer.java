@@ -139,13 +139,13 @@ public final class PromptAnalyzer {
         String how = s.complexityReasons();
         if (how.isEmpty()) how = size(userLength);
         String text = task.wireName() + ": " + why + "; " + complexity.wireName() + ": " + how;
-        return ascii(text);
+        return ascii(text, REASONING_CHARS_MAX);
     }
 
     /** Header-safe: printable ASCII only, bounded length. */
-    static String ascii(String text) {
-        StringBuilder out = new StringBuilder(Math.min(text.length(), REASONING_CHARS_MAX));
-        for (int i = 0; i < text.length() && out.length() < REASONING_CHARS_MAX; i++) {
+    static String ascii(String text, int charsMax) {
+        StringBuilder out = new StringBuilder(Math.min(text.length(), charsMax));
+        for (int i = 0; i < text.length() && out.length() < charsMax; i++) {
             char c = text.charAt(i);
             out.append(c >= 0x20 && c < 0x7f ? c : '?');
         }
