@@ -16,14 +16,19 @@ final class Lexicon {
     static final int NATURAL_LANGUAGE = 1, PROGRAMMING_LANGUAGE = 2, TRANSLATE_VERB = 4,
             DIRECTION = 8, OUTPUT_UNIT = 16, CONSTRAINT = 32;
 
-    /** One phrase: weight per task type (index = ordinal), complexity points, flags. */
+    /** One phrase (one to four words): weight per task type (index = ordinal), complexity points, flags. */
     static final class Entry {
         final String phrase;
+        /** For reasoning strings: the phrase quoted, or a description when it is not ASCII. */
+        final String label;
         final float[] task = new float[TASKS];
         float complexity;
         int flags;
 
-        Entry(String phrase) { this.phrase = phrase; }
+        Entry(String phrase) {
+            this.phrase = phrase;
+            this.label = phrase.chars().allMatch(c -> c < 0x80) ? "'" + phrase + "'" : "non-English keyword";
+        }
     }
 
     private static final Lexicon INSTANCE = build();
@@ -126,12 +131,15 @@ final class Lexicon {
                 "stack trace", "stacktrace", "null pointer", "nullpointerexception", "segfault", "segmentation fault",
                 "refactor{,ing,ed}", "debug{,ging}", "compile{,s,d}", "compiler error", "syntax error", "traceback",
                 "leetcode", "regex", "regular expression", "code review", "pull request", "big o", "time complexity",
-                "this code", "my code", "the code", "following code", "implement{,ing} a");
+                "implement{,ing} a", "getting this error");
+        b.task(t, 1.5f, "this code", "my code", "the code", "following code", "this error", "column", "operator",
+                "count distinct", "select", "snippet", "hook{,s}");
         b.task(t, 2.0f, "function{,s}", "bug{,s}", "code", "coding", "exception", "implement{,ation}", "algorithm{,s}",
                 "api", "endpoint{,s}", "method{,s}", "class{,es}", "variable{,s}", "script", "sql", "query", "queries",
                 "database", "html", "css", "react", "frontend", "backend", "dockerfile", "docker", "kubernetes",
                 "git", "npm", "maven", "gradle", "recursion", "recursive", "linked list", "binary tree", "hash map",
-                "hashmap", "array{,s}", "async", "await", "thread{,s}", "deadlock", "mutex", "compile", "runtime",
+                "hashmap", "array{,s}", "component{,s}", "re render{,s}", "rerender{,s}", "useeffect", "usestate",
+                "state update", "deadlock", "mutex", "compile", "runtime",
                 "cli", "bash", "shell script", "terminal", "library", "framework", "repo", "repository", "commit",
                 "struct", "interface", "constructor", "boolean", "integer overflow", "loop", "for loop", "while loop",
                 "iterate", "memory leak", "race condition", "microservice{,s}", "orm", "json schema validation",
@@ -142,7 +150,7 @@ final class Lexicon {
                 "pytest", "junit", "dataframe", "index out of range", "off by one", "fizzbuzz", "palindrome");
         b.task(t, 1.0f, "string{,s}", "list{,s}", "error", "server", "test", "tests", "program", "build", "deploy",
                 "def", "return", "import", "const", "var", "println", "printf", "print", "null", "nil", "true",
-                "false", "regexes", "cache", "optimize{,d}", "performance", "pointer{,s}");
+                "false", "regexes", "cache", "optimize{,d}", "performance", "pointer{,s}", "async", "await", "thread{,s}");
         b.flag(PROGRAMMING_LANGUAGE, "python", "java", "javascript", "typescript", "rust", "golang", "kotlin",
                 "swift", "c++", "c#", "ruby", "php", "scala", "haskell", "sql", "bash");
     }
@@ -150,21 +158,24 @@ final class Lexicon {
     private static void mathWords(Builder b) {
         TaskType t = TaskType.MATH;
         b.task(t, 3.0f, "solve", "equation{,s}", "integral{,s}", "integrate", "derivative{,s}", "differentiate",
-                "prove", "proof", "theorem", "lemma", "probability", "calculate", "compute the", "how many", "how much",
+                "prove", "proof", "theorem", "lemma", "probability", "calculate", "compute the",
                 "what is the probability", "expected value", "simplify", "factorize", "factorise", "logic puzzle",
                 "riddle", "syllogism", "arithmetic", "algebra", "calculus", "geometry", "trigonometry", "combinatorics",
-                "permutation{,s}", "combination{,s}", "eigenvalue{,s}", "matrix", "matrices", "polynomial{,s}",
+                "permutation{,s}", "combination{,s}", "eigenvalue{,s}", "matrix", "matrices", "polynomial{,s}", "does it follow", "it follows", "follow that", "how long would it take",
+                "how long will it take", "how long does it take",
                 "quadratic", "logarithm", "prime number{,s}", "divisible", "modulo", "inequality", "step by step solution",
                 "word problem", "math", "maths", "mathematics", "percentage", "percent", "interest rate",
                 "compound interest", "average speed", "km h", "mph", "remainder", "greatest common divisor",
-                "least common multiple", "gcd", "lcm", "sqrt", "square root", "infinitely many", "deduce", "which of",
+                "least common multiple", "gcd", "lcm", "sqrt", "square root", "infinitely many", "deduce",
                 "must be true", "is it true that", "paradox", "puzzle");
-        b.task(t, 1.5f, "sum", "product", "average", "mean", "median", "ratio", "fraction", "triangle", "circle",
-                "radius", "area", "volume", "angle", "digits", "odd", "even", "prime{,s}", "number{,s}", "dice", "coin{,s}",
-                "cards", "train{,s}", "speed", "distance", "hours", "minutes", "apples", "costs", "total", "profit",
+        b.task(t, 2.0f, "how many", "how much");
+        b.task(t, 0.75f, "x", "y", "n", "product", "costs", "total", "times", "hours", "minutes", "number{,s}");
+        b.task(t, 1.5f, "sum", "average", "mean", "median", "ratio", "fraction", "triangle", "circle",
+                "radius", "area", "volume", "angle", "digits", "odd", "even", "prime{,s}", "dice", "coin{,s}",
+                "cards", "train{,s}", "speed", "distance", "apples", "profit", "widgets", "machines",
                 "discount", "estimate", "reason", "reasoning", "logic", "logically", "statistic{,s}", "variance",
-                "standard deviation", "formula", "x", "y", "n", "cube", "squared", "minimum", "maximum", "optimal",
-                "liters", "litres", "workers", "older", "younger", "age", "ages", "twice", "half", "times");
+                "standard deviation", "formula", "cube", "squared", "minimum", "maximum", "optimal",
+                "liters", "litres", "workers", "older", "younger", "age", "ages", "twice", "half");
     }
 
     private static void summaryWords(Builder b) {
@@ -174,10 +185,12 @@ final class Lexicon {
                 "executive summary", "boil down", "boil it down", "in a nutshell", "shorten", "abridge",
                 "too long", "main ideas", "main idea", "what are the highlights", "highlights", "digest",
                 "bullet point summary", "sum up", "sum it up", "sums up", "cliff notes", "cliffnotes", "overview of this",
-                "short version", "brief overview", "distill", "distil");
+                "short version", "brief overview", "distill", "distil", "main point", "boil this down",
+                "what did we decide");
+        b.task(t, 2.0f, "action items", "the above", "decisions");
         b.task(t, 1.0f, "article", "paper", "transcript", "meeting notes", "notes", "chapter", "report", "document",
                 "thread", "email thread", "abstract", "briefly", "few sentences", "one paragraph", "bullet points",
-                "bullets", "above", "following text", "this text", "the text", "minutes", "passage");
+                "bullets", "tweet", "following text", "this text", "the text", "minutes", "passage");
     }
 
     private static void extractionWords(Builder b) {
@@ -186,12 +199,14 @@ final class Lexicon {
                 "named entities", "named entity", "entities", "ner", "return json", "return a json", "output json",
                 "as json", "in json", "json format", "json object", "valid json", "key value", "key value pairs",
                 "fill in the", "fill out", "classify", "classification", "categorize", "categorise", "label each",
-                "tag each", "sentiment", "identify all", "list all the", "find all the", "which fields", "fields",
-                "schema", "as csv", "in csv", "csv", "as a table", "into a table", "as yaml", "in yaml");
+                "tag each", "sentiment", "identify all", "list all the", "find all the", "which fields",
+                "schema", "as csv", "in csv", "return csv", "as a table", "into a table", "in a table", "as yaml",
+                "in yaml", "spam", "not spam", "list every", "fill in the table");
+        b.task(t, 2.0f, "structured", "fields", "return only", "which of these are", "csv", "for each");
         b.task(t, 1.5f, "json", "names", "dates", "email addresses", "phone number{,s}", "address{,es}", "amounts",
-                "invoice", "receipt", "resume", "cv", "table", "columns", "rows", "field", "values", "attributes",
+                "invoice", "receipt", "resume", "cv", "table", "columns", "field", "values", "attributes",
                 "product name", "sku", "order number", "positive or negative", "category", "categories", "label",
-                "labels", "tag", "tags", "company names", "people", "mentioned", "only the", "from the text",
+                "labels", "tag", "tags", "company names", "people", "mentioned", "rows", "only the", "from the text",
                 "from this text", "from the following", "format", "null if");
     }
 
@@ -211,7 +226,7 @@ final class Lexicon {
                 "swedish", "norwegian", "danish", "finnish", "turkish", "greek", "hebrew", "vietnamese", "thai",
                 "indonesian", "ukrainian", "czech", "romanian", "hungarian", "bengali", "urdu", "persian", "farsi",
                 "swahili", "tagalog", "malay", "catalan", "latin", "esperanto", "brazilian portuguese",
-                "simplified chinese", "traditional chinese", "français", "deutsch", "español", "italiano");
+                "simplified chinese", "traditional chinese", "brazilian", "mexican", "castilian", "français", "deutsch", "español", "italiano");
         b.flag(DIRECTION, "into", "to", "in", "from");
     }
 
@@ -226,18 +241,20 @@ final class Lexicon {
                 "come up with", "names for", "name ideas", "story", "stories", "tale", "fanfic", "fan fiction",
                 "in the style of", "free verse", "narrative", "ballad", "toast", "wedding speech", "eulogy",
                 "roast", "character{,s}", "imagine", "imaginative", "whimsical", "creative");
-        b.task(t, 1.0f, "write", "funny", "humorous", "dramatic", "dark", "magic", "dragon{,s}", "cat", "ocean",
+        b.task(t, 2.5f, "npc{,s}", "d d", "dungeon", "rpg", "tabletop", "describe a", "campaign setting");
+        b.task(t, 1.0f, "write", "funny", "creepy", "abandoned", "campaign", "haunted", "humorous", "dramatic", "dark", "magic", "dragon{,s}", "cat", "ocean",
                 "love", "moon", "chapter", "scene", "metaphor", "vivid", "mood", "tone", "spooky", "knight");
     }
 
     private static void generalWords(Builder b) {
         TaskType t = TaskType.GENERAL;
+        b.task(t, 1.0f, "hello", "hi", "hey", "thanks", "thank you", "good morning");
+        b.task(t, 0.75f, "how does", "how do", "how can i", "explain");
         b.task(t, 1.5f, "recommend{,ation,ations}", "advice", "tips", "should i", "what should", "pros and cons",
-                "difference between", "hello", "hi", "hey", "thanks", "thank you", "good morning", "recipe",
+                "difference between", "recipe",
                 "itinerary", "trip", "travel", "visit", "email to", "cover letter", "my boss", "my manager",
                 "my landlord", "my friend", "history of", "who was", "who is", "who invented", "when did", "where is",
-                "why do", "why does", "why is", "what causes", "how does", "how do", "how can i", "help me",
-                "explain", "what is", "what are", "tell me about", "opinion", "suggest", "ideas for", "plan",
+                "why do", "why does", "why is", "what causes", "help me", "tell me about", "opinion", "suggest", "ideas for", "plan",
                 "meal", "workout", "gift", "health", "career", "interview", "book", "movie", "weather", "best way",
                 "compare", "vs", "versus", "polite", "reply", "respond");
     }
@@ -255,6 +272,14 @@ final class Lexicon {
         b.complexity(0.75f, "explain why", "why", "how", "compare", "multiple", "several", "each", "every",
                 "all of", "both", "tests", "handle", "support", "including", "consider", "assume", "given that",
                 "minimize", "maximize", "constraints", "requirements", "o n");
+        // expected size of the answer: long forms need more than a sentence, short forms less
+        b.complexity(1.0f, "story", "short story", "lyrics", "song", "itinerary", "plan", "toast", "speech",
+                "chapter", "in the style of", "email to", "unit tests", "explain", "difference between",
+                "show the steps", "show your work", "explain your reasoning", "steps", "integral", "what could",
+                "script", "describe", "pros and cons", "bash script", "translate this email", "this paragraph",
+                "dialogue", "product description", "these", "list the");
+        b.complexity(-0.75f, "haiku", "limerick", "tagline", "slogan", "joke", "tweet", "a few words",
+                "names for", "only the", "one word", "return only");
         b.complexity(-1.0f, "quick", "quickly", "simple", "simply", "briefly", "brief", "short", "one sentence",
                 "one word", "one line", "in one line", "just", "yes or no", "hi", "hello", "hey", "thanks",
                 "thank you", "easy", "basic", "what is", "what does", "one liner", "tl dr", "tldr", "single",

@@ -26,6 +26,7 @@ public final class PromptAnalyzer {
     static final float HISTORY_WEIGHT = 0.3f;
     static final float SIMPLE_BELOW = 1.5f;
     static final float COMPLEX_FROM = 4.0f;
+    static final float MATERIAL_STRUCTURE_FACTOR = 0.3f;
 
     private PromptAnalyzer() {}
 
@@ -36,17 +37,18 @@ public final class PromptAnalyzer {
         Messages m = Messages.of(request == null ? null : request.get("messages"));
 
         String user = m.lastUser;
+        Layout layout = Layout.of(user);
         if (user.length() <= HEAD_CHARS_MAX + TAIL_CHARS_MAX) {
-            scan.scan(user, 0, user.length(), user.length(), 1f, true);
+            scan.scan(user, 0, user.length(), layout, 1f, true);
         } else {
-            scan.scan(user, 0, HEAD_CHARS_MAX, user.length(), 1f, true);
-            scan.scan(user, user.length() - TAIL_CHARS_MAX, user.length(), user.length(), 1f, true);
+            scan.scan(user, 0, HEAD_CHARS_MAX, layout, 1f, true);
+            scan.scan(user, user.length() - TAIL_CHARS_MAX, user.length(), layout, 1f, true);
         }
         if (!m.system.isEmpty()) {
-            scan.scan(m.system, 0, Math.min(m.system.length(), SYSTEM_CHARS_MAX), 0, SYSTEM_WEIGHT, false);
+            scan.scan(m.system, 0, Math.min(m.system.length(), SYSTEM_CHARS_MAX), Layout.UNIFORM, SYSTEM_WEIGHT, false);
         }
         for (String h : m.history) {
-            scan.scan(h, 0, Math.min(h.length(), HISTORY_CHARS_MAX), 0, HISTORY_WEIGHT, false);
+            scan.scan(h, 0, Math.min(h.length(), HISTORY_CHARS_MAX), Layout.UNIFORM, HISTORY_WEIGHT, false);
         }
         structureSignals(scan, s);
         requestSignals(request, s);
@@ -55,21 +57,38 @@ public final class PromptAnalyzer {
     }
 
     private static void structureSignals(TextScan t, Signals s) {
-        if (t.fences > 0) s.task(TaskType.CODING, 2.5f, "code fence");
-        int codeTokens = t.callLike + t.semicolons + t.braces / 2 + t.codeOps + t.snakeCase;
-        if (codeTokens > 0) s.task(TaskType.CODING, Math.min(3f, 0.5f * codeTokens), "code-like tokens");
-        if (t.backticks >= 2) s.task(TaskType.CODING, Math.min(1f, 0.25f * t.backticks), "inline code");
-        float math = 0.8f * t.mathOps + t.mathSymbols + (t.latex >= 2 ? 0.5f * t.latex : 0);
-        if (math > 0) s.task(TaskType.MATH, Math.min(3.5f, math), "math symbols");
-        if (t.numbers >= 2 && t.fences == 0) s.task(TaskType.MATH, Math.min(1.5f, 0.25f * t.numbers), t.numbers + " numbers");
-        if (t.cjkTranslate > 0) s.task(TaskType.TRANSLATION, 4f, "translate verb (CJK)");
-        if (t.nonLatin >= 12 && t.latin >= 12) s.task(TaskType.TRANSLATION, 1.5f, "mixed scripts");
         // "translate this Python to Rust" is a coding job: a translate verb naming only programming languages
         float translation = s.task[TaskType.TRANSLATION.ordinal()];
-        if (translation > 0 && t.programmingLanguages > 0 && t.naturalLanguages == 0) {
+        boolean codeTranslation = translation > 0 && t.programmingLanguages > 0 && t.naturalLanguages == 0;
+        if (codeTranslation) {
             s.task(TaskType.CODING, 0.8f * translation, "translate between programming languages");
             s.task[TaskType.TRANSLATION.ordinal()] = 0.2f * translation;
         }
+        // "summarize / translate / extract from this code (or these figures)": the code and the numbers
+        // are material, the verb decides
+        boolean material = !codeTranslation && materialVerb(t);
+        float code = material ? MATERIAL_STRUCTURE_FACTOR : 1f;
+        if (t.fences > 0) s.task(TaskType.CODING, 2.5f * code, "code fence");
+        int codeTokens = t.callLike + t.semicolons + t.braces / 2 + t.codeOps + t.identifiers;
+        if (codeTokens > 0) s.task(TaskType.CODING, Math.min(3f, 0.5f * codeTokens) * code, "code-like tokens");
+        if (t.backticks >= 2) s.task(TaskType.CODING, Math.min(1f, 0.25f * t.backticks) * code, "inline code");
+        float mathFactor = material ? MATERIAL_STRUCTURE_FACTOR : 1f;
+        float math = (t.mathOps > 0 ? 0.7f + 0.8f * t.mathOps : 0) + t.mathSymbols + (t.latex >= 2 ? 0.5f * t.latex : 0);
+        if (math > 0) s.task(TaskType.MATH, Math.min(3.5f, math) * mathFactor, "math symbols");
+        if (t.numbers >= 2 && t.fences == 0) {
+            s.task(TaskType.MATH, Math.min(1.5f, 0.25f * t.numbers) * mathFactor, t.numbers + " numbers");
+        }
+        if (t.cjkTranslate > 0) s.task(TaskType.TRANSLATION, 4f, "translate verb (CJK)");
+        if (t.nonLatin >= 12 && t.latin >= 12) s.task(TaskType.TRANSLATION, 1.5f, "mixed scripts");
+    }
+
+    /** The instruction's strongest verb asks to summarize, translate or extract (and no coding verb is as strong). */
+    private static boolean materialVerb(TextScan t) {
+        float coding = t.instructionVerb[TaskType.CODING.ordinal()];
+        for (TaskType task : new TaskType[] {TaskType.SUMMARIZATION, TaskType.TRANSLATION, TaskType.EXTRACTION}) {
+            if (t.instructionVerb[task.ordinal()] > coding) return true;
+        }
+        return false;
     }
 
     private static void requestSignals(JsonNode request, Signals s) {
@@ -96,10 +115,12 @@ public final class PromptAnalyzer {
 
     private static void lengthSignals(Messages m, TextScan t, Signals s) {
         int length = m.lastUser.length();
-        if (length >= 5000) s.complexity(3.5f, size(length));
-        else if (length >= 1500) s.complexity(2.5f, size(length));
-        else if (length >= 500) s.complexity(1.5f, size(length));
-        else if (length >= 150) s.complexity(0.75f, size(length));
+        if (length >= 3000) s.complexity(3.5f, size(length));
+        else if (length >= 1200) s.complexity(2.75f, size(length));
+        else if (length >= 500) s.complexity(2f, size(length));
+        else if (length >= 200) s.complexity(1.25f, size(length));
+        else if (length >= 80) s.complexity(0.75f, size(length));
+        if (t.clauses > 2) s.complexity(Math.min(2f, 0.3f * (t.clauses - 2)), t.clauses + " clauses");
         if (t.codeLines > 60) s.complexity(1.5f, t.codeLines + " code lines");
         else if (t.codeLines > 15) s.complexity(0.75f, t.codeLines + " code lines");
         int constraints = t.constraints + t.listItems;

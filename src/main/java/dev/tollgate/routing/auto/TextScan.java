@@ -2,23 +2,18 @@ package dev.tollgate.routing.auto;
 
 /**
  * One linear pass over a bounded piece of text: counts structure (code fences and code-like
- * tokens, math symbols, numbers, list items, questions, scripts) and feeds every word, word pair
- * and word triple to the {@link Lexicon}. No regular expressions; work is proportional to the
+ * tokens, math symbols, numbers, list items, questions, scripts) and feeds every word and every run of
+ * two to four words to the {@link Lexicon}. No regular expressions; work is proportional to the
  * characters given, which the caller bounds.
  */
 final class TextScan {
-    /** Characters at each end of a message that read as the instruction; the middle reads as pasted material. */
-    static final int INSTRUCTION_CHARS = 400;
-    static final float INSTRUCTION_WEIGHT = 1.5f;
-    static final float MATERIAL_WEIGHT = 0.5f;
-
     private static final Lexicon LEXICON = Lexicon.get();
 
     private final Signals signals;
     private final byte[] hits = new byte[LEXICON.slots()];
 
     // structure counters (user text only)
-    int fences, codeLines, callLike, semicolons, braces, codeOps, snakeCase, backticks;
+    int fences, codeLines, callLike, semicolons, braces, codeOps, identifiers, backticks, clauses;
     int mathOps, mathSymbols, latex, numbers, listItems, questions, latin, nonLatin, cjkTranslate;
     // word-level counters
     int constraints, naturalLanguages, programmingLanguages;
@@ -27,23 +22,30 @@ final class TextScan {
     // per-pass state
     private char[] buf = new char[256];
     private int len;
-    private final int[] starts = new int[3];
+    private final int[] starts = new int[4];
     private int words;
     private Lexicon.Entry previousWord;
     private boolean structure;
     private float weight;
     private float complexityFactor;
+    private Layout layout;
+    /** Per task, the strongest phrase (weight >= {@link #VERB_WEIGHT_MIN}) seen in the instruction. */
+    final float[] instructionVerb = new float[Lexicon.TASKS];
+    static final float VERB_WEIGHT_MIN = 3f;
+    /** Words in pasted material say less about the job than words in the instruction. */
+    static final float MATERIAL_COMPLEXITY_FACTOR = 0.4f;
 
     TextScan(Signals signals) {
         this.signals = signals;
     }
 
     /**
-     * Scans {@code text[from, to)}. {@code messageLength} places the range in its message for the
-     * instruction/material weighting; {@code weight} scales everything (system prompt, history);
-     * {@code structure} says whether structural counters apply (user text only).
+     * Scans {@code text[from, to)}. {@code layout} says which positions are instruction and which
+     * material; {@code weight} scales everything (system prompt, history); {@code structure} says
+     * whether structural counters apply (user text only).
      */
-    void scan(String text, int from, int to, int messageLength, float weight, boolean structure) {
+    void scan(String text, int from, int to, Layout layout, float weight, boolean structure) {
+        this.layout = layout;
         this.weight = weight;
         this.structure = structure;
         this.complexityFactor = structure ? 1f : 0.3f;
@@ -59,7 +61,7 @@ final class TextScan {
         for (int i = from; i < to; i++) {
             char c = text.charAt(i);
             if (c == '`' && i + 2 < to && text.charAt(i + 1) == '`' && text.charAt(i + 2) == '`') {
-                endWord(wordStartAt, messageLength);
+                endWord(wordStartAt);
                 wordStartAt = -1;
                 inFence = !inFence;
                 fences++;
@@ -78,7 +80,10 @@ final class TextScan {
                 lineStart = false;
                 if (isListMarker(text, i, to)) listItems++;
             }
-            if (structure) countStructure(text, i, to, c, prev, prevNonSpace);
+            if (structure) {
+                countStructure(text, i, to, c, prev, prevNonSpace);
+                if (isClauseEnd(text, i, to, c) && layout.isInstruction(i)) clauses++;
+            }
             if (isWordChar(text, i, to, c, prev)) {
                 if (wordStartAt < 0) {
                     wordStartAt = i;
@@ -87,16 +92,17 @@ final class TextScan {
                 }
                 buf[len++] = Character.toLowerCase(c);
             } else if (wordStartAt >= 0) {
-                endWord(wordStartAt, messageLength);
+                endWord(wordStartAt);
                 wordStartAt = -1;
             }
             prev = c;
             if (c != ' ' && c != '\t' && c != '\r' && c != '\n') prevNonSpace = c;
         }
-        if (wordStartAt >= 0) endWord(wordStartAt, messageLength);
+        if (wordStartAt >= 0) endWord(wordStartAt);
     }
 
     private void shiftStarts() {
+        starts[3] = starts[2];
         starts[2] = starts[1];
         starts[1] = starts[0];
         starts[0] = len;
@@ -114,6 +120,12 @@ final class TextScan {
                 && (i < 2 || !Character.isLetterOrDigit(text.charAt(i - (prev == '+' ? 3 : 2))));
     }
 
+    /** A comma, semicolon or sentence end followed by a space: one more ask in an instruction. */
+    private static boolean isClauseEnd(String text, int i, int to, char c) {
+        if (c != ',' && c != ';' && c != '.' && c != '?' && c != '!') return false;
+        return i + 1 < to && Character.isWhitespace(text.charAt(i + 1));
+    }
+
     private static boolean isListMarker(String text, int i, int to) {
         char c = text.charAt(i);
         if ((c == '-' || c == '*' || c == '\u2022') && i + 1 < to && text.charAt(i + 1) == ' ') return true;
@@ -124,6 +136,7 @@ final class TextScan {
 
     private void countStructure(String text, int i, int to, char c, char prev, char prevNonSpace) {
         if (Character.isLetter(c)) {
+            if (Character.isUpperCase(c) && Character.isLowerCase(prev) && c <= 'Z') identifiers++; // camelCase
             if (c <= '\u024f') latin++;
             else nonLatin++;
             if ((c == '\u8bd1' || c == '\u8a33') && prev == '\u7ffb') cjkTranslate++; // 翻译 / 翻訳
@@ -140,7 +153,7 @@ final class TextScan {
             case '(' -> { if (Character.isLetterOrDigit(prev) || prev == '_') callLike++; }
             case ';' -> { if (next == '\n' || next == '\r' || next == ' ' && nextNonSpace(text, i + 1, to) == '}') semicolons++; }
             case '{', '}' -> braces++;
-            case '_' -> { if (Character.isLetter(prev) && Character.isLetter(next)) snakeCase++; }
+            case '_' -> { if (Character.isLetter(prev) && Character.isLetter(next)) identifiers++; }
             case '`' -> backticks++;
             case '$' -> latex++;
             case '\\' -> { if (Character.isLetter(next)) latex++; }
@@ -152,7 +165,8 @@ final class TextScan {
                 if (next == '>' || next == '=') codeOps++;
                 else mathOperator(text, i, to, prevNonSpace);
             }
-            case '+', '-', '*', '/', '<', '>', '%' -> mathOperator(text, i, to, prevNonSpace);
+            case '%' -> { if (Character.isDigit(prev)) mathOps++; }
+            case '+', '-', '*', '/', '<', '>' -> mathOperator(text, i, to, prevNonSpace);
             case '^' -> mathOps++;
             default -> {
                 if (isMathSymbol(c)) mathSymbols++;
@@ -184,41 +198,37 @@ final class TextScan {
     }
 
     /** Looks up the word that just ended, and the pair and triple ending with it. */
-    private void endWord(int wordStartAt, int messageLength) {
+    private void endWord(int wordStartAt) {
         if (wordStartAt < 0) return;
-        float w = weight * positionWeight(wordStartAt, messageLength);
+        boolean instruction = layout.isInstruction(wordStartAt);
+        float w = weight * layout.weight(wordStartAt);
         int end = len;
         Lexicon.Entry word = LEXICON.find(buf, starts[0], end);
-        if (word != null) apply(word, w);
-        if (words >= 2) {
-            Lexicon.Entry pair = LEXICON.find(buf, starts[1], end);
-            if (pair != null) apply(pair, w);
-        }
-        if (words >= 3) {
-            Lexicon.Entry triple = LEXICON.find(buf, starts[2], end);
-            if (triple != null) apply(triple, w);
+        if (word != null) apply(word, w, instruction);
+        for (int n = 1; n < starts.length && n < words; n++) {
+            Lexicon.Entry phrase = LEXICON.find(buf, starts[n], end);
+            if (phrase != null) apply(phrase, w, instruction);
         }
         if (word != null) combine(word, w, end);
         previousWord = word;
     }
 
-    private static float positionWeight(int at, int messageLength) {
-        if (messageLength <= 2 * INSTRUCTION_CHARS) return INSTRUCTION_WEIGHT;
-        return at < INSTRUCTION_CHARS || at >= messageLength - INSTRUCTION_CHARS ? INSTRUCTION_WEIGHT : MATERIAL_WEIGHT;
-    }
-
     /** Repeats count less: first hit full, the next four a quarter each, then nothing. */
-    private void apply(Lexicon.Entry e, float w) {
+    private void apply(Lexicon.Entry e, float w, boolean instruction) {
         int slot = LEXICON.indexOf(e);
         int seen = hits[slot];
         if (seen >= 5) return;
         hits[slot] = (byte) (seen + 1);
         float damp = seen == 0 ? 1f : 0.25f;
         for (int t = 0; t < Lexicon.TASKS; t++) {
-            if (e.task[t] > 0) signals.task(TaskType.values()[t], e.task[t] * w * damp, "'" + e.phrase + "'");
+            if (e.task[t] <= 0) continue;
+            signals.task(TaskType.values()[t], e.task[t] * w * damp, e.label);
+            if (instruction && structure && e.task[t] >= VERB_WEIGHT_MIN) {
+                instructionVerb[t] = Math.max(instructionVerb[t], e.task[t]);
+            }
         }
         if (e.complexity != 0 && seen == 0) {
-            signals.complexity(e.complexity * complexityFactor, "'" + e.phrase + "'");
+            signals.complexity(e.complexity * complexityFactor * (instruction ? 1f : MATERIAL_COMPLEXITY_FACTOR), e.label);
         }
         if ((e.flags & Lexicon.CONSTRAINT) != 0 && structure) constraints++;
     }
@@ -230,7 +240,7 @@ final class TextScan {
             naturalLanguages++;
             float points = 0.3f;
             if (previousWord != null && (previousWord.flags & Lexicon.DIRECTION) != 0) {
-                points = previousWord.phrase.equals("into") || previousWord.phrase.equals("to") ? 2.5f : 1.0f;
+                points = previousWord.phrase.equals("into") || previousWord.phrase.equals("to") ? 2.5f : 1.5f;
             }
             translationIntoLanguage += points * w;
             signals.task(TaskType.TRANSLATION, points * w, previousWord != null && points > 1
