@@ -43,13 +43,18 @@ final class Lexicon {
         mask = cap - 1;
         size = entries.size();
         for (Entry e : entries) {
-            int i = e.phrase.hashCode() & mask;
+            int i = slot(e.phrase.hashCode());
             while (table[i] != null) i = (i + 1) & mask;
             table[i] = e;
         }
     }
 
     static Lexicon get() { return INSTANCE; }
+
+    /** Spreads String hashes (whose low bits cluster for similar words) over the table. */
+    private int slot(int hash) {
+        return ((hash * 0x9E3779B9) >>> 16) & mask;
+    }
 
     int size() { return size; }
 
@@ -58,7 +63,7 @@ final class Lexicon {
         int h = 0;
         for (int i = from; i < to; i++) h = 31 * h + buf[i];
         int len = to - from;
-        for (int i = h & mask; ; i = (i + 1) & mask) {
+        for (int i = slot(h); ; i = (i + 1) & mask) {
             Entry e = table[i];
             if (e == null) return null;
             if (e.phrase.length() == len && e.phrase.hashCode() == h && matches(e.phrase, buf, from)) return e;
@@ -74,7 +79,7 @@ final class Lexicon {
 
     /** Index of an entry, stable for the lifetime of the lexicon (for per-request hit counts). */
     int indexOf(Entry e) {
-        int i = e.phrase.hashCode() & mask;
+        int i = slot(e.phrase.hashCode());
         while (table[i] != e) i = (i + 1) & mask;
         return i;
     }
@@ -249,12 +254,12 @@ final class Lexicon {
     private static void generalWords(Builder b) {
         TaskType t = TaskType.GENERAL;
         b.task(t, 1.0f, "hello", "hi", "hey", "thanks", "thank you", "good morning");
-        b.task(t, 0.75f, "how does", "how do", "how can i", "explain");
+        b.task(t, 0.75f, "how does", "how do", "how can i", "explain", "why do", "why does", "why is", "what causes");
         b.task(t, 1.5f, "recommend{,ation,ations}", "advice", "tips", "should i", "what should", "pros and cons",
                 "difference between", "recipe",
                 "itinerary", "trip", "travel", "visit", "email to", "cover letter", "my boss", "my manager",
                 "my landlord", "my friend", "history of", "who was", "who is", "who invented", "when did", "where is",
-                "why do", "why does", "why is", "what causes", "help me", "tell me about", "opinion", "suggest", "ideas for", "plan",
+                "help me", "tell me about", "opinion", "suggest", "ideas for", "plan",
                 "meal", "workout", "gift", "health", "career", "interview", "book", "movie", "weather", "best way",
                 "compare", "vs", "versus", "polite", "reply", "respond");
     }

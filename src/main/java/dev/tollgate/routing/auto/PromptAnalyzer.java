@@ -13,8 +13,8 @@ import java.util.Locale;
  * are read, whatever the request's size. Stateless and thread-safe. See docs/routing.md.
  */
 public final class PromptAnalyzer {
-    static final int HEAD_CHARS_MAX = 8 * 1024;
-    static final int TAIL_CHARS_MAX = 2 * 1024;
+    static final int HEAD_CHARS_MAX = 4 * 1024;
+    static final int TAIL_CHARS_MAX = 1024;
     static final int SYSTEM_CHARS_MAX = 2 * 1024;
     static final int HISTORY_CHARS_MAX = 1024;
     static final int HISTORY_MESSAGES_MAX = 2;
@@ -70,7 +70,7 @@ public final class PromptAnalyzer {
         float code = material ? MATERIAL_STRUCTURE_FACTOR : 1f;
         if (t.fences > 0) s.task(TaskType.CODING, 2.5f * code, "code fence");
         int codeTokens = t.callLike + t.semicolons + t.braces / 2 + t.codeOps + t.identifiers;
-        if (codeTokens > 0) s.task(TaskType.CODING, Math.min(3f, 0.5f * codeTokens) * code, "code-like tokens");
+        if (codeTokens > 0) s.task(TaskType.CODING, Math.min(3.5f, 0.5f + 0.5f * codeTokens) * code, "code-like tokens");
         if (t.backticks >= 2) s.task(TaskType.CODING, Math.min(1f, 0.25f * t.backticks) * code, "inline code");
         float mathFactor = material ? MATERIAL_STRUCTURE_FACTOR : 1f;
         float math = (t.mathOps > 0 ? 0.7f + 0.8f * t.mathOps : 0) + t.mathSymbols + (t.latex >= 2 ? 0.5f * t.latex : 0);

@@ -6,8 +6,11 @@ package dev.tollgate.routing.auto;
  */
 final class Signals {
     private static final int KEPT = 2;
+    /** Pasted material may tip a close call but never outvote the instruction: its points per task are capped. */
+    static final float MATERIAL_POINTS_MAX = 2.5f;
 
     final float[] task = new float[Lexicon.TASKS];
+    private final float[] material = new float[Lexicon.TASKS];
     float complexity;
     private final String[] taskLabel = new String[Lexicon.TASKS * KEPT];
     private final float[] taskWeight = new float[Lexicon.TASKS * KEPT];
@@ -19,6 +22,15 @@ final class Signals {
         int base = t.ordinal() * KEPT;
         task[t.ordinal()] += points;
         keep(taskLabel, taskWeight, base, points, label);
+    }
+
+    /** Points from words in pasted material, capped per task at {@link #MATERIAL_POINTS_MAX}. */
+    void materialTask(TaskType t, float points, String label) {
+        float room = MATERIAL_POINTS_MAX - material[t.ordinal()];
+        float granted = Math.min(points, room);
+        if (granted <= 0) return;
+        material[t.ordinal()] += granted;
+        task(t, granted, label);
     }
 
     void complexity(float points, String label) {

@@ -222,7 +222,8 @@ final class TextScan {
         float damp = seen == 0 ? 1f : 0.25f;
         for (int t = 0; t < Lexicon.TASKS; t++) {
             if (e.task[t] <= 0) continue;
-            signals.task(TaskType.values()[t], e.task[t] * w * damp, e.label);
+            if (instruction) signals.task(TaskType.values()[t], e.task[t] * w * damp, e.label);
+            else signals.materialTask(TaskType.values()[t], e.task[t] * w * damp, e.label);
             if (instruction && structure && e.task[t] >= VERB_WEIGHT_MIN) {
                 instructionVerb[t] = Math.max(instructionVerb[t], e.task[t]);
             }
