@@ -14,7 +14,9 @@ final class Lexicon {
 
     /** Flags for words that the scan combines with their neighbours. */
     static final int NATURAL_LANGUAGE = 1, PROGRAMMING_LANGUAGE = 2, TRANSLATE_VERB = 4,
-            DIRECTION = 8, OUTPUT_UNIT = 16, CONSTRAINT = 32;
+            DIRECTION = 8, OUTPUT_UNIT = 16, CONSTRAINT = 32,
+            /** The first word of some longer phrase: only then are the phrases starting at it looked up. */
+            STARTER = 64;
 
     /** One phrase (one to four words): weight per task type (index = ordinal), complexity points, flags. */
     static final class Entry {
@@ -127,6 +129,10 @@ final class Lexicon {
         creativeWords(b);
         generalWords(b);
         complexityWords(b);
+        for (String phrase : new ArrayList<>(b.byPhrase.keySet())) {
+            int space = phrase.indexOf(' ');
+            if (space > 0) b.entry(phrase.substring(0, space)).flags |= STARTER;
+        }
         return new Lexicon(new ArrayList<>(b.byPhrase.values()));
     }
 

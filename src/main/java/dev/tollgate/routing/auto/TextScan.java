@@ -23,6 +23,9 @@ final class TextScan {
     private char[] buf = new char[256];
     private int len;
     private final int[] starts = new int[4];
+    /** Whether the word at {@code starts[i]} begins some phrase of the lexicon. */
+    private final boolean[] starters = new boolean[4];
+    private static final TaskType[] TASK_TYPES = TaskType.values();
     private int words;
     private Lexicon.Entry previousWord;
     private boolean structure;
@@ -90,7 +93,7 @@ final class TextScan {
                     if (len > 0) buf[len++] = ' ';
                     shiftStarts();
                 }
-                buf[len++] = Character.toLowerCase(c);
+                buf[len++] = c >= 'A' && c <= 'Z' ? (char) (c + 32) : c < 0x80 ? c : Character.toLowerCase(c);
             } else if (wordStartAt >= 0) {
                 endWord(wordStartAt);
                 wordStartAt = -1;
@@ -102,6 +105,10 @@ final class TextScan {
     }
 
     private void shiftStarts() {
+        starters[3] = starters[2];
+        starters[2] = starters[1];
+        starters[1] = starters[0];
+        starters[0] = false;
         starts[3] = starts[2];
         starts[2] = starts[1];
         starts[1] = starts[0];
@@ -110,7 +117,11 @@ final class TextScan {
     }
 
     private static boolean isWordChar(String text, int i, int to, char c, char prev) {
-        if (Character.isLetterOrDigit(c) || c == '_') return true;
+        if (c < 0x80) {
+            if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_') return true;
+        } else if (Character.isLetterOrDigit(c)) {
+            return true;
+        }
         if ((c == '\'' || c == '\u2019') && Character.isLetter(prev) && i + 1 < to && Character.isLetter(text.charAt(i + 1))) {
             return true; // don't, it's
         }
@@ -135,8 +146,17 @@ final class TextScan {
     }
 
     private void countStructure(String text, int i, int to, char c, char prev, char prevNonSpace) {
-        if (Character.isLetter(c)) {
-            if (Character.isUpperCase(c) && Character.isLowerCase(prev) && c <= 'Z') identifiers++; // camelCase
+        if (c >= 'a' && c <= 'z') {
+            latin++;
+            return;
+        }
+        if (c >= 'A' && c <= 'Z') {
+            if (prev >= 'a' && prev <= 'z') identifiers++; // camelCase
+            latin++;
+            return;
+        }
+        if (c == ' ') return;
+        if (c >= 0x80 && Character.isLetter(c)) {
             if (c <= '\u024f') latin++;
             else nonLatin++;
             if ((c == '\u8bd1' || c == '\u8a33') && prev == '\u7ffb') cjkTranslate++; // 翻译 / 翻訳
@@ -204,8 +224,12 @@ final class TextScan {
         float w = weight * layout.weight(wordStartAt);
         int end = len;
         Lexicon.Entry word = LEXICON.find(buf, starts[0], end);
-        if (word != null) apply(word, w, instruction);
+        if (word != null) {
+            apply(word, w, instruction);
+            starters[0] = (word.flags & Lexicon.STARTER) != 0;
+        }
         for (int n = 1; n < starts.length && n < words; n++) {
+            if (!starters[n]) continue;
             Lexicon.Entry phrase = LEXICON.find(buf, starts[n], end);
             if (phrase != null) apply(phrase, w, instruction);
         }
@@ -222,8 +246,8 @@ final class TextScan {
         float damp = seen == 0 ? 1f : 0.25f;
         for (int t = 0; t < Lexicon.TASKS; t++) {
             if (e.task[t] <= 0) continue;
-            if (instruction) signals.task(TaskType.values()[t], e.task[t] * w * damp, e.label);
-            else signals.materialTask(TaskType.values()[t], e.task[t] * w * damp, e.label);
+            if (instruction) signals.task(TASK_TYPES[t], e.task[t] * w * damp, e.label);
+            else signals.materialTask(TASK_TYPES[t], e.task[t] * w * damp, e.label);
             if (instruction && structure && e.task[t] >= VERB_WEIGHT_MIN) {
                 instructionVerb[t] = Math.max(instructionVerb[t], e.task[t]);
             }

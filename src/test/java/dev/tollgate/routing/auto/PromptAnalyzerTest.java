@@ -262,9 +262,13 @@ class PromptAnalyzerTest {
             // so a loaded machine does not fail the test)
             JsonNode huge = request("Translate into Spanish:\n" + filler);
             JsonNode small = request("Translate into Spanish:\n" + filler.substring(0, 16 * 1024));
-            double hugeNs = nsPerAnalysis(huge);
-            double smallNs = nsPerAnalysis(small);
-            assertThat(hugeNs / smallNs).as("1 MB vs 16 KB").isLessThan(3.0);
+            double hugeNs = Double.MAX_VALUE;
+            double smallNs = Double.MAX_VALUE;
+            for (int round = 0; round < 4; round++) { // alternate, so JIT and machine load hit both alike
+                hugeNs = Math.min(hugeNs, nsPerAnalysis(huge));
+                smallNs = Math.min(smallNs, nsPerAnalysis(small));
+            }
+            assertThat(hugeNs / smallNs).as("1 MB (%.0f ns) vs 16 KB (%.0f ns)", hugeNs, smallNs).isLessThan(3.0);
         }
 
         static double nsPerAnalysis(JsonNode request) {
