@@ -15,8 +15,7 @@ final class Lexicon {
     /** Flags for words that the scan combines with their neighbours. */
     static final int NATURAL_LANGUAGE = 1, PROGRAMMING_LANGUAGE = 2, TRANSLATE_VERB = 4,
             DIRECTION = 8, OUTPUT_UNIT = 16, CONSTRAINT = 32,
-            /** The first word of some longer phrase: only then are the phrases starting at it looked up. */
-            STARTER = 64;
+            STARTER = 64; // the first word of a longer phrase: only then are phrases starting there looked up
 
     /** One phrase (one to four words): weight per task type (index = ordinal), complexity points, flags. */
     static final class Entry {

@@ -34,7 +34,8 @@ final class Messages {
             String role = messages.get(i).path("role").asText("");
             if ((role.equals("system") || role.equals("developer")) && system.length() < PromptAnalyzer.SYSTEM_CHARS_MAX) {
                 if (!system.isEmpty()) system.append('\n');
-                system.append(text(messages.get(i).get("content")));
+                String t = text(messages.get(i).get("content"));
+                system.append(t, 0, Math.min(t.length(), PromptAnalyzer.SYSTEM_CHARS_MAX - system.length()));
             }
         }
         String lastUser = null;
