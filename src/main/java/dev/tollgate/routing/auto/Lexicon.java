@@ -142,7 +142,10 @@ final class Lexicon {
                 "refactor{,ing,ed}", "debug{,ging}", "compile{,s,d}", "compiler error", "syntax error", "traceback",
                 "leetcode", "regex", "regular expression", "code review", "pull request", "big o", "time complexity",
                 "implement{,ing} a", "getting this error");
-        b.task(t, 1.5f, "this code", "my code", "the code", "following code", "this error", "column", "operator",
+        b.task(t, 1.5f, "one liner", "command line", "command", "grep", "awk", "sed", "cron", "ssh", "chmod", "curl",
+                "directory", "folder", "files", "env var{,s}", "environment variable{,s}", "config file", "yaml file",
+                "stack overflow", "dependency", "dependencies", "version control", "ide", "vscode", "vim", "emacs",
+                "this code", "my code", "the code", "following code", "this error", "column", "operator",
                 "count distinct", "select", "snippet", "hook{,s}");
         b.task(t, 2.0f, "function{,s}", "bug{,s}", "code", "coding", "exception", "implement{,ation}", "algorithm{,s}",
                 "api", "endpoint{,s}", "method{,s}", "class{,es}", "variable{,s}", "script", "sql", "query", "queries",
@@ -178,7 +181,11 @@ final class Lexicon {
                 "compound interest", "average speed", "km h", "mph", "remainder", "greatest common divisor",
                 "least common multiple", "gcd", "lcm", "sqrt", "square root", "infinitely many", "deduce",
                 "must be true", "is it true that", "paradox", "puzzle");
-        b.task(t, 2.0f, "how many", "how much");
+        b.task(t, 2.0f, "how many", "how much", "convert", "fahrenheit", "celsius", "kelvin", "kilometers",
+                "kilometres", "miles", "meters", "metres", "feet", "inches", "centimeters", "kilograms", "kg", "pounds",
+                "ounces", "grams", "equal to", "equals", "solution{,s}", "real solutions", "roots", "exponent",
+                "decimal", "repeating", "irrational", "rational", "converge{,s}", "diverge{,s}", "series",
+                "sequence", "limit of", "slope", "graph of", "function of x");
         b.task(t, 0.75f, "x", "y", "n", "product", "costs", "total", "times", "hours", "minutes", "number{,s}");
         b.task(t, 1.5f, "sum", "average", "mean", "median", "ratio", "fraction", "triangle", "circle",
                 "radius", "area", "volume", "angle", "digits", "odd", "even", "prime{,s}", "dice", "coin{,s}",
@@ -211,7 +218,10 @@ final class Lexicon {
                 "fill in the", "fill out", "classify", "classification", "categorize", "categorise", "label each",
                 "tag each", "sentiment", "identify all", "list all the", "find all the", "which fields",
                 "schema", "as csv", "in csv", "return csv", "as a table", "into a table", "in a table", "as yaml",
-                "in yaml", "spam", "not spam", "list every", "fill in the table");
+                "in yaml", "spam", "not spam", "list every", "fill in the table", "into json", "to json",
+                "into a json", "into csv", "markdown table", "normalize", "normalise", "deduplicate");
+        b.task(t, 1.5f, "order number", "tracking number", "reference number", "account number", "due date",
+                "what is the name", "which company", "who is mentioned", "turn this", "convert this");
         b.task(t, 2.0f, "structured", "fields", "return only", "which of these are", "csv", "for each");
         b.task(t, 1.5f, "json", "names", "dates", "email addresses", "phone number{,s}", "address{,es}", "amounts",
                 "invoice", "receipt", "resume", "cv", "table", "columns", "field", "values", "attributes",
@@ -251,7 +261,9 @@ final class Lexicon {
                 "come up with", "names for", "name ideas", "story", "stories", "tale", "fanfic", "fan fiction",
                 "in the style of", "free verse", "narrative", "ballad", "toast", "wedding speech", "eulogy",
                 "roast", "character{,s}", "imagine", "imaginative", "whimsical", "creative");
-        b.task(t, 2.5f, "npc{,s}", "d d", "dungeon", "rpg", "tabletop", "describe a", "campaign setting");
+        b.task(t, 2.5f, "in the voice of", "as a pirate", "as if you were", "pretend you are", "name for my",
+                "a name for", "names for my", "epic", "terza rima", "acrostic", "parody", "satire", "satirical",
+                "npc{,s}", "d d", "dungeon", "rpg", "tabletop", "describe a", "campaign setting");
         b.task(t, 1.0f, "write", "funny", "creepy", "abandoned", "campaign", "haunted", "humorous", "dramatic", "dark", "magic", "dragon{,s}", "cat", "ocean",
                 "love", "moon", "chapter", "scene", "metaphor", "vivid", "mood", "tone", "spooky", "knight");
     }

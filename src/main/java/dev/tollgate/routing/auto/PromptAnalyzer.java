@@ -24,8 +24,8 @@ public final class PromptAnalyzer {
     static final float GENERAL_BASELINE = 1.5f;
     static final float SYSTEM_WEIGHT = 0.6f;
     static final float HISTORY_WEIGHT = 0.3f;
-    static final float SIMPLE_BELOW = 1.5f;
-    static final float COMPLEX_FROM = 4.0f;
+    static final float SIMPLE_BELOW = 1.0f;
+    static final float COMPLEX_FROM = 3.5f;
     static final float MATERIAL_STRUCTURE_FACTOR = 0.3f;
 
     private PromptAnalyzer() {}

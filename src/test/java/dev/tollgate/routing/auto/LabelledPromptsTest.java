@@ -24,9 +24,9 @@ import org.junit.jupiter.api.Test;
  */
 class LabelledPromptsTest {
     static final double TASK_ACCURACY_FLOOR = 0.95;
-    static final double COMPLEXITY_ACCURACY_FLOOR = 0.75;
-    static final double HOLDOUT_TASK_ACCURACY_FLOOR = 0.78;
-    static final double HOLDOUT_COMPLEXITY_ACCURACY_FLOOR = 0.66;
+    static final double COMPLEXITY_ACCURACY_FLOOR = 0.76;
+    static final double HOLDOUT_TASK_ACCURACY_FLOOR = 0.80;
+    static final double HOLDOUT_COMPLEXITY_ACCURACY_FLOOR = 0.64;
     static final int PROMPTS_MIN = 120;
 
     private static final ObjectMapper JSON = new ObjectMapper();
