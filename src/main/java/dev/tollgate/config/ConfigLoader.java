@@ -65,7 +65,7 @@ public final class ConfigLoader {
             throw new ConfigException(source, "", "is empty");
         }
         ConfigNode root = new ConfigNode(source, "", tree, env);
-        root.allowOnly(Set.of("store", "redis", "credits", "server", "providers", "models", "aliases", "plans"));
+        root.allowOnly(Set.of("store", "redis", "credits", "server", "providers", "models", "aliases", "plans", "routing"));
 
         List<TollgateConfig.Provider> providers = providers(root.child("providers"));
         List<TollgateConfig.Model> models = models(root.child("models"), providers);
@@ -75,7 +75,8 @@ public final class ConfigLoader {
                 root.text("redis", null),
                 credits(root),
                 server(root),
-                List.copyOf(providers), List.copyOf(models), aliases);
+                List.copyOf(providers), List.copyOf(models), aliases,
+                RoutingConfig.parse(root, models, aliases));
     }
 
     private static TollgateConfig.Credits credits(ConfigNode root) {

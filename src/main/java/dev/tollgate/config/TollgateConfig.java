@@ -16,7 +16,14 @@ public record TollgateConfig(
         Server server,
         List<Provider> providers,
         List<Model> models,
-        Map<String, List<String>> aliases) {
+        Map<String, List<String>> aliases,
+        Routing routing) {
+
+    /** A config without a {@code routing} section (the canonical constructor's other callers). */
+    public TollgateConfig(String source, String store, String redis, Credits credits, Server server,
+                          List<Provider> providers, List<Model> models, Map<String, List<String>> aliases) {
+        this(source, store, redis, credits, server, providers, models, aliases, Routing.NONE);
+    }
 
     /** {@code holdTtlMs}: how long a hold may stay open before the ledger releases it by itself. */
     public record Credits(BigDecimal usdPerCredit, int defaultOutputTokens, long holdTtlMs) {}
@@ -46,6 +53,26 @@ public record TollgateConfig(
 
     public record Model(String name, String provider, String upstream, Price price, boolean free,
                         Integer contextWindow) {}
+
+    /** The optional {@code routing} section; {@code auto} is null when the config has no {@code routing.auto}. */
+    public record Routing(Auto auto) {
+        public static final Routing NONE = new Routing(null);
+    }
+
+    /**
+     * {@code routing.auto}: for {@code "model": "auto"}. {@code policy} maps task type → complexity → ranked
+     * candidates, in the YAML's order; a (task, complexity) cell it leaves out falls back to the default policy
+     * derived from the models' prices. {@code minQuality} (0..1) drops candidates scored below it.
+     */
+    public record Auto(Map<String, Map<String, List<AutoCandidate>>> policy, double minQuality) {
+        /** The names the YAML may use; {@code dev.tollgate.routing.auto} has the matching enums. */
+        public static final List<String> TASK_TYPES =
+                List.of("coding", "math", "summarization", "extraction", "translation", "creative", "general");
+        public static final List<String> COMPLEXITIES = List.of("simple", "medium", "complex");
+    }
+
+    /** A public model name (model or alias) with its quality score (0..1) for one (task, complexity) cell. */
+    public record AutoCandidate(String model, double quality) {}
 
     public Provider provider(String name) {
         for (Provider p : providers) {

@@ -1,0 +1,77 @@
+package dev.tollgate.config;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The optional top-level {@code routing} section. Kept apart from {@link ConfigLoader} so the loader
+ * only gains one call: every check here names its key path, like the rest of the config.
+ */
+final class RoutingConfig {
+    private RoutingConfig() {}
+
+    /** {@code root}: the whole file; the section is {@code root.routing}. */
+    static TollgateConfig.Routing parse(ConfigNode root, List<TollgateConfig.Model> models,
+                                        Map<String, List<String>> aliases) {
+        if (!root.has("routing")) return TollgateConfig.Routing.NONE;
+        ConfigNode routing = root.child("routing");
+        routing.allowOnly(Set.of("auto"));
+        if (!routing.has("auto")) return TollgateConfig.Routing.NONE;
+        ConfigNode auto = routing.child("auto");
+        auto.allowOnly(Set.of("policy", "min_quality"));
+        Set<String> names = new HashSet<>(aliases.keySet());
+        models.forEach(m -> names.add(m.name()));
+        double minQuality = auto.has("min_quality") ? quality(auto.child("min_quality")) : 0.0;
+        Map<String, Map<String, List<TollgateConfig.AutoCandidate>>> policy =
+                auto.has("policy") ? policy(auto.child("policy"), names) : Map.of();
+        return new TollgateConfig.Routing(new TollgateConfig.Auto(policy, minQuality));
+    }
+
+    private static Map<String, Map<String, List<TollgateConfig.AutoCandidate>>> policy(ConfigNode policy, Set<String> names) {
+        Map<String, Map<String, List<TollgateConfig.AutoCandidate>>> out = new LinkedHashMap<>();
+        policy.allowOnly(Set.copyOf(TollgateConfig.Auto.TASK_TYPES));
+        for (String task : policy.keys()) {
+            ConfigNode byComplexity = policy.child(task);
+            byComplexity.allowOnly(Set.copyOf(TollgateConfig.Auto.COMPLEXITIES));
+            Map<String, List<TollgateConfig.AutoCandidate>> cells = new LinkedHashMap<>();
+            for (String complexity : byComplexity.keys()) {
+                if (!byComplexity.has(complexity)) {
+                    throw byComplexity.child(complexity).error("must list at least one candidate");
+                }
+                cells.put(complexity, candidates(byComplexity.child(complexity), names));
+            }
+            out.put(task, Map.copyOf(cells));
+        }
+        return Map.copyOf(out);
+    }
+
+    private static List<TollgateConfig.AutoCandidate> candidates(ConfigNode list, Set<String> names) {
+        List<ConfigNode> items = list.list();
+        if (items.isEmpty()) throw list.error("must list at least one candidate");
+        Set<String> seen = new HashSet<>();
+        List<TollgateConfig.AutoCandidate> out = new ArrayList<>();
+        for (ConfigNode c : items) {
+            c.allowOnly(Set.of("model", "quality"));
+            String model = c.requiredText("model");
+            if (!names.contains(model)) {
+                throw c.child("model").error("no model or alias named '" + model + "' (known: "
+                        + String.join(", ", names.stream().sorted().toList()) + ")");
+            }
+            if (!seen.add(model)) throw c.child("model").error("'" + model + "' is listed twice");
+            if (!c.has("quality")) throw c.child("quality").error("is required (a score from 0 to 1)");
+            out.add(new TollgateConfig.AutoCandidate(model, quality(c.child("quality"))));
+        }
+        return List.copyOf(out);
+    }
+
+    private static double quality(ConfigNode node) {
+        BigDecimal q = node.decimal();
+        if (q.compareTo(BigDecimal.ONE) > 0) throw node.error("must be between 0 and 1, got " + q.toPlainString());
+        return q.doubleValue();
+    }
+}
