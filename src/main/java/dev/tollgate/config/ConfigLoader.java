@@ -96,7 +96,7 @@ public final class ConfigLoader {
             s.allowOnly(Set.of("max_body_bytes", "upstream_connect_timeout_ms", "upstream_timeout_ms",
                     "stream_idle_timeout_ms", "key_cache_ttl_ms", "upstream_client"));
         }
-        String upstreamClient = s.text("upstream_client", "jdk");
+        String upstreamClient = s.text("upstream_client", "helidon");
         if (!Set.of("jdk", "helidon").contains(upstreamClient)) {
             throw s.child("upstream_client").error("must be 'jdk' or 'helidon', got '" + upstreamClient + "'");
         }

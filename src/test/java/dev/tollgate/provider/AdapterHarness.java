@@ -14,7 +14,7 @@ import java.util.Map;
 /** Small helpers for adapter wire-format tests: configs, requests, golden files and collected streams. */
 public final class AdapterHarness {
     public static final ObjectMapper JSON = new ObjectMapper();
-    public static final TollgateConfig.Server SERVER = new TollgateConfig.Server(4L << 20, 2_000, 5_000, 2_000, 0, "jdk");
+    public static final TollgateConfig.Server SERVER = new TollgateConfig.Server(4L << 20, 2_000, 5_000, 2_000, 0, "helidon");
 
     private AdapterHarness() {}
 

@@ -63,7 +63,7 @@ public final class TestGateway implements AutoCloseable {
 
     /** A config with one OpenAI-compatible provider at ${UPSTREAM} and the given public=upstream models. */
     public static String openAiConfig(String... models) {
-        return openAiConfigWith("jdk", models);
+        return openAiConfigWith("helidon", models); // the default server.upstream_client
     }
 
     /** Like {@link #openAiConfig} with the given {@code server.upstream_client}. */

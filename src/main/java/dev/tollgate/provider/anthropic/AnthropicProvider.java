@@ -9,7 +9,7 @@ import dev.tollgate.provider.ProviderException;
 import dev.tollgate.provider.ProviderException.Kind;
 import dev.tollgate.provider.StreamChunk;
 import dev.tollgate.provider.UpstreamErrors;
-import dev.tollgate.provider.UpstreamHttp;
+import dev.tollgate.provider.ProviderHttp;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,14 +26,14 @@ public final class AnthropicProvider implements ChatProvider {
     private final URI messagesUri;
     private final Map<String, String> headers = new LinkedHashMap<>();
     private final int defaultMaxTokens;
-    private final UpstreamHttp http;
+    private final ProviderHttp http;
 
     /** @param defaultMaxTokens the max_tokens sent when the caller set none (Anthropic requires one) */
     public AnthropicProvider(TollgateConfig.Provider config, TollgateConfig.Server server, int defaultMaxTokens) {
         this.name = config.name();
         this.messagesUri = URI.create(config.baseUrl() + "/messages");
         this.defaultMaxTokens = defaultMaxTokens;
-        this.http = new UpstreamHttp(name, config.baseUrl(), server);
+        this.http = new ProviderHttp(name, config.baseUrl(), server);
         headers.put("anthropic-version", API_VERSION);
         headers.putAll(config.headers()); // e.g. anthropic-beta; may override the version on purpose
         headers.put("x-api-key", config.apiKey());
@@ -54,7 +54,10 @@ public final class AnthropicProvider implements ChatProvider {
         ObjectNode body = AnthropicRequest.build(name, call.body(), call.upstreamModel(), defaultMaxTokens, true);
         var response = http.post(messagesUri, headers, body, "text/event-stream", this::error);
         AnthropicStream translator = new AnthropicStream(name, call.upstreamModel(), sink);
-        http.readEvents(response, (event, data) -> translator.event(event, http.eventJson(data)));
+        http.readEvents(response, (event, data) -> {
+            translator.event(event, http.eventJson(data));
+            return true;
+        });
         translator.end();
     }
 

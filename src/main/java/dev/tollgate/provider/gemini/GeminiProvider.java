@@ -9,7 +9,7 @@ import dev.tollgate.provider.ProviderException;
 import dev.tollgate.provider.ProviderException.Kind;
 import dev.tollgate.provider.StreamChunk;
 import dev.tollgate.provider.UpstreamErrors;
-import dev.tollgate.provider.UpstreamHttp;
+import dev.tollgate.provider.ProviderHttp;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -24,12 +24,12 @@ public final class GeminiProvider implements ChatProvider {
     private final String name;
     private final String baseUrl;
     private final Map<String, String> headers = new LinkedHashMap<>();
-    private final UpstreamHttp http;
+    private final ProviderHttp http;
 
     public GeminiProvider(TollgateConfig.Provider config, TollgateConfig.Server server) {
         this.name = config.name();
         this.baseUrl = config.baseUrl();
-        this.http = new UpstreamHttp(name, baseUrl, server);
+        this.http = new ProviderHttp(name, baseUrl, server);
         headers.putAll(config.headers());
         // the key goes in a header, never the query string, so it cannot end up in access logs
         headers.put("x-goog-api-key", config.apiKey());
@@ -51,7 +51,10 @@ public final class GeminiProvider implements ChatProvider {
         var response = http.post(uri(call.upstreamModel(), ":streamGenerateContent?alt=sse"), headers, body,
                 "text/event-stream", this::error);
         GeminiStream translator = new GeminiStream(name, call.upstreamModel(), sink);
-        http.readEvents(response, (event, data) -> translator.event(http.eventJson(data)));
+        http.readEvents(response, (event, data) -> {
+            translator.event(http.eventJson(data));
+            return true;
+        });
         translator.end();
     }
 
