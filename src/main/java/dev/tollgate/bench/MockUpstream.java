@@ -20,9 +20,11 @@ public final class MockUpstream {
     private final byte[] completion;
     private final byte[][] chunks;
     private final long latencyMs;
+    private final long chunkDelayMs;
 
-    public MockUpstream(int words, long latencyMs) {
+    public MockUpstream(int words, long latencyMs, long chunkDelayMs) {
         this.latencyMs = latencyMs;
+        this.chunkDelayMs = chunkDelayMs;
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < words; i++) text.append(i == 0 ? "" : " ").append("word").append(i);
         var body = Json.object().put("id", "chatcmpl-bench").put("object", "chat.completion").put("created", 0).put("model", "bench");
@@ -63,6 +65,7 @@ public final class MockUpstream {
             for (byte[] c : chunks) {
                 out.write(c);
                 out.flush();
+                if (chunkDelayMs > 0) Thread.sleep(chunkDelayMs);
             }
             out.write("data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII));
         }
@@ -76,12 +79,15 @@ public final class MockUpstream {
         @Option(names = "--words", defaultValue = "16", description = "Words in each answer.")
         int words;
 
-        @Option(names = "--latency-ms", defaultValue = "0")
+        @Option(names = "--latency-ms", defaultValue = "0", description = "Delay before the first byte.")
         long latencyMs;
+
+        @Option(names = "--chunk-delay-ms", defaultValue = "0", description = "Delay after each streamed chunk.")
+        long chunkDelayMs;
 
         @Override
         public Integer call() throws InterruptedException {
-            WebServer server = new MockUpstream(words, latencyMs).start("127.0.0.1", port);
+            WebServer server = new MockUpstream(words, latencyMs, chunkDelayMs).start("127.0.0.1", port);
             System.out.println("mock upstream listening on http://127.0.0.1:" + server.port());
             new CountDownLatch(1).await();
             return 0;
