@@ -19,15 +19,14 @@ import java.util.Set;
 public final class ConfigLoader {
     public static final String DEMO_RESOURCE = "/demo-config.yaml";
     private static final Set<String> PROVIDER_TYPES = Set.of("openai", "anthropic", "gemini", "mock");
-    private static final Set<String> IMPLEMENTED_TYPES = Set.of("openai", "anthropic", "gemini", "mock");
     /** Where a provider type lives when base_url is absent; OpenAI-compatible servers must say where they are. */
     private static final Map<String, String> DEFAULT_BASE_URLS = Map.of(
             "anthropic", "https://api.anthropic.com/v1",
             "gemini", "https://generativelanguage.googleapis.com/v1beta");
-    /** Types whose API refuses every call without a key, so a missing key is a config error, not a 401 later. */
     /** Headers the JDK client refuses, and the ones carrying keys (api_key is the one place for a key). */
     private static final Set<String> RESERVED_HEADERS = Set.of("connection", "content-length", "expect", "host",
             "upgrade", "content-type", "authorization", "x-api-key", "x-goog-api-key");
+    /** Types whose API refuses every call without a key, so a missing key is a config error, not a 401 later. */
     private static final Set<String> KEY_REQUIRED_TYPES = Set.of("anthropic", "gemini");
 
     private final Map<String, String> env;
@@ -120,9 +119,6 @@ public final class ConfigLoader {
             String type = p.requiredText("type");
             if (!PROVIDER_TYPES.contains(type)) {
                 throw p.child("type").error("unknown provider type '" + type + "' (expected openai, anthropic, gemini or mock)");
-            }
-            if (!IMPLEMENTED_TYPES.contains(type)) {
-                throw p.child("type").error("provider type '" + type + "' is not available in this build yet");
             }
             String baseUrl = p.text("base_url", DEFAULT_BASE_URLS.get(type));
             if (!type.equals("mock")) {
