@@ -47,7 +47,7 @@ public final class MockUpstream {
     }
 
     public WebServer start(String host, int port) {
-        return WebServer.builder().host(host).port(port)
+        return WebServer.builder().host(host).port(port).connectionOptions(o -> o.tcpNoDelay(true))
                 .routing(r -> r.post("/v1/chat/completions", this::chat))
                 .build().start();
     }

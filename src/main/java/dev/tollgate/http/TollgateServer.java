@@ -33,6 +33,8 @@ public final class TollgateServer {
         return WebServer.builder()
                 .host(host)
                 .port(port)
+                // every SSE event is flushed on its own; Nagle would hold small ones back for an ACK
+                .connectionOptions(o -> o.tcpNoDelay(true))
                 .routing(r -> routing(r, gateway, adminToken))
                 .build()
                 .start();
