@@ -33,9 +33,10 @@ public final class ProvidersAdmin implements Handler {
     public void handle(ServerRequest req, ServerResponse res) {
         auth.admin(req);
         ObjectNode out = Json.object();
+        java.util.List<BudgetStatus> statuses = budgets.statuses(true);
+        out.put("month", statuses.isEmpty() ? null : statuses.get(0).month().toString());
         ArrayNode data = out.putArray("data");
-        for (BudgetStatus s : budgets.statuses(true)) {
-            out.put("month", s.month().toString());
+        for (BudgetStatus s : statuses) {
             ObjectNode p = data.addObject();
             p.put("name", s.provider());
             p.put("type", config.provider(s.provider()).type());

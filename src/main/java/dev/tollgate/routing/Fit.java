@@ -3,7 +3,9 @@ package dev.tollgate.routing;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.metering.PriceBook;
 import dev.tollgate.metering.PromptTokens;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Whether one deployment can serve one request: it has every capability the request needs, and
@@ -12,17 +14,23 @@ import java.util.List;
  * by the exact count. The output cap is the request's own {@code max_completion_tokens} /
  * {@code max_tokens}; without one the prompt must leave room for one token
  * ({@code credits.default_output_tokens} is a billing assumption, not a length the client asked for).
- * Pure: per request, not cached.
+ * One instance per request; the prompt bound is measured once per upstream model.
  */
 final class Fit {
     private final JsonNode body;
     private final Needs needs;
     private final Long explicitCap;
+    private final Map<String, Long> boundByUpstream = new HashMap<>();
 
     Fit(JsonNode body) {
         this.body = body;
         this.needs = Needs.of(body);
         this.explicitCap = PriceBook.explicitOutputCap(body);
+    }
+
+    /** {@link PromptTokens#upperBound} for {@code d}'s upstream model, measured once per upstream model. */
+    long promptBound(Deployment d) {
+        return boundByUpstream.computeIfAbsent(d.upstreamModel(), m -> PromptTokens.upperBound(body, m));
     }
 
     /** Null when {@code d} can serve the request, else why not (ASCII, for the error message). */
@@ -32,7 +40,7 @@ final class Fit {
         Integer window = d.model().contextWindow();
         if (window == null) return null;
         long cap = explicitCap == null ? 1 : explicitCap;
-        long prompt = PromptTokens.upperBound(body, d.upstreamModel());
+        long prompt = promptBound(d);
         if (prompt + cap <= window) return null;
         if (PromptTokens.exactSupported(d.upstreamModel())) {
             prompt = PromptTokens.exact(body, d.upstreamModel());

@@ -3,7 +3,6 @@ package dev.tollgate.routing;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.metering.Cost;
 import dev.tollgate.metering.PriceBook;
-import dev.tollgate.metering.PromptTokens;
 import dev.tollgate.routing.auto.Analysis;
 import dev.tollgate.routing.auto.AutoPolicy;
 import dev.tollgate.routing.auto.AutoSelection;
@@ -75,7 +74,7 @@ public final class Router {
         Screen screen = new Screen(body);
         if (AUTO.equals(model)) return auto(body, fallbacks, screen);
         List<Deployment> eligible = screen.keep(catalog.candidates(model, fallbacks), describe(model, fallbacks));
-        if (options.preferCheap()) eligible = cheapestFirst(eligible, body);
+        if (options.preferCheap()) eligible = cheapestFirst(eligible, body, screen);
         return new Route(screen.switchingLast(eligible), null);
     }
 
@@ -109,11 +108,11 @@ public final class Router {
     }
 
     /** Stable sort by what a hold for this request would reserve on each deployment. */
-    private List<Deployment> cheapestFirst(List<Deployment> candidates, JsonNode body) {
+    private List<Deployment> cheapestFirst(List<Deployment> candidates, JsonNode body, Screen screen) {
         long cap = prices.outputCap(body);
         Map<Deployment, Long> cost = new HashMap<>();
         for (Deployment d : candidates) {
-            cost.put(d, Cost.worstCaseMicros(prices.price(d.publicName()), PromptTokens.upperBound(body, d.upstreamModel()), cap));
+            cost.put(d, Cost.worstCaseMicros(prices.price(d.publicName()), screen.fit.promptBound(d), cap));
         }
         List<Deployment> out = new ArrayList<>(candidates);
         out.sort(Comparator.comparingLong(cost::get));
