@@ -9,6 +9,9 @@ import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.provider.ChatProvider;
 import dev.tollgate.provider.Providers;
 import dev.tollgate.routing.Catalog;
+import dev.tollgate.routing.Router;
+import dev.tollgate.routing.auto.AutoPolicy;
+import dev.tollgate.routing.budget.ProviderBudgets;
 import dev.tollgate.store.Database;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -29,6 +32,8 @@ public final class Gateway implements AutoCloseable {
     private final Clock clock;
     private final Ledger ledger;
     private final Billing billing;
+    private final ProviderBudgets budgets;
+    private final Router router;
 
     private Gateway(TollgateConfig config, Database db, Clock clock) {
         this.config = config;
@@ -39,7 +44,12 @@ public final class Gateway implements AutoCloseable {
         this.catalog = new Catalog(config, providers);
         this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.ledger = new Ledger(db, clock, LedgerOptions.defaults());
-        this.billing = new Billing(ledger, new PriceBook(config), Duration.ofMillis(config.credits().holdTtlMs()), metrics);
+        PriceBook prices = new PriceBook(config);
+        this.billing = new Billing(ledger, prices, Duration.ofMillis(config.credits().holdTtlMs()), metrics);
+        this.budgets = new ProviderBudgets(config, ledger::providerUsage, clock, metrics);
+        billing.onCharged((d, usage, postedMicros) ->
+                budgets.charged(d.providerName(), usage.promptTokens() + usage.completionTokens(), postedMicros));
+        this.router = new Router(catalog, AutoPolicy.from(config), prices, budgets);
     }
 
     public static Gateway open(TollgateConfig config, String storeUrl, Clock clock) {
@@ -61,6 +71,10 @@ public final class Gateway implements AutoCloseable {
     public Ledger ledger() { return ledger; }
 
     public Billing billing() { return billing; }
+
+    public ProviderBudgets budgets() { return budgets; }
+
+    public Router router() { return router; }
 
     @Override
     public void close() {

@@ -19,9 +19,9 @@ import java.util.Set;
  * @param stopSequences the client's stop sequences, to tell a stop-sequence stop from a natural one
  */
 record AnthropicRequest(ChatRequest chat, List<String> stopSequences) {
-    /** Accepted and translated (plus Tollgate's {@code models} fallback list). */
+    /** Accepted and translated (plus Tollgate's {@code models} fallback list and {@code prefer_cheap}). */
     private static final Set<String> TRANSLATED = Set.of("model", "max_tokens", "messages", "system", "stop_sequences",
-            "temperature", "top_p", "stream", "tools", "tool_choice", "models");
+            "temperature", "top_p", "stream", "tools", "tool_choice", "models", "prefer_cheap");
     /** Accepted and dropped: no OpenAI chat equivalent, and ignoring them does not change the answer's shape. */
     private static final Set<String> DROPPED = Set.of("top_k", "metadata", "thinking", "service_tier");
     private static final String TOOL_ERROR_PREFIX = "[tool error] ";
@@ -44,6 +44,7 @@ record AnthropicRequest(ChatRequest chat, List<String> stopSequences) {
         copyNumber(in, out, "top_p");
         copyIfPresent(in, out, "stream");
         copyIfPresent(in, out, "models");
+        copyIfPresent(in, out, "prefer_cheap");
         boolean hasTools = tools(in.get("tools"), out);
         toolChoice(in.get("tool_choice"), hasTools, out);
         return new AnthropicRequest(ChatRequest.parse(out), List.copyOf(stops));

@@ -8,10 +8,12 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A validated chat-completions request. The body keeps every field the client sent (unknown fields
+ * A validated chat-completions request. {@code preferCheap}: Tollgate's {@code prefer_cheap}, null
+ * when the request does not say (docs/routing.md "Cost-aware selection"). The body keeps every field the client sent (unknown fields
  * pass through to the provider); only Tollgate's own extensions are taken out.
  */
-public record ChatRequest(ObjectNode body, String model, List<String> models, boolean stream, boolean clientWantsUsage) {
+public record ChatRequest(ObjectNode body, String model, List<String> models, boolean stream, boolean clientWantsUsage,
+                          Boolean preferCheap) {
     private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool", "function");
     private static final int FALLBACK_MODELS_MAX = 10;
 
@@ -38,8 +40,11 @@ public record ChatRequest(ObjectNode body, String model, List<String> models, bo
         positiveInteger(body, "n");
         number(body, "temperature");
         number(body, "top_p");
+        Boolean preferCheap = body.has("prefer_cheap") && !body.get("prefer_cheap").isNull()
+                ? optionalBoolean(body, "prefer_cheap") : null;
         body.remove("models");
-        return new ChatRequest(body, model, models, stream, wantsUsage);
+        body.remove("prefer_cheap");
+        return new ChatRequest(body, model, models, stream, wantsUsage, preferCheap);
     }
 
     private static List<String> fallbacks(ObjectNode body) {

@@ -10,7 +10,8 @@ import dev.tollgate.metering.Cost;
 import dev.tollgate.metering.ModelPrice;
 import dev.tollgate.metering.PromptTokens;
 import dev.tollgate.metering.Usage;
-import dev.tollgate.routing.Catalog;
+import dev.tollgate.routing.Route;
+import dev.tollgate.routing.Router;
 import dev.tollgate.routing.Deployment;
 import dev.tollgate.json.Json;
 import io.helidon.webserver.http.Handler;
@@ -18,19 +19,21 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 /**
- * {@code POST /v1/estimate}: what a chat request would cost on the first candidate, without calling
- * a provider. estimated_cost prices the counted prompt and the output cap; max_cost is what the
+ * {@code POST /v1/estimate}: what a chat request would cost on the first candidate the router
+ * picks (capabilities, context, budgets, prefer_cheap and auto all apply), without calling a provider.
+ * For {@code "model": "auto"} it adds the decision: task_type, complexity, selected_model,
+ * quality_score, reasoning. estimated_cost prices the counted prompt and the output cap; max_cost is what the
  * gateway would hold; sufficient says whether that hold would be placed now.
  */
 public final class Estimate implements Handler {
     private final Authenticator auth;
-    private final Catalog catalog;
+    private final Router router;
     private final Billing billing;
     private final long maxBodyBytes;
 
-    public Estimate(Authenticator auth, Catalog catalog, Billing billing, long maxBodyBytes) {
+    public Estimate(Authenticator auth, Router router, Billing billing, long maxBodyBytes) {
         this.auth = auth;
-        this.catalog = catalog;
+        this.router = router;
         this.billing = billing;
         this.maxBodyBytes = maxBodyBytes;
     }
@@ -39,7 +42,8 @@ public final class Estimate implements Handler {
     public void handle(ServerRequest req, ServerResponse res) {
         Principal p = auth.apiKey(req);
         ChatRequest chat = ChatRequest.parse(Bodies.jsonObject(Bodies.read(req, maxBodyBytes)));
-        Deployment d = catalog.candidates(chat.model(), chat.models()).get(0);
+        Route route = Routes.of(router, chat, p);
+        Deployment d = route.candidates().get(0);
         ModelPrice price = billing.price(d);
         long inputTokens = PromptTokens.exact(chat.body(), d.upstreamModel());
         long outputTokens = billing.outputCap(chat.body());
@@ -57,6 +61,13 @@ public final class Estimate implements Handler {
         out.put("max_cost", Cost.toCreditsDecimal(held));
         out.put("balance", Cost.toCreditsDecimal(balance.postedMicros()));
         out.put("sufficient", price.free() || held <= available);
+        if (route.auto() != null) { // model: auto — the decision, as the chat headers report it
+            out.put("task_type", route.auto().analysis().taskType().wireName());
+            out.put("complexity", route.auto().analysis().complexity().wireName());
+            out.put("selected_model", route.auto().model());
+            out.put("quality_score", new java.math.BigDecimal(route.qualityScore()));
+            out.put("reasoning", route.auto().reasoning());
+        }
         Admin.json(res, 200, out);
     }
 }

@@ -4,7 +4,8 @@ import dev.tollgate.account.Principal;
 import dev.tollgate.http.Authenticator;
 import dev.tollgate.http.Bodies;
 import dev.tollgate.http.RequestIds;
-import dev.tollgate.routing.Catalog;
+import dev.tollgate.routing.Route;
+import dev.tollgate.routing.Router;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -18,13 +19,13 @@ public final class Messages implements Handler {
     public static final String PATH = "/v1/messages";
 
     private final Authenticator auth;
-    private final Catalog catalog;
+    private final Router router;
     private final ChatPipeline pipeline;
     private final long maxBodyBytes;
 
-    public Messages(Authenticator auth, Catalog catalog, ChatPipeline pipeline, long maxBodyBytes) {
+    public Messages(Authenticator auth, Router router, ChatPipeline pipeline, long maxBodyBytes) {
         this.auth = auth;
-        this.catalog = catalog;
+        this.router = router;
         this.pipeline = pipeline;
         this.maxBodyBytes = maxBodyBytes;
     }
@@ -36,7 +37,9 @@ public final class Messages implements Handler {
         Principal principal = auth.apiKey(req);
         AnthropicRequest request = AnthropicRequest.translate(Bodies.jsonObject(Bodies.read(req, maxBodyBytes)));
         ChatRequest chat = request.chat();
-        pipeline.run(principal.accountId(), requestId, chat, catalog.candidates(chat.model(), chat.models()),
+        Route route = Routes.of(router, chat, principal);
+        route.headers().forEach(res::header); // before the pipeline: a stream's headers leave with its first byte
+        pipeline.run(principal.accountId(), requestId, chat, route.candidates(),
                 new AnthropicResponder(res, requestId, request.stopSequences()));
     }
 }

@@ -8,6 +8,7 @@ import dev.tollgate.metering.Cost;
 import dev.tollgate.metering.ModelPrice;
 import dev.tollgate.metering.PriceBook;
 import dev.tollgate.metering.PromptTokens;
+import dev.tollgate.metering.Usage;
 import dev.tollgate.routing.Deployment;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,6 +24,7 @@ public final class Billing {
     private final Duration holdTtl;
     private final Counter exactRecounts;
     final Counter shortfallMicros;
+    private volatile ChargeListener chargeListener = (d, usage, postedMicros) -> { };
 
     public Billing(Ledger ledger, PriceBook prices, Duration holdTtl, MeterRegistry metrics) {
         this.ledger = ledger;
@@ -40,9 +42,21 @@ public final class Billing {
 
     /** The most output the request may produce as far as holds are concerned. */
     public long outputCap(JsonNode request) {
-        JsonNode v = request.get("max_completion_tokens");
-        if (v == null || !v.canConvertToLong()) v = request.get("max_tokens");
-        return v != null && v.canConvertToLong() ? v.asLong() : prices.defaultOutputTokens();
+        return prices.outputCap(request);
+    }
+
+    /** Told of every charge the ledger posted, once it is durable (provider budgets count them locally). */
+    public interface ChargeListener {
+        void charged(Deployment d, Usage usage, long postedMicros);
+    }
+
+    /** Replaces the charge listener; it must be quick and must not throw. */
+    public void onCharged(ChargeListener listener) {
+        this.chargeListener = java.util.Objects.requireNonNull(listener);
+    }
+
+    void charged(Deployment d, Usage usage, long postedMicros) {
+        chargeListener.charged(d, usage, postedMicros);
     }
 
     /**

@@ -59,6 +59,7 @@ public final class Reservation {
                 deployment.providerName(), price.version(), usage.promptTokens(), usage.cachedPromptTokens(),
                 usage.completionTokens(), usage.reasoningTokens()));
         if (s.shortfallMicros() > 0) billing.shortfallMicros.increment(s.shortfallMicros());
+        billing.charged(deployment, usage, s.postedMicros());
         return new Charged(s.postedMicros(), s.balanceAfterMicros(), usage);
     }
 

@@ -29,6 +29,10 @@ public final class ConfigLoader {
     /** Types whose API refuses every call without a key, so a missing key is a config error, not a 401 later. */
     private static final Set<String> KEY_REQUIRED_TYPES = Set.of("anthropic", "gemini");
 
+    /** The public name of automatic selection; no model or alias may take it. */
+    private static final String AUTO = "auto";
+    private static final String AUTO_RESERVED = "'auto' is reserved for automatic model selection (docs/routing.md)";
+
     private final Map<String, String> env;
 
     public ConfigLoader(Map<String, String> env) {
@@ -113,7 +117,7 @@ public final class ConfigLoader {
         Set<String> names = new HashSet<>();
         for (ConfigNode p : list.list()) {
             p.allowOnly(Set.of("name", "type", "base_url", "api_key", "rpm", "monthly_token_budget",
-                    "latency_ms", "chunk_delay_ms", "headers"));
+                    "monthly_usd_budget", "latency_ms", "chunk_delay_ms", "headers"));
             String name = p.requiredText("name");
             if (!names.add(name)) throw p.child("name").error("duplicate provider name '" + name + "'");
             String type = p.requiredText("type");
@@ -131,10 +135,18 @@ public final class ConfigLoader {
             String apiKey = KEY_REQUIRED_TYPES.contains(type) ? p.requiredText("api_key") : p.text("api_key", null);
             Long rpm = p.optionalLong("rpm", 1);
             out.add(new TollgateConfig.Provider(name, type, baseUrl, apiKey,
-                    rpm == null ? null : rpm.intValue(), p.optionalLong("monthly_token_budget", 1),
+                    rpm == null ? null : rpm.intValue(), p.optionalLong("monthly_token_budget", 1), usdBudget(p),
                     p.longValue("latency_ms", 0, 0), p.longValue("chunk_delay_ms", 0, 0), headers(p, type)));
         }
         return out;
+    }
+
+    /** {@code monthly_usd_budget}: optional, a positive USD amount. */
+    private static BigDecimal usdBudget(ConfigNode provider) {
+        if (!provider.has("monthly_usd_budget")) return null;
+        BigDecimal usd = provider.child("monthly_usd_budget").decimal();
+        if (usd.signum() == 0) throw provider.child("monthly_usd_budget").error("must be greater than 0");
+        return usd;
     }
 
     /** Extra headers: a mapping of header name to value, values substituted from the environment. */
@@ -161,8 +173,9 @@ public final class ConfigLoader {
         Set<String> providerNames = new HashSet<>();
         providers.forEach(p -> providerNames.add(p.name()));
         for (ConfigNode m : list.list()) {
-            m.allowOnly(Set.of("name", "provider", "upstream", "price", "context_window"));
+            m.allowOnly(Set.of("name", "provider", "upstream", "price", "context_window", "capabilities"));
             String name = m.requiredText("name");
+            if (name.equals(AUTO)) throw m.child("name").error(AUTO_RESERVED);
             if (!names.add(name)) throw m.child("name").error("duplicate model name '" + name + "'");
             String provider = m.requiredText("provider");
             if (!providerNames.contains(provider)) {
@@ -192,9 +205,25 @@ public final class ConfigLoader {
             }
             Long window = m.optionalLong("context_window", 1);
             out.add(new TollgateConfig.Model(name, provider, m.text("upstream", name), price, free,
-                    window == null ? null : window.intValue()));
+                    window == null ? null : window.intValue(), capabilities(m)));
         }
         return out;
+    }
+
+    /** {@code capabilities}: absent means all (null); a list (possibly empty) names exactly what the model can do. */
+    private static Set<String> capabilities(ConfigNode model) {
+        if (!model.has("capabilities")) return null;
+        ConfigNode list = model.child("capabilities");
+        Set<String> out = new java.util.LinkedHashSet<>();
+        for (ConfigNode c : list.list()) {
+            String capability = c.text();
+            if (!TollgateConfig.Model.CAPABILITIES.contains(capability)) {
+                throw c.error("unknown capability '" + capability + "' (expected one of "
+                        + String.join(", ", TollgateConfig.Model.CAPABILITIES) + ")");
+            }
+            if (!out.add(capability)) throw c.error("'" + capability + "' is listed twice");
+        }
+        return Set.copyOf(out);
     }
 
     private static Map<String, List<String>> aliases(ConfigNode node, List<TollgateConfig.Model> models) {
@@ -204,6 +233,7 @@ public final class ConfigLoader {
         for (String alias : node.keys()) {
             ConfigNode chain = node.child(alias);
             if (modelNames.contains(alias)) throw chain.error("alias has the same name as a model");
+            if (alias.equals(AUTO)) throw chain.error(AUTO_RESERVED);
             List<String> targets = new ArrayList<>();
             for (ConfigNode t : chain.list()) {
                 String target = t.text();

@@ -20,8 +20,14 @@ final class RoutingConfig {
                                         Map<String, List<String>> aliases) {
         if (!root.has("routing")) return TollgateConfig.Routing.NONE;
         ConfigNode routing = root.child("routing");
-        routing.allowOnly(Set.of("auto"));
-        if (!routing.has("auto")) return TollgateConfig.Routing.NONE;
+        routing.allowOnly(Set.of("auto", "budgets"));
+        return new TollgateConfig.Routing(auto(routing, models, aliases), budgets(routing));
+    }
+
+    /** {@code routing.auto}, or null when absent. */
+    private static TollgateConfig.Auto auto(ConfigNode routing, List<TollgateConfig.Model> models,
+                                            Map<String, List<String>> aliases) {
+        if (!routing.has("auto")) return null;
         ConfigNode auto = routing.child("auto");
         auto.allowOnly(Set.of("policy", "min_quality"));
         Set<String> names = new HashSet<>(aliases.keySet());
@@ -29,7 +35,31 @@ final class RoutingConfig {
         double minQuality = auto.has("min_quality") ? quality(auto.child("min_quality")) : 0.0;
         Map<String, Map<String, List<TollgateConfig.AutoCandidate>>> policy =
                 auto.has("policy") ? policy(auto.child("policy"), names) : Map.of();
-        return new TollgateConfig.Routing(new TollgateConfig.Auto(policy, minQuality));
+        return new TollgateConfig.Auto(policy, minQuality);
+    }
+
+    /** {@code routing.budgets}: thresholds as fractions of a provider's monthly budget, 0 < warn_at <= switch_at <= 1. */
+    private static TollgateConfig.Budgets budgets(ConfigNode routing) {
+        if (!routing.has("budgets")) return TollgateConfig.Budgets.DEFAULT;
+        ConfigNode b = routing.child("budgets");
+        b.allowOnly(Set.of("warn_at", "switch_at", "refresh_ms"));
+        TollgateConfig.Budgets d = TollgateConfig.Budgets.DEFAULT;
+        double warnAt = b.has("warn_at") ? fraction(b.child("warn_at")) : d.warnAt();
+        double switchAt = b.has("switch_at") ? fraction(b.child("switch_at")) : d.switchAt();
+        if (warnAt > switchAt) {
+            throw b.child("warn_at").error("must not be above switch_at (" + switchAt + "), got " + warnAt);
+        }
+        long refreshMs = b.longValue("refresh_ms", d.refreshMs(), 100);
+        if (refreshMs > 300_000) throw b.child("refresh_ms").error("must be at most 300000 (5 minutes)");
+        return new TollgateConfig.Budgets(warnAt, switchAt, refreshMs);
+    }
+
+    private static double fraction(ConfigNode node) {
+        BigDecimal f = node.decimal();
+        if (f.signum() == 0 || f.compareTo(BigDecimal.ONE) > 0) {
+            throw node.error("must be above 0 and at most 1, got " + f.toPlainString());
+        }
+        return f.doubleValue();
     }
 
     private static Map<String, Map<String, List<TollgateConfig.AutoCandidate>>> policy(ConfigNode policy, Set<String> names) {

@@ -32,9 +32,19 @@ public record TollgateConfig(
     public record Server(long maxBodyBytes, long upstreamConnectTimeoutMs, long upstreamTimeoutMs,
                          long streamIdleTimeoutMs, long keyCacheTtlMs, String upstreamClient) {}
 
-    /** {@code headers}: extra HTTP headers sent with every call to this provider (e.g. anthropic-beta). */
+    /**
+     * {@code headers}: extra HTTP headers sent with every call to this provider (e.g. anthropic-beta).
+     * {@code monthlyTokenBudget} / {@code monthlyUsdBudget}: optional, per calendar month in UTC (docs/routing.md).
+     */
     public record Provider(String name, String type, String baseUrl, String apiKey, Integer rpm,
-                           Long monthlyTokenBudget, long latencyMs, long chunkDelayMs, Map<String, String> headers) {}
+                           Long monthlyTokenBudget, BigDecimal monthlyUsdBudget, long latencyMs, long chunkDelayMs,
+                           Map<String, String> headers) {
+        /** A provider without a USD budget. */
+        public Provider(String name, String type, String baseUrl, String apiKey, Integer rpm,
+                        Long monthlyTokenBudget, long latencyMs, long chunkDelayMs, Map<String, String> headers) {
+            this(name, type, baseUrl, apiKey, rpm, monthlyTokenBudget, null, latencyMs, chunkDelayMs, headers);
+        }
+    }
 
     /**
      * USD per 1M tokens. {@code cachedInput} defaults to {@code input}. {@code image} (USD per
@@ -51,12 +61,43 @@ public record TollgateConfig(
     /** {@code price.image}: USD per image by size ("1024x1024", "default"), optionally per quality. */
     public record ImagePrice(Map<String, BigDecimal> bySize, Map<String, Map<String, BigDecimal>> byQuality) {}
 
+    /**
+     * {@code capabilities}: what the model can do, from {@link #CAPABILITIES}; null when the config
+     * does not say, which means every capability (the provider is trusted to refuse what it cannot do).
+     */
     public record Model(String name, String provider, String upstream, Price price, boolean free,
-                        Integer contextWindow) {}
+                        Integer contextWindow, java.util.Set<String> capabilities) {
+        public static final List<String> CAPABILITIES = List.of("tools", "vision", "json_schema");
 
-    /** The optional {@code routing} section; {@code auto} is null when the config has no {@code routing.auto}. */
-    public record Routing(Auto auto) {
-        public static final Routing NONE = new Routing(null);
+        /** A model that declares no capabilities (so has all of them). */
+        public Model(String name, String provider, String upstream, Price price, boolean free, Integer contextWindow) {
+            this(name, provider, upstream, price, free, contextWindow, null);
+        }
+
+        public boolean can(String capability) {
+            return capabilities == null || capabilities.contains(capability);
+        }
+    }
+
+    /**
+     * The optional {@code routing} section; {@code auto} is null when the config has no {@code routing.auto};
+     * {@code budgets} is never null ({@link Budgets#DEFAULT} when absent).
+     */
+    public record Routing(Auto auto, Budgets budgets) {
+        public static final Routing NONE = new Routing(null, Budgets.DEFAULT);
+
+        public Routing(Auto auto) {
+            this(auto, Budgets.DEFAULT);
+        }
+    }
+
+    /**
+     * {@code routing.budgets}: a provider whose monthly usage reaches {@code warnAt} of a budget is
+     * {@code warning}, at {@code switchAt} its deployments move behind the others, at 1.0 it is
+     * skipped. {@code refreshMs}: how often a replica re-reads the month's usage from the ledger.
+     */
+    public record Budgets(double warnAt, double switchAt, long refreshMs) {
+        public static final Budgets DEFAULT = new Budgets(0.80, 0.95, 5_000);
     }
 
     /**

@@ -11,7 +11,10 @@ import dev.tollgate.api.Messages;
 import dev.tollgate.api.Images;
 import dev.tollgate.api.Models;
 import dev.tollgate.json.Json;
+import dev.tollgate.api.ProvidersAdmin;
+import dev.tollgate.routing.NoRouteException;
 import dev.tollgate.routing.UnknownModelException;
+import dev.tollgate.routing.auto.NoAutoCandidateException;
 import dev.tollgate.store.StoreException;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
@@ -50,13 +53,14 @@ public final class TollgateServer {
                     res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
                     res.send(gateway.metrics().scrape());
                 })
-                .post("/v1/chat/completions", new ChatCompletions(auth, gateway.catalog(), new ChatPipeline(gateway.billing()), maxBody))
-                .post("/v1/messages", new Messages(auth, gateway.catalog(), new ChatPipeline(gateway.billing()), maxBody))
+                .post("/v1/chat/completions", new ChatCompletions(auth, gateway.router(), new ChatPipeline(gateway.billing()), maxBody))
+                .post("/v1/messages", new Messages(auth, gateway.router(), new ChatPipeline(gateway.billing()), maxBody))
                 .post("/v1/embeddings", new Embeddings(auth, gateway.catalog(), gateway.billing(), maxBody))
                 .post("/v1/images/generations", new Images(auth, gateway.catalog(), gateway.billing(), maxBody))
-                .post("/v1/estimate", new Estimate(auth, gateway.catalog(), gateway.billing(), maxBody))
+                .post("/v1/estimate", new Estimate(auth, gateway.router(), gateway.billing(), maxBody))
                 .register("/v1/credits", new CreditsApi(auth, gateway.ledger()))
                 .get("/v1/models", new Models(auth, gateway.catalog(), gateway.clock().millis() / 1000))
+                .get("/admin/providers", new ProvidersAdmin(auth, gateway.config(), gateway.budgets()))
                 .register("/admin", new Admin(auth, gateway.accounts(), gateway.ledger()))
                 .any("/v1/*", (req, res) -> {
                     throw ApiException.notFound("unknown_url", null, "Unknown request URL: "
@@ -69,6 +73,9 @@ public final class TollgateServer {
                 .error(ApiException.class, TollgateServer::apiError)
                 .error(UnknownModelException.class, (req, res, e) -> apiError(req, res,
                         ApiException.notFound("model_not_found", "model", e.getMessage())))
+                .error(NoRouteException.class, (req, res, e) -> apiError(req, res, noRoute(e)))
+                .error(NoAutoCandidateException.class, (req, res, e) -> apiError(req, res,
+                        ApiException.notFound("model_not_found", "model", "model 'auto': " + e.getMessage())))
                 .error(dev.tollgate.ledger.InsufficientCreditsException.class, (req, res, e) -> apiError(req, res,
                         ChatPipeline.insufficient(e)))
                 .error(StoreException.class, (req, res, e) -> {
@@ -81,6 +88,15 @@ public final class TollgateServer {
                     apiError(req, res, new ApiException(500, "server_error", "internal_error", null,
                             "Internal error; the request id in x-request-id identifies it in the gateway's log", null));
                 });
+    }
+
+    /** Every candidate unsuitable: the request must change (400). Every budget used: retry next month (429). */
+    static ApiException noRoute(NoRouteException e) {
+        return switch (e.kind()) {
+            case UNSUITABLE -> ApiException.invalid("model", e.getMessage());
+            case BUDGET_EXHAUSTED -> new ApiException(429, "quota_exceeded", "quota_exceeded", null, e.getMessage(),
+                    e.retryAfterSeconds());
+        };
     }
 
     static void apiError(ServerRequest req, ServerResponse res, ApiException e) {

@@ -89,6 +89,15 @@ public final class Ledger implements AutoCloseable {
         return LedgerQueries.history(db, accountId, limit, beforeCursor);
     }
 
+    /**
+     * The tokens (input + output) and µcr of the charges {@code provider} served with
+     * {@code fromMs <= created_at < toMs}: one indexed range read (see db/003_provider_usage.sql).
+     */
+    public ProviderUsage providerUsage(String provider, long fromMs, long toMs) {
+        if (fromMs > toMs) throw new IllegalArgumentException("empty range " + fromMs + ".." + toMs);
+        return LedgerQueries.providerUsage(db, provider, fromMs, toMs);
+    }
+
     /** Expires every open hold past its expiry (the writer also does this every sweep interval). */
     public int releaseExpiredHolds() {
         int total = 0;

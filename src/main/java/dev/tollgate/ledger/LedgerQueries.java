@@ -59,6 +59,24 @@ final class LedgerQueries {
         return new HistoryPage(List.copyOf(entries), more ? encode(lastSeq) : null);
     }
 
+    static ProviderUsage providerUsage(Database db, String provider, long fromMs, long toMs) {
+        try (Connection c = db.connection();
+             PreparedStatement ps = c.prepareStatement("SELECT COALESCE(SUM(input_tokens), 0) + COALESCE(SUM(output_tokens), 0), "
+                     + "COALESCE(SUM(amount), 0), COUNT(*) FROM ledger_transfers "
+                     + "WHERE provider = ? AND created_at >= ? AND created_at < ? AND type = ?")) {
+            ps.setString(1, provider);
+            ps.setLong(2, fromMs);
+            ps.setLong(3, toMs);
+            ps.setString(4, TransferType.CHARGE.wireName());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new ProviderUsage(rs.getLong(1), rs.getLong(2), rs.getLong(3));
+            }
+        } catch (SQLException e) {
+            throw new StoreException("read provider usage", e);
+        }
+    }
+
     private static String encode(long seq) {
         return Base64.getUrlEncoder().withoutPadding()
                 .encodeToString((CURSOR_PREFIX + seq).getBytes(StandardCharsets.US_ASCII));

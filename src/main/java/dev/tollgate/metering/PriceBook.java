@@ -38,6 +38,22 @@ public final class PriceBook {
         return byModel.values();
     }
 
+    /**
+     * The most output a request may produce as far as holds are concerned: its
+     * {@code max_completion_tokens}, else {@code max_tokens}, else {@link #defaultOutputTokens}.
+     */
+    public long outputCap(com.fasterxml.jackson.databind.JsonNode request) {
+        Long explicit = explicitOutputCap(request);
+        return explicit != null ? explicit : defaultOutputTokens;
+    }
+
+    /** The request's own {@code max_completion_tokens} or {@code max_tokens}; null when it sets neither. */
+    public static Long explicitOutputCap(com.fasterxml.jackson.databind.JsonNode request) {
+        com.fasterxml.jackson.databind.JsonNode v = request.get("max_completion_tokens");
+        if (v == null || !v.canConvertToLong()) v = request.get("max_tokens");
+        return v != null && v.canConvertToLong() ? v.asLong() : null;
+    }
+
     /** The output cap a hold assumes when the request sets no max_tokens (credits.default_output_tokens). */
     public int defaultOutputTokens() {
         return defaultOutputTokens;

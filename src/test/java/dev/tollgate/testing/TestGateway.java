@@ -45,12 +45,21 @@ public final class TestGateway implements AutoCloseable {
     }
 
     public static TestGateway start(Path dir, String yaml, String upstreamBaseUrl, String storeUrl) {
+        return start(dir, yaml, upstreamBaseUrl, storeUrl, Clock.systemUTC());
+    }
+
+    /** Like {@link #start(Path, String, String)} on the given clock (budgets, month boundaries). */
+    public static TestGateway start(Path dir, String yaml, String upstreamBaseUrl, Clock clock) {
+        return start(dir, yaml, upstreamBaseUrl, "jdbc:sqlite:" + dir.resolve("tollgate.db"), clock);
+    }
+
+    public static TestGateway start(Path dir, String yaml, String upstreamBaseUrl, String storeUrl, Clock clock) {
         try {
             Path file = dir.resolve("tollgate.yaml");
             Files.writeString(file, yaml);
             Map<String, String> env = upstreamBaseUrl == null ? Map.of() : Map.of("UPSTREAM", upstreamBaseUrl);
             TollgateConfig config = new ConfigLoader(env).load(file);
-            Gateway gateway = Gateway.open(config, storeUrl, Clock.systemUTC());
+            Gateway gateway = Gateway.open(config, storeUrl, clock);
             WebServer server = TollgateServer.start(gateway, "127.0.0.1", 0, ADMIN_TOKEN);
             String accountId = gateway.accounts().create("test-account", null).id();
             gateway.ledger().grant("test-funding:" + accountId, accountId, FUNDING_MICROS, "test funding");
