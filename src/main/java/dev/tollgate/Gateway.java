@@ -9,6 +9,7 @@ import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.provider.ChatProvider;
 import dev.tollgate.provider.Providers;
 import dev.tollgate.routing.Catalog;
+import dev.tollgate.routing.health.ProviderHealth;
 import dev.tollgate.store.Database;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -29,6 +30,7 @@ public final class Gateway implements AutoCloseable {
     private final Clock clock;
     private final Ledger ledger;
     private final Billing billing;
+    private final ProviderHealth health;
 
     private Gateway(TollgateConfig config, Database db, Clock clock) {
         this.config = config;
@@ -40,6 +42,7 @@ public final class Gateway implements AutoCloseable {
         this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.ledger = new Ledger(db, clock, LedgerOptions.defaults());
         this.billing = new Billing(ledger, new PriceBook(config), Duration.ofMillis(config.credits().holdTtlMs()), metrics);
+        this.health = ProviderHealth.create(config, metrics, clock);
     }
 
     public static Gateway open(TollgateConfig config, String storeUrl, Clock clock) {
@@ -62,9 +65,13 @@ public final class Gateway implements AutoCloseable {
 
     public Billing billing() { return billing; }
 
+    /** Breakers, provider rpm limits and retry backoff for the attempt loop; read-only snapshot for admin. */
+    public ProviderHealth health() { return health; }
+
     @Override
     public void close() {
         ledger.close(); // commits what is queued before the store goes away
+        health.close();
         metrics.close();
         db.close();
     }

@@ -55,8 +55,26 @@ public record TollgateConfig(
                         Integer contextWindow) {}
 
     /** The optional {@code routing} section; {@code auto} is null when the config has no {@code routing.auto}. */
-    public record Routing(Auto auto) {
+    public record Routing(Auto auto, Retries retries, Breaker breaker) {
         public static final Routing NONE = new Routing(null);
+
+        /** {@code retries} and {@code breaker} at their defaults. */
+        public Routing(Auto auto) {
+            this(auto, Retries.DEFAULTS, Breaker.DEFAULTS);
+        }
+    }
+
+    /**
+     * {@code routing.retries}: {@code maxAttempts} calls to one deployment (the first included) before the next
+     * candidate; between them an exponential backoff from {@code baseBackoffMs}, capped at {@code maxBackoffMs}.
+     */
+    public record Retries(int maxAttempts, long baseBackoffMs, long maxBackoffMs) {
+        public static final Retries DEFAULTS = new Retries(2, 100, 1_000);
+    }
+
+    /** {@code routing.breaker}: {@code failureThreshold} consecutive retryable failures open it for {@code openMs}. */
+    public record Breaker(int failureThreshold, long openMs) {
+        public static final Breaker DEFAULTS = new Breaker(5, 30_000);
     }
 
     /**
