@@ -9,6 +9,7 @@ import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.provider.ChatProvider;
 import dev.tollgate.provider.Providers;
 import dev.tollgate.routing.Catalog;
+import dev.tollgate.routing.health.Backoff;
 import dev.tollgate.routing.health.ProviderHealth;
 import dev.tollgate.store.Database;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -32,7 +33,7 @@ public final class Gateway implements AutoCloseable {
     private final Billing billing;
     private final ProviderHealth health;
 
-    private Gateway(TollgateConfig config, Database db, Clock clock) {
+    private Gateway(TollgateConfig config, Database db, Clock clock, Backoff.Sleeper sleeper) {
         this.config = config;
         this.db = db;
         this.clock = clock;
@@ -42,11 +43,16 @@ public final class Gateway implements AutoCloseable {
         this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.ledger = new Ledger(db, clock, LedgerOptions.defaults());
         this.billing = new Billing(ledger, new PriceBook(config), Duration.ofMillis(config.credits().holdTtlMs()), metrics);
-        this.health = ProviderHealth.create(config, metrics, clock);
+        this.health = ProviderHealth.create(config, metrics, clock, sleeper);
     }
 
     public static Gateway open(TollgateConfig config, String storeUrl, Clock clock) {
-        return new Gateway(config, Database.open(storeUrl), clock);
+        return open(config, storeUrl, clock, Backoff.Sleeper.REAL);
+    }
+
+    /** {@code sleeper}: how retry backoff waits (tests pass one that returns at once). */
+    public static Gateway open(TollgateConfig config, String storeUrl, Clock clock, Backoff.Sleeper sleeper) {
+        return new Gateway(config, Database.open(storeUrl), clock, sleeper);
     }
 
     public TollgateConfig config() { return config; }

@@ -81,7 +81,9 @@ public final class UpstreamHttp {
             } catch (IOException e) {
                 errorBody = new byte[0];
             }
-            throw errors.map(response.statusCode(), errorBody);
+            throw UpstreamErrors.withRetryAfter(errors.map(response.statusCode(), errorBody),
+                    response.headers().firstValue("retry-after-ms").orElse(null),
+                    response.headers().firstValue("retry-after").orElse(null));
         }
         return response;
     }

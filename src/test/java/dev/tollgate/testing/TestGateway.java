@@ -4,6 +4,7 @@ import dev.tollgate.Gateway;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.http.TollgateServer;
+import dev.tollgate.routing.health.Backoff;
 import io.helidon.webserver.WebServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -45,12 +46,18 @@ public final class TestGateway implements AutoCloseable {
     }
 
     public static TestGateway start(Path dir, String yaml, String upstreamBaseUrl, String storeUrl) {
+        return start(dir, yaml, upstreamBaseUrl, storeUrl, Clock.systemUTC(), Backoff.Sleeper.REAL);
+    }
+
+    /** With an injected clock (breakers, rpm buckets, ledger) and retry-backoff sleeper. */
+    public static TestGateway start(Path dir, String yaml, String upstreamBaseUrl, String storeUrl, Clock clock,
+                                    Backoff.Sleeper sleeper) {
         try {
             Path file = dir.resolve("tollgate.yaml");
             Files.writeString(file, yaml);
             Map<String, String> env = upstreamBaseUrl == null ? Map.of() : Map.of("UPSTREAM", upstreamBaseUrl);
             TollgateConfig config = new ConfigLoader(env).load(file);
-            Gateway gateway = Gateway.open(config, storeUrl, Clock.systemUTC());
+            Gateway gateway = Gateway.open(config, storeUrl, clock, sleeper);
             WebServer server = TollgateServer.start(gateway, "127.0.0.1", 0, ADMIN_TOKEN);
             String accountId = gateway.accounts().create("test-account", null).id();
             gateway.ledger().grant("test-funding:" + accountId, accountId, FUNDING_MICROS, "test funding");

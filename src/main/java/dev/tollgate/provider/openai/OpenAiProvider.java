@@ -179,7 +179,8 @@ public final class OpenAiProvider implements ChatProvider, EmbeddingsProvider, I
             } catch (IOException e) {
                 errorBody = new byte[0];
             }
-            throw UpstreamErrors.fromStatus(name, response.status(), errorBody);
+            throw UpstreamErrors.withRetryAfter(UpstreamErrors.fromStatus(name, response.status(), errorBody),
+                    response.header("retry-after-ms"), response.header("retry-after"));
         }
         return response;
     }

@@ -22,6 +22,8 @@ import java.util.random.RandomGenerator;
 public final class ProviderHealth implements AutoCloseable {
     /** How long one Redis round trip of the rpm check may take before the check fails open. */
     static final Duration REDIS_COMMAND_TIMEOUT = Duration.ofMillis(250);
+    /** Redis keys of the shared rpm limits: this prefix, then the provider name. */
+    public static final String KEY_PREFIX = "tollgate:rpm:";
 
     private final Map<String, Integer> rpmByProvider = new LinkedHashMap<>();
     private final Map<String, List<String>> modelsByProvider = new LinkedHashMap<>();
@@ -48,9 +50,9 @@ public final class ProviderHealth implements AutoCloseable {
     }
 
     /** The production wiring: Redis-backed limits when {@code redis:} is configured, else in memory. */
-    public static ProviderHealth create(TollgateConfig config, MeterRegistry metrics, Clock clock) {
-        return new ProviderHealth(config, limiter(config.redis(), "tollgate:rpm:", metrics, clock), clock,
-                Backoff.Sleeper.REAL, RandomGenerator.getDefault());
+    public static ProviderHealth create(TollgateConfig config, MeterRegistry metrics, Clock clock, Backoff.Sleeper sleeper) {
+        return new ProviderHealth(config, limiter(config.redis(), KEY_PREFIX, metrics, clock), clock,
+                sleeper, RandomGenerator.getDefault());
     }
 
     /** Local when {@code redisUrl} is null; otherwise shared through Redis under {@code keyPrefix}. */
