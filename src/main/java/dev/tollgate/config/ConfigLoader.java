@@ -79,11 +79,14 @@ public final class ConfigLoader {
                 RoutingConfig.parse(root, models, aliases));
     }
 
-    /** {@code redis}, unless {@code TOLLGATE_REDIS_URL} overrides it (CONTRACT §1); null when neither is set. */
+    /**
+     * {@code redis}, unless {@code TOLLGATE_REDIS_URL} overrides it (CONTRACT §1); null when neither is
+     * set, and blank (e.g. {@code ${REDIS_URL:-}}) means "no Redis" as well.
+     */
     private String redis(ConfigNode root) {
         String override = env.get("TOLLGATE_REDIS_URL");
         String url = override != null && !override.isBlank() ? override.trim() : root.text("redis", null);
-        if (url != null && !url.startsWith("redis://") && !url.startsWith("rediss://")) {
+        if (url != null && !url.isBlank() && !url.startsWith("redis://") && !url.startsWith("rediss://")) {
             if (override != null && !override.isBlank()) {
                 throw new ConfigException("TOLLGATE_REDIS_URL", "", "must start with redis:// or rediss://");
             }

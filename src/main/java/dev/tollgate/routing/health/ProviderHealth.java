@@ -55,9 +55,9 @@ public final class ProviderHealth implements AutoCloseable {
                 sleeper, RandomGenerator.getDefault());
     }
 
-    /** Local when {@code redisUrl} is null; otherwise shared through Redis under {@code keyPrefix}. */
+    /** Local when {@code redisUrl} is null or blank; otherwise shared through Redis under {@code keyPrefix}. */
     public static RateLimiter limiter(String redisUrl, String keyPrefix, MeterRegistry metrics, Clock clock) {
-        if (redisUrl == null) return new LocalRateLimiter(clock);
+        if (redisUrl == null || redisUrl.isBlank()) return new LocalRateLimiter(clock);
         return new RedisRateLimiter(redisUrl, keyPrefix, REDIS_COMMAND_TIMEOUT, metrics, clock);
     }
 
