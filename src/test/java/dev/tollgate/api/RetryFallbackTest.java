@@ -38,7 +38,9 @@ class RetryFallbackTest {
             """ + models("ok", "fail-500", "bad-request", "cut-after-2", "cut-before-first", "flaky-1-chain",
             "flaky-1-emb", "retry-after-1-x", "retry-after-5-x", "switch") + """
               - { name: backup-ok, provider: backup, upstream: ok, price: { input: 1, output: 2 } }
+              - { name: pricey, provider: fake, upstream: ok, price: { input: 100000, output: 100000 } }
             aliases:
+              afford: [pricey, ok]
               chain: [fail-500, flaky-1-chain, ok]
               to-backup: [fail-500, backup-ok]
               refused: [bad-request, ok]
@@ -214,6 +216,26 @@ class RetryFallbackTest {
         assertThat(upstream.calls("flaky-1-emb")).isEqualTo(2);
         assertThat(attempts(res)).isEqualTo("flaky-1-emb@fake=server_error/500; flaky-1-emb@fake=ok");
         assertThat(charges()).singleElement().satisfies(c -> assertThat(c.model()).isEqualTo("flaky-1-emb"));
+    }
+
+    @Test
+    void anUnaffordableCandidateIsSkippedWithoutACallAndSaysSo() {
+        HttpResponse<String> res = chat("afford", false);
+        assertThat(res.statusCode()).isEqualTo(200);
+        assertThat(attempts(res)).isEqualTo("pricey@fake=skip:insufficient_credits; ok@fake=ok");
+        assertThat(upstream.calls("ok")).isEqualTo(1);
+        assertThat(charges()).singleElement().satisfies(c -> assertThat(c.model()).isEqualTo("ok"));
+    }
+
+    @Test
+    void anthropicMessagesCarryTheAttemptsToo() {
+        String body = "{\"model\":\"to-backup\",\"max_tokens\":50,\"stream\":true,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        HttpResponse<String> res = gw.post("/v1/messages", body, gw.key);
+        assertThat(res.statusCode()).isEqualTo(200);
+        assertThat(attempts(res)).isEqualTo("fail-500@fake=server_error/500; fail-500@fake=server_error/500; "
+                + "fail-500@fake=server_error/500; backup-ok@backup=ok");
+        assertThat(res.body()).contains("message_stop");
     }
 
     /** The breaker state of one deployment as GET /admin/providers shows it. */
