@@ -81,4 +81,24 @@ class CircuitBreakerTest {
         next.neutral(); // the deployment answered, if only with a 4xx
         assertThat(breaker.state()).isEqualTo(CircuitBreaker.State.CLOSED);
     }
+
+    @Test
+    void concurrentCallersAfterOpenMsGetExactlyOneProbe() throws Exception {
+        fail(3);
+        clock.advance(Duration.ofSeconds(30));
+        int callers = 32;
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger admitted = new java.util.concurrent.atomic.AtomicInteger();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+            for (int i = 0; i < callers; i++) {
+                pool.submit(() -> {
+                    go.await();
+                    if (breaker.tryAcquire() != null) admitted.incrementAndGet();
+                    return null;
+                });
+            }
+            go.countDown();
+        }
+        assertThat(admitted.get()).isEqualTo(1);
+    }
 }
