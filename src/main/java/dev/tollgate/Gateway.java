@@ -12,6 +12,8 @@ import dev.tollgate.routing.Catalog;
 import dev.tollgate.routing.Router;
 import dev.tollgate.routing.auto.AutoPolicy;
 import dev.tollgate.routing.budget.ProviderBudgets;
+import dev.tollgate.routing.health.Backoff;
+import dev.tollgate.routing.health.ProviderHealth;
 import dev.tollgate.store.Database;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -34,8 +36,9 @@ public final class Gateway implements AutoCloseable {
     private final Billing billing;
     private final ProviderBudgets budgets;
     private final Router router;
+    private final ProviderHealth health;
 
-    private Gateway(TollgateConfig config, Database db, Clock clock) {
+    private Gateway(TollgateConfig config, Database db, Clock clock, Backoff.Sleeper sleeper) {
         this.config = config;
         this.db = db;
         this.clock = clock;
@@ -50,10 +53,16 @@ public final class Gateway implements AutoCloseable {
         billing.onCharged((d, usage, postedMicros) ->
                 budgets.charged(d.providerName(), usage.promptTokens() + usage.completionTokens(), postedMicros));
         this.router = new Router(catalog, AutoPolicy.from(config), prices, budgets);
+        this.health = ProviderHealth.create(config, metrics, clock, sleeper);
     }
 
     public static Gateway open(TollgateConfig config, String storeUrl, Clock clock) {
-        return new Gateway(config, Database.open(storeUrl), clock);
+        return open(config, storeUrl, clock, Backoff.Sleeper.REAL);
+    }
+
+    /** {@code sleeper}: how retry backoff waits (tests pass one that returns at once). */
+    public static Gateway open(TollgateConfig config, String storeUrl, Clock clock, Backoff.Sleeper sleeper) {
+        return new Gateway(config, Database.open(storeUrl), clock, sleeper);
     }
 
     public TollgateConfig config() { return config; }
@@ -75,10 +84,13 @@ public final class Gateway implements AutoCloseable {
     public ProviderBudgets budgets() { return budgets; }
 
     public Router router() { return router; }
+    /** Breakers, provider rpm limits and retry backoff for the attempt loop; read-only snapshot for admin. */
+    public ProviderHealth health() { return health; }
 
     @Override
     public void close() {
         ledger.close(); // commits what is queued before the store goes away
+        health.close();
         metrics.close();
         db.close();
     }

@@ -35,6 +35,11 @@ final class AnthropicResponder implements ChatResponder {
     }
 
     @Override
+    public void attempts(String header) {
+        if (!res.isSent() && !sse.started()) res.header(AttemptLog.HEADER, header);
+    }
+
+    @Override
     public void answer(ObjectNode completion, Deployment answeredBy, Reservation.Charged charged) {
         ObjectNode message = AnthropicMessage.of(completion, messageId, answeredBy.publicName(), stopSequences, charged);
         OpenAiResponder.answeredBy(res, answeredBy);

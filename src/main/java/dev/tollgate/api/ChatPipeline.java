@@ -5,7 +5,6 @@ import dev.tollgate.billing.Billing;
 import dev.tollgate.billing.Reservation;
 import dev.tollgate.billing.StreamMeter;
 import dev.tollgate.http.ApiException;
-import dev.tollgate.http.RequestIds;
 import dev.tollgate.ledger.InsufficientCreditsException;
 import dev.tollgate.metering.Cost;
 import dev.tollgate.metering.OutputTokens;
@@ -15,58 +14,67 @@ import dev.tollgate.provider.ChatCall;
 import dev.tollgate.provider.ChatResult;
 import dev.tollgate.provider.ProviderException;
 import dev.tollgate.routing.Deployment;
+import dev.tollgate.routing.health.ProviderHealth;
 import java.util.List;
 
 /**
  * The request path of DESIGN.md, top to bottom, for every chat wire format:
- * for each candidate: hold → provider → settle (or release) → respond. Every hold placed is
- * settled or released on every exit path; fallback happens only before the first byte reaches the
- * client. Auth, parsing and routing happened before; the responder owns the wire format.
+ * for each candidate: breaker → rpm → hold → provider (retried with backoff) → settle (or release) →
+ * respond. Every hold placed is settled or released on every exit path; retry and fallback happen only
+ * before the first byte reaches the client. Auth, parsing and routing happened before; the responder owns the wire format.
  */
 public final class ChatPipeline {
     private final Billing billing;
+    private final ProviderHealth health;
 
-    public ChatPipeline(Billing billing) {
+    public ChatPipeline(Billing billing, ProviderHealth health) {
         this.billing = billing;
+        this.health = health;
     }
 
+    /**
+     * Answers {@code chat} from the first candidate that can (see {@link AttemptLoop}: retries with
+     * backoff, breakers, provider rpm). The {@code x-tollgate-attempts} header says what was tried; it
+     * is set before the first byte, and on the error answer when nothing succeeded.
+     */
     public void run(String accountId, String requestId, ChatRequest chat, List<Deployment> candidates, ChatResponder out) {
-        Attempts attempts = new Attempts(accountId, requestId);
-        for (Deployment d : candidates) {
-            Reservation hold = attempts.reserve(billing, d, chat);
-            if (hold == null) continue;
-            try {
-                if (chat.stream()) stream(chat, d, hold, requestId, out);
-                else complete(chat, d, hold, requestId, out);
-                return;
-            } catch (ProviderException e) { // only failures before anything reached anyone get here
-                hold.release();
-                if (!attempts.failed(e)) break;
-            } finally {
-                hold.release(); // a no-op after settle; covers every unexpected exit
-            }
+        AttemptLoop attempts = new AttemptLoop(health, accountId);
+        try {
+            attempts.run(candidates, (d, holdId) -> billing.reserve(accountId, holdId, d, chat.body()),
+                    (d, hold, attempt) -> {
+                        if (chat.stream()) stream(chat, d, hold, requestId, out, attempt);
+                        else complete(chat, d, hold, requestId, out, attempt);
+                        return Boolean.TRUE;
+                    });
+        } catch (ApiException e) {
+            out.attempts(attempts.attemptsHeader());
+            throw e;
         }
-        throw attempts.finalError();
     }
 
-    private static void complete(ChatRequest chat, Deployment d, Reservation hold, String requestId, ChatResponder out)
-            throws ProviderException {
+    private static void complete(ChatRequest chat, Deployment d, Reservation hold, String requestId, ChatResponder out,
+                                 AttemptLoop.Try attempt) throws ProviderException {
         ChatResult result = d.provider().complete(call(chat, d, requestId, false));
         Usage usage = result.usage() != null ? result.usage() : counted(chat, d, result.body());
-        out.answer(result.body(), d, hold.settle(usage, requestId));
+        Reservation.Charged charged = hold.settle(usage, requestId);
+        out.attempts(attempt.answeredHeader());
+        out.answer(result.body(), d, charged);
     }
 
-    private static void stream(ChatRequest chat, Deployment d, Reservation hold, String requestId, ChatResponder out)
-            throws ProviderException {
+    private static void stream(ChatRequest chat, Deployment d, Reservation hold, String requestId, ChatResponder out,
+                               AttemptLoop.Try attempt) throws ProviderException {
         StreamMeter meter = new StreamMeter();
         try {
             d.provider().stream(call(chat, d, requestId, true), chunk -> {
                 meter.accept(chunk);
-                if (!chunk.usageOnly()) out.chunk(chunk, d); // the usage chunk waits for its cost
+                if (chunk.usageOnly()) return; // the usage chunk waits for its cost
+                if (!out.started()) out.attempts(attempt.answeredHeader()); // headers go with the first byte
+                out.chunk(chunk, d);
             });
         } catch (ProviderException e) {
-            if (!out.started() && !meter.producedTokens()) throw e; // nothing reached anyone: fall over
-            // Bytes reached the client: no fallback now. Bill what was produced, say so in-band.
+            if (!out.started() && !meter.producedTokens()) throw e; // nothing reached anyone: retry or fall over
+            // Bytes reached the client: no retry, no fallback now. Bill what was produced, say so in-band.
+            attempt.failedAfterStart(e);
             if (meter.producedTokens()) hold.settle(meter.usage(chat.body(), d.upstreamModel()), requestId);
             else hold.release();
             out.streamFailed(failure(e));
@@ -100,40 +108,5 @@ public final class ChatPipeline {
                 "Insufficient credits: this request needs up to " + Cost.toCredits(e.requiredMicros())
                         + " credits (its worst case) but the account has " + Cost.toCredits(Math.max(0, e.availableMicros()))
                         + " available", null);
-    }
-
-    /** The attempts of one request: hold ids, what failed, and the error to answer when all did. */
-    private static final class Attempts {
-        private final String accountId;
-        private final String holdPrefix = "h_" + RequestIds.newLedgerId() + "_";
-        private int attempt;
-        private ProviderException lastFailure;
-        private InsufficientCreditsException lastRefusal;
-
-        Attempts(String accountId, String requestId) {
-            this.accountId = accountId;
-        }
-
-        /** The hold for the next candidate, or null when the caller cannot afford it (skip it). */
-        Reservation reserve(Billing billing, Deployment d, ChatRequest chat) {
-            try {
-                return billing.reserve(accountId, holdPrefix + attempt++, d, chat.body());
-            } catch (InsufficientCreditsException e) {
-                if (lastRefusal == null || e.requiredMicros() < lastRefusal.requiredMicros()) lastRefusal = e;
-                return null;
-            }
-        }
-
-        /** Records a provider failure; true when the next candidate may be tried. */
-        boolean failed(ProviderException e) {
-            lastFailure = e;
-            return e.retryable();
-        }
-
-        ApiException finalError() {
-            if (lastFailure != null) return failure(lastFailure);
-            if (lastRefusal != null) return insufficient(lastRefusal);
-            return ApiException.upstream(502, "No provider could serve the request");
-        }
     }
 }

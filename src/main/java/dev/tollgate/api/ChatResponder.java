@@ -12,6 +12,12 @@ import dev.tollgate.routing.Deployment;
  */
 public interface ChatResponder {
 
+    /**
+     * Sets the {@code x-tollgate-attempts} header ({@link AttemptLog}); called before {@link #answer},
+     * before the first {@link #chunk}, and before an error answer when nothing succeeded.
+     */
+    void attempts(String header);
+
     /** A complete answer, already charged. */
     void answer(ObjectNode completion, Deployment answeredBy, Reservation.Charged charged);
 

@@ -14,6 +14,7 @@ import dev.tollgate.metering.Usage;
 import dev.tollgate.provider.EmbeddingsProvider;
 import dev.tollgate.routing.Catalog;
 import dev.tollgate.routing.Deployment;
+import dev.tollgate.routing.health.ProviderHealth;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
@@ -34,11 +35,11 @@ public final class Embeddings implements Handler {
     private final UnaryPipeline pipeline;
     private final long maxBodyBytes;
 
-    public Embeddings(Authenticator auth, Catalog catalog, Billing billing, long maxBodyBytes) {
+    public Embeddings(Authenticator auth, Catalog catalog, Billing billing, ProviderHealth health, long maxBodyBytes) {
         this.auth = auth;
         this.catalog = catalog;
         this.billing = billing;
-        this.pipeline = new UnaryPipeline(billing);
+        this.pipeline = new UnaryPipeline(billing, health);
         this.maxBodyBytes = maxBodyBytes;
     }
 
@@ -61,7 +62,7 @@ public final class Embeddings implements Handler {
                     long prompt = r.promptTokens() >= 0 ? r.promptTokens()
                             : EmbeddingTokens.counted(request.input(), d.upstreamModel());
                     return new Answer(r.body(), d, hold.settle(Usage.of(prompt, 0), requestId));
-                });
+                }, attempts -> res.header(AttemptLog.HEADER, attempts));
         respond(res, answer);
     }
 

@@ -14,6 +14,7 @@ import dev.tollgate.metering.ModelPrice;
 import dev.tollgate.provider.ImagesProvider;
 import dev.tollgate.routing.Catalog;
 import dev.tollgate.routing.Deployment;
+import dev.tollgate.routing.health.ProviderHealth;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
@@ -36,11 +37,11 @@ public final class Images implements Handler {
     private final UnaryPipeline pipeline;
     private final long maxBodyBytes;
 
-    public Images(Authenticator auth, Catalog catalog, Billing billing, long maxBodyBytes) {
+    public Images(Authenticator auth, Catalog catalog, Billing billing, ProviderHealth health, long maxBodyBytes) {
         this.auth = auth;
         this.catalog = catalog;
         this.billing = billing;
-        this.pipeline = new UnaryPipeline(billing);
+        this.pipeline = new UnaryPipeline(billing, health);
         this.maxBodyBytes = maxBodyBytes;
     }
 
@@ -61,7 +62,7 @@ public final class Images implements Handler {
                             .generate(new ImagesProvider.Call(requestId, d.upstreamModel(), body));
                     BigDecimal usd = usdPerImage(d, request).orElseThrow();
                     return new Answer(r.body(), d, hold.settleImages(r.images(), usd, requestId));
-                });
+                }, attempts -> res.header(AttemptLog.HEADER, attempts));
         respond(res, answer);
     }
 

@@ -25,6 +25,11 @@ final class OpenAiResponder implements ChatResponder {
     }
 
     @Override
+    public void attempts(String header) {
+        if (!res.isSent() && !sse.started()) res.header(AttemptLog.HEADER, header);
+    }
+
+    @Override
     public void answer(ObjectNode completion, Deployment answeredBy, Reservation.Charged charged) {
         putUsage(completion.withObjectProperty("usage"), charged);
         answeredBy(res, answeredBy);

@@ -3,17 +3,17 @@ package dev.tollgate.api;
 import dev.tollgate.billing.Billing;
 import dev.tollgate.billing.Reservation;
 import dev.tollgate.http.ApiException;
-import dev.tollgate.http.RequestIds;
-import dev.tollgate.ledger.InsufficientCreditsException;
 import dev.tollgate.provider.ProviderException;
 import dev.tollgate.routing.Deployment;
+import dev.tollgate.routing.health.ProviderHealth;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The request path for endpoints that answer in one piece (embeddings, images), top to bottom:
- * for each candidate: hold the worst case → call the provider → settle (or release). Every hold is
- * settled or released on every exit; a retryable failure moves to the next candidate, a
- * non-retryable one ends the request. Nothing reaches the client before the charge is settled, so
+ * for each candidate: breaker → rpm → hold the worst case → call the provider (retried with backoff) →
+ * settle (or release), see {@link AttemptLoop}. Every hold is settled or released on every exit; a
+ * retryable failure is retried, then moves to the next candidate; a non-retryable one ends the request. Nothing reaches the client before the charge is settled, so
  * every failure is before the first byte.
  */
 final class UnaryPipeline {
@@ -28,36 +28,27 @@ final class UnaryPipeline {
     }
 
     private final Billing billing;
+    private final ProviderHealth health;
 
-    UnaryPipeline(Billing billing) {
+    UnaryPipeline(Billing billing, ProviderHealth health) {
         this.billing = billing;
+        this.health = health;
     }
 
-    <T> T run(String accountId, List<Deployment> candidates, WorstCase worstCase, Attempt<T> attempt) {
-        String holdPrefix = "h_" + RequestIds.newLedgerId() + "_";
-        int attempts = 0;
-        ProviderException lastFailure = null;
-        InsufficientCreditsException lastRefusal = null;
-        for (Deployment d : candidates) {
-            Reservation hold;
-            try {
-                hold = billing.reserve(accountId, holdPrefix + attempts++, d, worstCase.micros(d));
-            } catch (InsufficientCreditsException e) { // this candidate is unaffordable: try the next
-                if (lastRefusal == null || e.requiredMicros() < lastRefusal.requiredMicros()) lastRefusal = e;
-                continue;
-            }
-            try {
-                return attempt.call(d, hold);
-            } catch (ProviderException e) {
-                hold.release();
-                lastFailure = e;
-                if (!e.retryable()) break;
-            } finally {
-                hold.release(); // a no-op after settle; covers every unexpected exit
-            }
+    /** {@code attemptsHeader} receives the {@code x-tollgate-attempts} value, on success and on failure. */
+    <T> T run(String accountId, List<Deployment> candidates, WorstCase worstCase, Attempt<T> attempt,
+              Consumer<String> attemptsHeader) {
+        AttemptLoop attempts = new AttemptLoop(health, accountId);
+        try {
+            return attempts.run(candidates, (d, holdId) -> billing.reserve(accountId, holdId, d, worstCase.micros(d)),
+                    (d, hold, t) -> {
+                        T answer = attempt.call(d, hold);
+                        attemptsHeader.accept(t.answeredHeader());
+                        return answer;
+                    });
+        } catch (ApiException e) {
+            attemptsHeader.accept(attempts.attemptsHeader());
+            throw e;
         }
-        if (lastFailure != null) throw ChatPipeline.failure(lastFailure);
-        if (lastRefusal != null) throw ChatPipeline.insufficient(lastRefusal);
-        throw ApiException.upstream(502, "No provider could serve the request");
     }
 }

@@ -75,11 +75,27 @@ public final class ConfigLoader {
         Map<String, List<String>> aliases = aliases(root.child("aliases"), models);
         return new TollgateConfig(source,
                 root.text("store", null),
-                root.text("redis", null),
+                redis(root),
                 credits(root),
                 server(root),
                 List.copyOf(providers), List.copyOf(models), aliases,
                 RoutingConfig.parse(root, models, aliases));
+    }
+
+    /**
+     * {@code redis}, unless {@code TOLLGATE_REDIS_URL} overrides it (CONTRACT §1); null when neither is
+     * set, and blank (e.g. {@code ${REDIS_URL:-}}) means "no Redis" as well.
+     */
+    private String redis(ConfigNode root) {
+        String override = env.get("TOLLGATE_REDIS_URL");
+        String url = override != null && !override.isBlank() ? override.trim() : root.text("redis", null);
+        if (url != null && !url.isBlank() && !url.startsWith("redis://") && !url.startsWith("rediss://")) {
+            if (override != null && !override.isBlank()) {
+                throw new ConfigException("TOLLGATE_REDIS_URL", "", "must start with redis:// or rediss://");
+            }
+            throw root.child("redis").error("must start with redis:// or rediss://");
+        }
+        return url;
     }
 
     private static TollgateConfig.Credits credits(ConfigNode root) {

@@ -20,8 +20,36 @@ final class RoutingConfig {
                                         Map<String, List<String>> aliases) {
         if (!root.has("routing")) return TollgateConfig.Routing.NONE;
         ConfigNode routing = root.child("routing");
-        routing.allowOnly(Set.of("auto", "budgets"));
-        return new TollgateConfig.Routing(auto(routing, models, aliases), budgets(routing));
+        routing.allowOnly(Set.of("auto", "budgets", "retries", "breaker"));
+        return new TollgateConfig.Routing(auto(routing, models, aliases), budgets(routing), retries(routing), breaker(routing));
+    }
+
+    /** {@code routing.retries}: tries per deployment before the next candidate, and the backoff between them. */
+    private static TollgateConfig.Retries retries(ConfigNode routing) {
+        if (!routing.has("retries")) return TollgateConfig.Retries.DEFAULTS;
+        ConfigNode r = routing.child("retries");
+        r.allowOnly(Set.of("max_attempts", "base_backoff_ms", "max_backoff_ms"));
+        TollgateConfig.Retries d = TollgateConfig.Retries.DEFAULTS;
+        long maxAttempts = r.longValue("max_attempts", d.maxAttempts(), 1);
+        if (maxAttempts > 10) throw r.child("max_attempts").error("must be at most 10, got " + maxAttempts);
+        long baseMs = r.longValue("base_backoff_ms", d.baseBackoffMs(), 0);
+        long maxMs = r.longValue("max_backoff_ms", Math.max(d.maxBackoffMs(), baseMs), 0);
+        if (maxMs > 60_000) throw r.child("max_backoff_ms").error("must be at most 60000 (a minute), got " + maxMs);
+        if (maxMs < baseMs) throw r.child("max_backoff_ms").error("must be at least base_backoff_ms (" + baseMs + ")");
+        return new TollgateConfig.Retries((int) maxAttempts, baseMs, maxMs);
+    }
+
+    /** {@code routing.breaker}: consecutive retryable failures that open a deployment's breaker, and for how long. */
+    private static TollgateConfig.Breaker breaker(ConfigNode routing) {
+        if (!routing.has("breaker")) return TollgateConfig.Breaker.DEFAULTS;
+        ConfigNode b = routing.child("breaker");
+        b.allowOnly(Set.of("failure_threshold", "open_ms"));
+        TollgateConfig.Breaker d = TollgateConfig.Breaker.DEFAULTS;
+        long threshold = b.longValue("failure_threshold", d.failureThreshold(), 1);
+        if (threshold > 1_000) throw b.child("failure_threshold").error("must be at most 1000, got " + threshold);
+        long openMs = b.longValue("open_ms", d.openMs(), 1);
+        if (openMs > 3_600_000) throw b.child("open_ms").error("must be at most 3600000 (an hour), got " + openMs);
+        return new TollgateConfig.Breaker((int) threshold, openMs);
     }
 
     /** {@code routing.auto}, or null when absent. */

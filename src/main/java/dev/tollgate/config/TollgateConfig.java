@@ -81,13 +81,14 @@ public record TollgateConfig(
 
     /**
      * The optional {@code routing} section; {@code auto} is null when the config has no {@code routing.auto};
-     * {@code budgets} is never null ({@link Budgets#DEFAULT} when absent).
+     * {@code budgets}, {@code retries} and {@code breaker} are never null (their defaults when absent).
      */
-    public record Routing(Auto auto, Budgets budgets) {
-        public static final Routing NONE = new Routing(null, Budgets.DEFAULT);
+    public record Routing(Auto auto, Budgets budgets, Retries retries, Breaker breaker) {
+        public static final Routing NONE = new Routing(null);
 
+        /** Everything but {@code auto} at its defaults. */
         public Routing(Auto auto) {
-            this(auto, Budgets.DEFAULT);
+            this(auto, Budgets.DEFAULT, Retries.DEFAULTS, Breaker.DEFAULTS);
         }
     }
 
@@ -98,6 +99,19 @@ public record TollgateConfig(
      */
     public record Budgets(double warnAt, double switchAt, long refreshMs) {
         public static final Budgets DEFAULT = new Budgets(0.80, 0.95, 5_000);
+    }
+
+    /**
+     * {@code routing.retries}: {@code maxAttempts} calls to one deployment (the first included) before the next
+     * candidate; between them an exponential backoff from {@code baseBackoffMs}, capped at {@code maxBackoffMs}.
+     */
+    public record Retries(int maxAttempts, long baseBackoffMs, long maxBackoffMs) {
+        public static final Retries DEFAULTS = new Retries(2, 100, 1_000);
+    }
+
+    /** {@code routing.breaker}: {@code failureThreshold} consecutive retryable failures open it for {@code openMs}. */
+    public record Breaker(int failureThreshold, long openMs) {
+        public static final Breaker DEFAULTS = new Breaker(5, 30_000);
     }
 
     /**

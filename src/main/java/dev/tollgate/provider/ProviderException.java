@@ -34,11 +34,19 @@ public final class ProviderException extends Exception {
 
     private final Kind kind;
     private final int upstreamStatus;
+    private final long retryAfterMs;
 
     public ProviderException(Kind kind, int upstreamStatus, String message, Throwable cause) {
+        this(kind, upstreamStatus, message, cause, 0);
+    }
+
+    /** {@code retryAfterMs}: the pause the provider asked for (its {@code Retry-After}), 0 when none. */
+    public ProviderException(Kind kind, int upstreamStatus, String message, Throwable cause, long retryAfterMs) {
         super(message, cause, false, false);
+        if (retryAfterMs < 0) throw new IllegalArgumentException("retryAfterMs must be >= 0: " + retryAfterMs);
         this.kind = kind;
         this.upstreamStatus = upstreamStatus;
+        this.retryAfterMs = retryAfterMs;
     }
 
     public ProviderException(Kind kind, String message) {
@@ -51,6 +59,9 @@ public final class ProviderException extends Exception {
 
     /** The HTTP status the gateway answers with when this is the final failure. */
     public int clientStatus() { return kind.clientStatus; }
+
+    /** The pause the provider asked for before a retry, in ms; 0 when it did not say. */
+    public long retryAfterMs() { return retryAfterMs; }
 
     /** The provider's HTTP status, or 0 when there was none. */
     public int upstreamStatus() { return upstreamStatus; }

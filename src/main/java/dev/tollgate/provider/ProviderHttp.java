@@ -70,7 +70,8 @@ public final class ProviderHttp {
             } catch (IOException e) {
                 errorBody = new byte[0];
             }
-            throw errors.map(response.status(), errorBody);
+            throw UpstreamErrors.withRetryAfter(errors.map(response.status(), errorBody),
+                    response.header("retry-after-ms"), response.header("retry-after"));
         }
         return response;
     }

@@ -34,6 +34,32 @@ public final class UpstreamErrors {
         return new ProviderException(Kind.SERVER_ERROR, status, "provider '" + provider + "' failed (HTTP " + status + ")", null);
     }
 
+    /** The longest {@code Retry-After} we carry; anything longer means "not soon" to the attempt loop. */
+    private static final long RETRY_AFTER_MS_MAX = 3_600_000;
+
+    /**
+     * {@code e} carrying the pause the provider asked for: {@code retry-after-ms} (milliseconds, as
+     * OpenAI sends it) or else {@code retry-after} in delta-seconds; an HTTP-date or junk is ignored.
+     */
+    public static ProviderException withRetryAfter(ProviderException e, String retryAfterMs, String retryAfterSeconds) {
+        long ms = parseNonNegative(retryAfterMs, 1);
+        if (ms < 0) ms = parseNonNegative(retryAfterSeconds, 1_000);
+        if (ms <= 0) return e;
+        return new ProviderException(e.kind(), e.upstreamStatus(), e.getMessage(), e.getCause(),
+                Math.min(ms, RETRY_AFTER_MS_MAX));
+    }
+
+    private static long parseNonNegative(String value, long unitMs) {
+        if (value == null || value.isBlank()) return -1;
+        try {
+            double v = Double.parseDouble(value.trim());
+            if (!(v >= 0) || Double.isInfinite(v)) return -1;
+            return (long) Math.ceil(Math.min(v * unitMs, RETRY_AFTER_MS_MAX));
+        } catch (NumberFormatException notANumber) {
+            return -1;
+        }
+    }
+
     /** The provider's own error message (OpenAI, Anthropic and Gemini all use error.message), scrubbed. */
     public static String message(byte[] body) {
         JsonNode root = body == null ? null : Json.parseOrNull(body);

@@ -195,7 +195,8 @@ class EmbeddingsTest {
         HttpResponse<String> res = embed("{\"model\":\"embed-resilient\",\"input\":\"a\"}");
         assertThat(res.statusCode()).isEqualTo(200);
         assertThat(res.headers().firstValue("x-tollgate-model")).contains("embed");
-        assertThat(upstream.requests).extracting(r -> r.path("model").asText()).containsExactly("fail-500", "ok");
+        // routing.retries defaults to 2 tries per deployment before the next candidate
+        assertThat(upstream.requests).extracting(r -> r.path("model").asText()).containsExactly("fail-500", "fail-500", "ok");
         assertThat(charges()).singleElement().satisfies(c -> {
             assertThat(c.model()).isEqualTo("embed");
             assertThat(c.amountMicros()).isEqualTo(-FAKE_COST_MICROS);

@@ -185,7 +185,8 @@ class ImagesTest {
         HttpResponse<String> res = generate("{\"model\":\"painters\",\"prompt\":\"p\",\"size\":\"1024x1024\"}");
         assertThat(res.statusCode()).isEqualTo(200);
         assertThat(res.headers().firstValue("x-tollgate-model")).contains("painter");
-        assertThat(upstream.requests).extracting(r -> r.path("model").asText()).containsExactly("fail-500", "ok");
+        // routing.retries defaults to 2 tries per deployment before the next candidate
+        assertThat(upstream.requests).extracting(r -> r.path("model").asText()).containsExactly("fail-500", "fail-500", "ok");
         assertThat(charges()).singleElement().satisfies(c -> assertThat(c.amountMicros()).isEqualTo(-2_000_000));
         assertThat(balance().heldMicros()).isZero();
     }

@@ -24,6 +24,11 @@ import java.util.concurrent.TimeUnit;
  * {@code gated} (waits on {@link #gate}: a stream after its first chunk, a plain answer before it),
  * {@code error-event}. Any other id answers normally (12 prompt and 3 completion tokens).
  *
+ * <p>Stateful ids for retries and breakers (chat and embeddings): {@code flaky-N-TAG} fails with 500 on
+ * its first N calls (counted per exact id), then answers; {@code retry-after-S-TAG} answers 429 with
+ * {@code Retry-After: S} (seconds); {@code switch} fails with 500 while {@link #switchFailing} is set.
+ * {@link #calls(String)} counts the calls that reached the fake for one id.
+ *
  * <p>{@code /v1/embeddings} and {@code /v1/images/generations} share the failure ids {@code fail-500},
  * {@code fail-429}, {@code bad-request}, {@code provider-auth}, {@code garbage} and {@code hang}.
  * Otherwise embeddings answer one 3-float vector per input with {@value #EMBEDDING_PROMPT_TOKENS}
@@ -41,6 +46,10 @@ public final class FakeOpenAi implements AutoCloseable {
     public final List<String> paths = new CopyOnWriteArrayList<>();
     public static final int EMBEDDING_PROMPT_TOKENS = 9;
     public final CountDownLatch gate = new CountDownLatch(1);
+    /** While true, model {@code switch} fails with 500. */
+    public volatile boolean switchFailing;
+    private final java.util.concurrent.ConcurrentMap<String, java.util.concurrent.atomic.AtomicInteger> callsById =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final CountDownLatch hangForever = new CountDownLatch(1);
 
     public FakeOpenAi() throws IOException {
@@ -52,6 +61,32 @@ public final class FakeOpenAi implements AutoCloseable {
         server.start();
     }
 
+    /** How many requests for upstream model {@code model} reached this fake (any endpoint). */
+    public int calls(String model) {
+        return (int) requests.stream().filter(r -> r.path("model").asText("").equals(model)).count();
+    }
+
+    /** The stateful failures; true when one answered. */
+    private boolean stateful(HttpExchange ex, String model) throws IOException {
+        int call = callsById.computeIfAbsent(model, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+        if (model.startsWith("flaky-")) {
+            int failures = Integer.parseInt(model.split("-")[1]);
+            if (call > failures) return false;
+            send(ex, 500, "{\"error\":{\"message\":\"flaky boom\"}}");
+            return true;
+        }
+        if (model.startsWith("retry-after-")) {
+            ex.getResponseHeaders().set("Retry-After", model.split("-")[2]);
+            send(ex, 429, "{\"error\":{\"message\":\"slow down\"}}");
+            return true;
+        }
+        if (model.equals("switch") && switchFailing) {
+            send(ex, 500, "{\"error\":{\"message\":\"switched off\"}}");
+            return true;
+        }
+        return false;
+    }
+
     public String baseUrl() { return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1"; }
 
     private void chat(HttpExchange ex) throws IOException {
@@ -60,6 +95,7 @@ public final class FakeOpenAi implements AutoCloseable {
             record(ex, body);
             String model = body.path("model").asText("ok");
             boolean stream = body.path("stream").asBoolean(false);
+            if (stateful(ex, model)) return;
             switch (model) {
                 case "fail-500" -> send(ex, 500, "{\"error\":{\"message\":\"internal boom\"}}");
                 case "fail-429" -> send(ex, 429, "{\"error\":{\"message\":\"slow down\"}}");
@@ -103,7 +139,7 @@ public final class FakeOpenAi implements AutoCloseable {
             JsonNode body = JSON.readTree(ex.getRequestBody());
             record(ex, body);
             String model = body.path("model").asText("ok");
-            if (failure(ex, model)) return;
+            if (stateful(ex, model) || failure(ex, model)) return;
             JsonNode input = body.path("input");
             int count = input.isArray() && !input.isEmpty() && !input.get(0).isNumber() ? input.size() : 1;
             StringBuilder data = new StringBuilder();

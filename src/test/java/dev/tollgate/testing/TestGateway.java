@@ -4,6 +4,7 @@ import dev.tollgate.Gateway;
 import dev.tollgate.config.ConfigLoader;
 import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.http.TollgateServer;
+import dev.tollgate.routing.health.Backoff;
 import io.helidon.webserver.WebServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -45,21 +46,23 @@ public final class TestGateway implements AutoCloseable {
     }
 
     public static TestGateway start(Path dir, String yaml, String upstreamBaseUrl, String storeUrl) {
-        return start(dir, yaml, upstreamBaseUrl, storeUrl, Clock.systemUTC());
+        return start(dir, yaml, upstreamBaseUrl, storeUrl, Clock.systemUTC(), Backoff.Sleeper.REAL);
     }
 
     /** Like {@link #start(Path, String, String)} on the given clock (budgets, month boundaries). */
     public static TestGateway start(Path dir, String yaml, String upstreamBaseUrl, Clock clock) {
-        return start(dir, yaml, upstreamBaseUrl, "jdbc:sqlite:" + dir.resolve("tollgate.db"), clock);
+        return start(dir, yaml, upstreamBaseUrl, "jdbc:sqlite:" + dir.resolve("tollgate.db"), clock, Backoff.Sleeper.REAL);
     }
 
-    public static TestGateway start(Path dir, String yaml, String upstreamBaseUrl, String storeUrl, Clock clock) {
+    /** With an injected clock (breakers, rpm buckets, budgets, ledger) and retry-backoff sleeper. */
+    public static TestGateway start(Path dir, String yaml, String upstreamBaseUrl, String storeUrl, Clock clock,
+                                    Backoff.Sleeper sleeper) {
         try {
             Path file = dir.resolve("tollgate.yaml");
             Files.writeString(file, yaml);
             Map<String, String> env = upstreamBaseUrl == null ? Map.of() : Map.of("UPSTREAM", upstreamBaseUrl);
             TollgateConfig config = new ConfigLoader(env).load(file);
-            Gateway gateway = Gateway.open(config, storeUrl, clock);
+            Gateway gateway = Gateway.open(config, storeUrl, clock, sleeper);
             WebServer server = TollgateServer.start(gateway, "127.0.0.1", 0, ADMIN_TOKEN);
             String accountId = gateway.accounts().create("test-account", null).id();
             gateway.ledger().grant("test-funding:" + accountId, accountId, FUNDING_MICROS, "test funding");

@@ -52,6 +52,11 @@ final class HelidonUpstreamHttp implements UpstreamHttp {
             public InputStream body() { return in; }
 
             @Override
+            public String header(String name) {
+                return response.headers().first(HeaderNames.create(name)).orElse(null);
+            }
+
+            @Override
             public void close() {
                 try {
                     response.close();

@@ -38,6 +38,9 @@ final class JdkUpstreamHttp implements UpstreamHttp {
             public InputStream body() { return response.body(); }
 
             @Override
+            public String header(String name) { return response.headers().firstValue(name).orElse(null); }
+
+            @Override
             public void close() {
                 try {
                     response.body().close();

@@ -28,6 +28,9 @@ public interface UpstreamHttp {
 
         InputStream body();
 
+        /** The first value of response header {@code name} (case-insensitive), or null. */
+        String header(String name);
+
         @Override
         void close();
     }

@@ -28,7 +28,8 @@ class ProviderBudgetsTest {
         TollgateConfig.Provider free = new TollgateConfig.Provider("unbudgeted", "mock", null, null, null, null, 0, 0, Map.of());
         TollgateConfig config = new TollgateConfig("test", null, null,
                 new TollgateConfig.Credits(new BigDecimal("0.001"), 1024, 60_000), null, List.of(p, free), List.of(), Map.of(),
-                new TollgateConfig.Routing(null, new TollgateConfig.Budgets(0.8, 0.95, 5_000)));
+                new TollgateConfig.Routing(null, new TollgateConfig.Budgets(0.8, 0.95, 5_000),
+                        TollgateConfig.Retries.DEFAULTS, TollgateConfig.Breaker.DEFAULTS));
         return new ProviderBudgets(config, (provider, from, to) -> {
             if (stored.get() == null) throw new IllegalStateException("store down");
             reads.add(new long[] {from, to});

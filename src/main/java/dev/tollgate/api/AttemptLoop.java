@@ -1,0 +1,173 @@
+package dev.tollgate.api;
+
+import dev.tollgate.billing.Reservation;
+import dev.tollgate.http.ApiException;
+import dev.tollgate.http.RequestIds;
+import dev.tollgate.ledger.InsufficientCreditsException;
+import dev.tollgate.provider.ProviderException;
+import dev.tollgate.routing.Deployment;
+import dev.tollgate.routing.health.CircuitBreaker;
+import dev.tollgate.routing.health.ProviderHealth;
+import dev.tollgate.routing.health.RateLimiter;
+import java.util.List;
+
+/**
+ * The attempts of one request, shared by the chat and unary pipelines. For each candidate in order:
+ * breaker admits? → provider rpm has room? → hold the worst case (once per deployment) → call; a
+ * retryable failure before the first byte is retried on the same deployment up to
+ * {@code routing.retries.max_attempts} tries with backoff, then the next candidate is tried; a
+ * non-retryable one ends the request. The deployment's hold resolves exactly once (settled by the
+ * call that answered, else released), and every breaker permit is resolved on every exit.
+ */
+final class AttemptLoop {
+    /** Places the worst-case hold for calling {@code d}. */
+    interface Holds {
+        Reservation place(Deployment d, String holdId) throws InsufficientCreditsException;
+    }
+
+    /** One upstream call: answers (settling {@code hold}) and returns, or throws before the first byte. */
+    interface Call<T> {
+        T call(Deployment d, Reservation hold, Try attempt) throws ProviderException;
+    }
+
+    /** What a call may tell the loop while it runs. */
+    static final class Try {
+        private final Deployment deployment;
+        private final AttemptLog log;
+        private ProviderException failedAfterStart;
+
+        private Try(Deployment deployment, AttemptLog log) {
+            this.deployment = deployment;
+            this.log = log;
+        }
+
+        /** The {@code x-tollgate-attempts} value naming this call as the one that answered. */
+        String answeredHeader() { return log.withOk(deployment); }
+
+        /** The call answered (bytes reached the client) but then broke: counts against the breaker. */
+        void failedAfterStart(ProviderException e) { failedAfterStart = e; }
+    }
+
+    private enum Next { ANSWERED, NEXT_CANDIDATE, STOP }
+
+    private final ProviderHealth health;
+    private final String accountId;
+    private final AttemptLog log = new AttemptLog();
+    private final String holdPrefix = "h_" + RequestIds.newLedgerId() + "_";
+    private int holds;
+    private Object answer;
+    private ProviderException lastFailure;
+    private InsufficientCreditsException lastRefusal;
+    private long rpmRetryAfterMs = -1;
+    private long breakerRetryAfterMs = -1;
+
+    AttemptLoop(ProviderHealth health, String accountId) {
+        this.health = health;
+        this.accountId = accountId;
+    }
+
+    String accountId() { return accountId; }
+
+    /** The answer of the first candidate that answered; or throws the final error (see {@link #finalError()}). */
+    @SuppressWarnings("unchecked")
+    <T> T run(List<Deployment> candidates, Holds place, Call<T> call) {
+        for (Deployment d : candidates) {
+            Next next = onDeployment(d, place, call);
+            if (next == Next.ANSWERED) return (T) answer;
+            if (next == Next.STOP) break;
+        }
+        throw finalError();
+    }
+
+    /** The header value so far, for an error answer when nothing succeeded. */
+    String attemptsHeader() { return log.render(); }
+
+    private <T> Next onDeployment(Deployment d, Holds place, Call<T> call) {
+        Reservation hold = null;
+        try {
+            for (int tryNo = 1; ; tryNo++) {
+                CircuitBreaker.Permit permit = health.admit(d);
+                if (permit == null) {
+                    log.skipped(d, "breaker_open");
+                    breakerRetryAfterMs = 1_000;
+                    return Next.NEXT_CANDIDATE;
+                }
+                try {
+                    if (!rpmAllows(d)) return Next.NEXT_CANDIDATE;
+                    if (hold == null) hold = hold(d, place);
+                    if (hold == null) return Next.NEXT_CANDIDATE;
+                    Try attempt = new Try(d, log);
+                    try {
+                        answer = call.call(d, hold, attempt);
+                    } catch (ProviderException e) {
+                        Next next = failed(d, e, permit, tryNo);
+                        if (next != null) return next;
+                        continue;
+                    }
+                    if (attempt.failedAfterStart == null) permit.success();
+                    else if (attempt.failedAfterStart.retryable()) permit.failure();
+                    else permit.neutral();
+                    return Next.ANSWERED;
+                } finally {
+                    permit.abandon(); // a no-op once resolved; covers every path that made no call
+                }
+            }
+        } finally {
+            if (hold != null) hold.release(); // a no-op after settle
+        }
+    }
+
+    /** Records a failure before the first byte; null to retry the same deployment (after the backoff). */
+    private Next failed(Deployment d, ProviderException e, CircuitBreaker.Permit permit, int tryNo) {
+        log.failed(d, e);
+        lastFailure = e;
+        if (!e.retryable()) {
+            permit.neutral();
+            return Next.STOP; // the provider rejected the request itself: elsewhere it would fail the same way
+        }
+        permit.failure();
+        if (tryNo >= health.backoff().maxAttempts()) return Next.NEXT_CANDIDATE;
+        long delayMs = health.backoff().delayMs(tryNo, e.retryAfterMs());
+        if (delayMs < 0 || !health.pause(delayMs)) return Next.NEXT_CANDIDATE;
+        return null;
+    }
+
+    private boolean rpmAllows(Deployment d) {
+        RateLimiter.Decision rpm = health.takeRpm(d);
+        if (rpm.allowed()) return true;
+        log.skipped(d, "rpm_limited", rpm.retryAfterMs());
+        if (rpmRetryAfterMs < 0 || rpm.retryAfterMs() < rpmRetryAfterMs) rpmRetryAfterMs = rpm.retryAfterMs();
+        return false;
+    }
+
+    /** The hold for calling {@code d}, or null when the caller cannot afford it (skip it). */
+    private Reservation hold(Deployment d, Holds place) {
+        try {
+            return place.place(d, holdPrefix + holds++);
+        } catch (InsufficientCreditsException e) {
+            log.skipped(d, "insufficient_credits");
+            if (lastRefusal == null || e.requiredMicros() < lastRefusal.requiredMicros()) lastRefusal = e;
+            return null;
+        }
+    }
+
+    /**
+     * When nothing answered: an upstream failure if any call was made; else 429 when a provider's rpm
+     * held a candidate back (Retry-After: the soonest free permit); else 402 when credits did; else 502.
+     */
+    ApiException finalError() {
+        if (lastFailure != null) return ChatPipeline.failure(lastFailure);
+        if (rpmRetryAfterMs >= 0) {
+            return new ApiException(429, "rate_limit_exceeded", "rate_limit_exceeded", null,
+                    "Every provider that serves this model is at its requests-per-minute limit; retry after "
+                            + rpmRetryAfterMs + " ms", Math.max(1, (rpmRetryAfterMs + 999) / 1000));
+        }
+        if (lastRefusal != null) return ChatPipeline.insufficient(lastRefusal);
+        if (breakerRetryAfterMs >= 0) {
+            return new ApiException(502, "upstream_error", "upstream_error", null,
+                    "Every provider that serves this model is failing (circuit breaker open); try again shortly",
+                    breakerRetryAfterMs / 1000);
+        }
+        return ApiException.upstream(502, "No provider could serve the request");
+    }
+}
