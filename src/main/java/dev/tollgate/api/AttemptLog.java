@@ -21,7 +21,7 @@ import java.util.Locale;
  * visible ASCII, and {@code ;} in names, become {@code _}. At most {@value #ENTRIES_MAX} entries are listed.
  */
 final class AttemptLog {
-    static final String HEADER = "x-tollgate-attempts";
+    static final String HEADER = ChatResponder.ATTEMPTS_HEADER;
     static final int ENTRIES_MAX = 32;
 
     private final StringBuilder text = new StringBuilder();

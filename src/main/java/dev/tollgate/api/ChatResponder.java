@@ -11,6 +11,8 @@ import dev.tollgate.routing.Deployment;
  * produces OpenAI-format answers and chunks; a responder writes them out, translating if it must.
  */
 public interface ChatResponder {
+    /** What was tried for this answer and why (docs/routing.md has the grammar). */
+    String ATTEMPTS_HEADER = "x-tollgate-attempts";
 
     /**
      * Sets the {@code x-tollgate-attempts} header ({@link AttemptLog}); called before {@link #answer},

@@ -13,7 +13,7 @@ import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerResponse;
 
 /** Writes chat answers in the OpenAI wire format: JSON, or SSE chunks ending in [DONE]. */
-final class OpenAiResponder implements ChatResponder {
+public final class OpenAiResponder implements ChatResponder {
     private final ServerResponse res;
     private final SseOut sse;
     private final boolean clientWantsUsage;
@@ -79,7 +79,7 @@ final class OpenAiResponder implements ChatResponder {
         usage.put("cost", Cost.toCreditsDecimal(charged.costMicros()));
     }
 
-    static void answeredBy(ServerResponse res, Deployment d) {
+    public static void answeredBy(ServerResponse res, Deployment d) {
         res.header("x-tollgate-provider", d.providerName());
         res.header("x-tollgate-model", d.publicName());
     }

@@ -5,10 +5,10 @@ import dev.tollgate.routing.Route;
 import dev.tollgate.routing.Router;
 
 /** The route step of the chat handlers: one place that turns a parsed request and its caller into a {@link Route}. */
-final class Routes {
+public final class Routes {
     private Routes() {}
 
-    static Route of(Router router, ChatRequest chat, Principal principal) {
+    public static Route of(Router router, ChatRequest chat, Principal principal) {
         // prefer_cheap's default when the request does not say: false today; a per-key or per-plan
         // default (keys and plans are the limits issue) is the second argument, read from principal
         boolean keyDefaultPreferCheap = false;

@@ -7,7 +7,7 @@ import dev.tollgate.api.ChatPipeline;
 import dev.tollgate.api.CreditsApi;
 import dev.tollgate.api.Embeddings;
 import dev.tollgate.api.Estimate;
-import dev.tollgate.api.Messages;
+import dev.tollgate.api.anthropic.Messages;
 import dev.tollgate.api.Images;
 import dev.tollgate.api.Models;
 import dev.tollgate.json.Json;

@@ -1,4 +1,4 @@
-package dev.tollgate.api;
+package dev.tollgate.api.anthropic;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;

@@ -1,5 +1,7 @@
-package dev.tollgate.api;
+package dev.tollgate.api.anthropic;
 
+import dev.tollgate.api.ChatResponder;
+import dev.tollgate.api.OpenAiResponder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.billing.Reservation;
@@ -36,7 +38,7 @@ final class AnthropicResponder implements ChatResponder {
 
     @Override
     public void attempts(String header) {
-        if (!res.isSent() && !sse.started()) res.header(AttemptLog.HEADER, header);
+        if (!res.isSent() && !sse.started()) res.header(ATTEMPTS_HEADER, header);
     }
 
     @Override

@@ -1,5 +1,8 @@
-package dev.tollgate.api;
+package dev.tollgate.api.anthropic;
 
+import dev.tollgate.api.ChatPipeline;
+import dev.tollgate.api.ChatRequest;
+import dev.tollgate.api.Routes;
 import dev.tollgate.account.Principal;
 import dev.tollgate.http.Authenticator;
 import dev.tollgate.http.Bodies;

@@ -1,5 +1,7 @@
-package dev.tollgate.api;
+package dev.tollgate.api.anthropic;
 
+import dev.tollgate.api.ChatPipeline;
+import dev.tollgate.api.ChatRequest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
