@@ -75,7 +75,7 @@ public final class Embeddings implements Handler {
         usage.put("cost", Cost.toCreditsDecimal(a.charged().costMicros()));
         OpenAiResponder.answeredBy(res, a.answeredBy());
         res.header("x-tollgate-cost", a.charged().costCredits());
-        res.header("x-tollgate-balance", a.charged().balanceCredits());
+        if (a.charged().balanceCredits() != null) res.header("x-tollgate-balance", a.charged().balanceCredits());
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
         res.send(Json.bytes(a.body()));
     }

@@ -34,7 +34,7 @@ public final class OpenAiResponder implements ChatResponder {
         putUsage(completion.withObjectProperty("usage"), charged);
         answeredBy(res, answeredBy);
         res.header("x-tollgate-cost", charged.costCredits());
-        res.header("x-tollgate-balance", charged.balanceCredits());
+        if (charged.balanceCredits() != null) res.header("x-tollgate-balance", charged.balanceCredits());
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
         res.send(Json.bytes(completion));
     }

@@ -53,7 +53,8 @@ public final class Reservation {
         if (resolved) throw new IllegalStateException("reservation " + holdId + " already resolved");
         resolved = true;
         if (heldMicros == 0) {
-            return new Charged(0, billing.balance(accountId).postedMicros(), usage);
+            // A free answer moves no credits: no ledger write, and no read just to echo the balance.
+            return new Charged(0, null, usage);
         }
         Settlement s = billing.ledger().settle(holdId, cost, new ChargeDetails(requestId, deployment.publicName(),
                 deployment.providerName(), price.version(), usage.promptTokens(), usage.cachedPromptTokens(),
@@ -76,10 +77,14 @@ public final class Reservation {
         }
     }
 
-    /** What a settled request cost and the account's posted balance afterwards, in µcr. */
-    public record Charged(long costMicros, long balanceAfterMicros, Usage usage) {
+    /**
+     * What a settled request cost and the account's posted balance afterwards, in µcr; the balance is
+     * null for a free answer, which touched no credits (its response carries no balance header).
+     */
+    public record Charged(long costMicros, Long balanceAfterMicros, Usage usage) {
         public String costCredits() { return Cost.toCredits(costMicros); }
 
-        public String balanceCredits() { return Cost.toCredits(balanceAfterMicros); }
+        /** The balance in credits, or null when the answer was free. */
+        public String balanceCredits() { return balanceAfterMicros == null ? null : Cost.toCredits(balanceAfterMicros); }
     }
 }

@@ -144,6 +144,7 @@ class BillingTest {
         HttpResponse<String> res = gw.post("/v1/chat/completions", TestGateway.chat("free-one", false), gw.key);
         assertThat(res.statusCode()).isEqualTo(200);
         assertThat(res.headers().firstValue("x-tollgate-cost")).contains("0");
+        assertThat(res.headers().firstValue("x-tollgate-balance")).as("a free answer reads no balance").isEmpty();
         assertThat(balance().postedMicros()).isEqualTo(TestGateway.FUNDING_MICROS);
     }
 

@@ -46,7 +46,7 @@ final class AnthropicResponder implements ChatResponder {
         ObjectNode message = AnthropicMessage.of(completion, messageId, answeredBy.publicName(), stopSequences, charged);
         OpenAiResponder.answeredBy(res, answeredBy);
         res.header("x-tollgate-cost", charged.costCredits());
-        res.header("x-tollgate-balance", charged.balanceCredits());
+        if (charged.balanceCredits() != null) res.header("x-tollgate-balance", charged.balanceCredits());
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
         res.send(Json.bytes(message));
     }
