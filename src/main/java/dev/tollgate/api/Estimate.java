@@ -48,12 +48,9 @@ public final class Estimate implements Handler {
         long inputTokens = PromptTokens.exact(chat.body(), d.upstreamModel());
         long outputTokens = billing.outputCap(chat.body());
         long estimated = Cost.costMicros(price, Usage.of(inputTokens, outputTokens));
-        long bound = Cost.worstCaseMicros(price, PromptTokens.upperBound(chat.body(), d.upstreamModel()), outputTokens);
-        long exactWorst = Cost.worstCaseMicros(price, inputTokens, outputTokens);
         Balance balance = billing.balance(p.accountId());
         long available = Math.max(0, balance.availableMicros());
-        // the same rule as the hold: the bound if it fits, else the exact worst case
-        long held = bound <= available || !PromptTokens.exactSupported(d.upstreamModel()) ? bound : exactWorst;
+        long held = billing.quoteMicros(d, chat.body(), available); // the same rule the hold follows
         ObjectNode out = Json.object().put("model", d.publicName()).put("provider", d.providerName());
         out.put("estimated_input_tokens", inputTokens);
         out.put("estimated_output_tokens", outputTokens);

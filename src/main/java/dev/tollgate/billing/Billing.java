@@ -70,20 +70,44 @@ public final class Billing {
     public Reservation reserve(String accountId, String holdId, Deployment d, JsonNode request) {
         ModelPrice price = price(d);
         if (price.free()) return new Reservation(this, holdId, accountId, d, price, 0);
-        long cap = outputCap(request);
-        long bound = Cost.worstCaseMicros(price, PromptTokens.upperBound(request, d.upstreamModel()), cap);
+        long bound = boundMicros(price, d, request);
         try {
             ledger.hold(holdId, accountId, bound, holdTtl);
             return new Reservation(this, holdId, accountId, d, price, bound);
         } catch (InsufficientCreditsException e) {
-            if (!PromptTokens.exactSupported(d.upstreamModel())) throw e;
+            long exact = exactMicros(price, d, request);
+            if (exact < 0) throw e;
             exactRecounts.increment();
-            long exact = Cost.worstCaseMicros(price, PromptTokens.exact(request, d.upstreamModel()), cap);
             if (exact >= bound) throw e;
             String exactHoldId = holdId + "x"; // the refused hold wrote nothing, but keep ids one-use
             ledger.hold(exactHoldId, accountId, exact, holdTtl);
             return new Reservation(this, exactHoldId, accountId, d, price, exact);
         }
+    }
+
+    /**
+     * What {@link #reserve} would hold for this request with {@code availableMicros} available, without
+     * touching the ledger (for {@code /v1/estimate}): the bound when it fits, else the exact worst case
+     * when that is smaller, else the bound. 0 for a free model.
+     */
+    public long quoteMicros(Deployment d, JsonNode request, long availableMicros) {
+        ModelPrice price = price(d);
+        if (price.free()) return 0;
+        long bound = boundMicros(price, d, request);
+        if (bound <= availableMicros) return bound;
+        long exact = exactMicros(price, d, request);
+        return exact >= 0 && exact < bound ? exact : bound;
+    }
+
+    /** The worst case from the cheap UTF-8 prompt bound: microseconds, no tokenizer. */
+    private long boundMicros(ModelPrice price, Deployment d, JsonNode request) {
+        return Cost.worstCaseMicros(price, PromptTokens.upperBound(request, d.upstreamModel()), outputCap(request));
+    }
+
+    /** The worst case from the exact prompt count, or -1 when the model's vocabulary is not known. */
+    private long exactMicros(ModelPrice price, Deployment d, JsonNode request) {
+        if (!PromptTokens.exactSupported(d.upstreamModel())) return -1;
+        return Cost.worstCaseMicros(price, PromptTokens.exact(request, d.upstreamModel()), outputCap(request));
     }
 
     /**

@@ -34,8 +34,6 @@ public final class Reservation {
         this.heldMicros = heldMicros;
     }
 
-    public long heldMicros() { return heldMicros; }
-
     /** The charge for what was used, durable when this returns. */
     public Charged settle(Usage usage, String requestId) {
         return post(Cost.costMicros(price, usage), usage, requestId);

@@ -14,10 +14,8 @@ public final class StreamMeter {
     private final StringBuilder text = new StringBuilder();
     private Usage reported;
     private StreamChunk usageChunk;
-    private int chunks;
 
     public void accept(StreamChunk chunk) {
-        chunks++;
         if (chunk.usage() != null) reported = chunk.usage();
         if (chunk.usageOnly()) usageChunk = chunk;
         text.append(chunk.contentDelta());
@@ -30,8 +28,6 @@ public final class StreamMeter {
     public boolean producedTokens() {
         return reported != null || !text.isEmpty();
     }
-
-    public int chunks() { return chunks; }
 
     /** Reported usage, or counted: the prompt as the tokenizer sees it, the completion from the streamed text. */
     public Usage usage(JsonNode request, String upstreamModel) {

@@ -28,14 +28,6 @@ public final class SseOut {
 
     public boolean started() { return out != null; }
 
-    public boolean clientGone() { return clientGone; }
-
-    /** Sets a response header; only effective before the first event. */
-    public SseOut header(String name, String value) {
-        if (out == null) res.header(name, value);
-        return this;
-    }
-
     public void data(byte[] json) {
         write(DATA, json, END);
     }

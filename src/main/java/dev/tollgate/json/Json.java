@@ -32,9 +32,4 @@ public final class Json {
             return null;
         }
     }
-
-    public static long longOr(JsonNode node, String field, long fallback) {
-        JsonNode v = node == null ? null : node.get(field);
-        return v != null && v.canConvertToLong() ? v.asLong() : fallback;
-    }
 }

@@ -10,12 +10,4 @@ public enum Dialect {
         throw new IllegalArgumentException("unsupported store URL '" + jdbcUrl
                 + "' (expected jdbc:sqlite:FILE or jdbc:postgresql://HOST:PORT/DB)");
     }
-
-    /** True when a SQL state / message says a unique constraint was violated. */
-    public boolean isUniqueViolation(java.sql.SQLException e) {
-        return switch (this) {
-            case POSTGRES -> "23505".equals(e.getSQLState());
-            case SQLITE -> e.getErrorCode() == 19 && String.valueOf(e.getMessage()).contains("UNIQUE");
-        };
-    }
 }

@@ -1,7 +1,5 @@
 package dev.tollgate.testing;
 
-import dev.tollgate.ledger.Balance;
-import dev.tollgate.ledger.Ledger;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
@@ -21,9 +19,5 @@ public final class Credits {
             Thread.sleep(10);
         }
         return condition.getAsBoolean();
-    }
-
-    public static Balance balance(Ledger ledger, String account) {
-        return ledger.balance(account);
     }
 }
