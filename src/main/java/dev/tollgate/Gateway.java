@@ -3,6 +3,11 @@ package dev.tollgate;
 import dev.tollgate.account.Accounts;
 import dev.tollgate.billing.Billing;
 import dev.tollgate.ledger.Ledger;
+import dev.tollgate.limits.Guard;
+import dev.tollgate.limits.LocalRateLimits;
+import dev.tollgate.limits.MonthlyLimits;
+import dev.tollgate.limits.RateLimits;
+import dev.tollgate.limits.RedisRateLimits;
 import dev.tollgate.ledger.LedgerOptions;
 import dev.tollgate.metering.PriceBook;
 import dev.tollgate.config.TollgateConfig;
@@ -15,6 +20,7 @@ import dev.tollgate.routing.budget.ProviderBudgets;
 import dev.tollgate.routing.health.Backoff;
 import dev.tollgate.routing.health.ProviderHealth;
 import dev.tollgate.store.Database;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
@@ -37,6 +43,7 @@ public final class Gateway implements AutoCloseable {
     private final ProviderBudgets budgets;
     private final Router router;
     private final ProviderHealth health;
+    private final Guard guard;
 
     private Gateway(TollgateConfig config, Database db, Clock clock, Backoff.Sleeper sleeper) {
         this.config = config;
@@ -54,6 +61,14 @@ public final class Gateway implements AutoCloseable {
                 budgets.charged(d.providerName(), usage.promptTokens() + usage.completionTokens(), postedMicros));
         this.router = new Router(catalog, AutoPolicy.from(config), prices, budgets);
         this.health = ProviderHealth.create(config, metrics, clock, sleeper);
+        this.guard = new Guard(config.limits(), rateLimits(config, metrics, clock), MonthlyLimits.NONE);
+    }
+
+    /** Local buckets, or with {@code redis:} buckets every replica shares (docs/limits.md). */
+    private static RateLimits rateLimits(TollgateConfig config, MeterRegistry metrics, Clock clock) {
+        if (config.redis() == null || config.redis().isBlank()) return new LocalRateLimits(clock);
+        return new RedisRateLimits(config.redis(), "tollgate:limits:", config.limits().parallelLeaseMs(),
+                Duration.ofMillis(250), metrics, clock);
     }
 
     public static Gateway open(TollgateConfig config, String storeUrl, Clock clock) {
@@ -87,10 +102,14 @@ public final class Gateway implements AutoCloseable {
     /** Breakers, provider rpm limits and retry backoff for the attempt loop; read-only snapshot for admin. */
     public ProviderHealth health() { return health; }
 
+    /** The guard step: plans, rate limits, quotas and budgets (docs/limits.md). */
+    public Guard guard() { return guard; }
+
     @Override
     public void close() {
         ledger.close(); // commits what is queued before the store goes away
         health.close();
+        guard.rates().close();
         metrics.close();
         db.close();
     }

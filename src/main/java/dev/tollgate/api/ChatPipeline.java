@@ -32,37 +32,40 @@ public final class ChatPipeline {
         this.health = health;
     }
 
+    public Billing billing() { return billing; }
+
     /**
      * Answers {@code chat} from the first candidate that can (see {@link AttemptLoop}: retries with
      * backoff, breakers, provider rpm). The {@code x-tollgate-attempts} header says what was tried; it
      * is set before the first byte, and on the error answer when nothing succeeded.
+     *
+     * @return what was charged (the guard settles to it); null when a stream broke before any token
      */
-    public void run(String accountId, String requestId, ChatRequest chat, List<Deployment> candidates, ChatResponder out) {
+    public Reservation.Charged run(String accountId, String requestId, ChatRequest chat, List<Deployment> candidates,
+                                   ChatResponder out) {
         AttemptLoop attempts = new AttemptLoop(health, accountId);
         try {
-            attempts.run(candidates, (d, holdId) -> billing.reserve(accountId, holdId, d, chat.body()),
-                    (d, hold, attempt) -> {
-                        if (chat.stream()) stream(chat, d, hold, requestId, out, attempt);
-                        else complete(chat, d, hold, requestId, out, attempt);
-                        return Boolean.TRUE;
-                    });
+            return attempts.run(candidates, (d, holdId) -> billing.reserve(accountId, holdId, d, chat.body()),
+                    (d, hold, attempt) -> chat.stream() ? stream(chat, d, hold, requestId, out, attempt)
+                            : complete(chat, d, hold, requestId, out, attempt));
         } catch (ApiException e) {
             out.attempts(attempts.attemptsHeader());
             throw e;
         }
     }
 
-    private static void complete(ChatRequest chat, Deployment d, Reservation hold, String requestId, ChatResponder out,
-                                 AttemptLoop.Try attempt) throws ProviderException {
+    private static Reservation.Charged complete(ChatRequest chat, Deployment d, Reservation hold, String requestId,
+                                                ChatResponder out, AttemptLoop.Try attempt) throws ProviderException {
         ChatResult result = d.provider().complete(call(chat, d, requestId, false));
         Usage usage = result.usage() != null ? result.usage() : counted(chat, d, result.body());
         Reservation.Charged charged = hold.settle(usage, requestId);
         out.attempts(attempt.answeredHeader());
         out.answer(result.body(), d, charged);
+        return charged;
     }
 
-    private static void stream(ChatRequest chat, Deployment d, Reservation hold, String requestId, ChatResponder out,
-                               AttemptLoop.Try attempt) throws ProviderException {
+    private static Reservation.Charged stream(ChatRequest chat, Deployment d, Reservation hold, String requestId,
+                                              ChatResponder out, AttemptLoop.Try attempt) throws ProviderException {
         StreamMeter meter = new StreamMeter();
         try {
             d.provider().stream(call(chat, d, requestId, true), chunk -> {
@@ -75,12 +78,15 @@ public final class ChatPipeline {
             if (!out.started() && !meter.producedTokens()) throw e; // nothing reached anyone: retry or fall over
             // Bytes reached the client: no retry, no fallback now. Bill what was produced, say so in-band.
             attempt.failedAfterStart(e);
-            if (meter.producedTokens()) hold.settle(meter.usage(chat.body(), d.upstreamModel()), requestId);
+            Reservation.Charged charged = null;
+            if (meter.producedTokens()) charged = hold.settle(meter.usage(chat.body(), d.upstreamModel()), requestId);
             else hold.release();
             out.streamFailed(failure(e));
-            return;
+            return charged;
         }
-        out.streamDone(meter.usageChunk(), hold.settle(meter.usage(chat.body(), d.upstreamModel()), requestId));
+        Reservation.Charged charged = hold.settle(meter.usage(chat.body(), d.upstreamModel()), requestId);
+        out.streamDone(meter.usageChunk(), charged);
+        return charged;
     }
 
     private static Usage counted(ChatRequest chat, Deployment d, ObjectNode body) {

@@ -17,12 +17,20 @@ public record TollgateConfig(
         List<Provider> providers,
         List<Model> models,
         Map<String, List<String>> aliases,
-        Routing routing) {
+        Routing routing,
+        Limits limits) {
 
     /** A config without a {@code routing} section (the canonical constructor's other callers). */
     public TollgateConfig(String source, String store, String redis, Credits credits, Server server,
                           List<Provider> providers, List<Model> models, Map<String, List<String>> aliases) {
         this(source, store, redis, credits, server, providers, models, aliases, Routing.NONE);
+    }
+
+    /** A config without {@code limits} or {@code plans} ({@link Limits#DEFAULT}: 60 rpm per key). */
+    public TollgateConfig(String source, String store, String redis, Credits credits, Server server,
+                          List<Provider> providers, List<Model> models, Map<String, List<String>> aliases,
+                          Routing routing) {
+        this(source, store, redis, credits, server, providers, models, aliases, routing, Limits.DEFAULT);
     }
 
     /** {@code holdTtlMs}: how long a hold may stay open before the ledger releases it by itself. */

@@ -11,6 +11,7 @@ import dev.tollgate.api.anthropic.Messages;
 import dev.tollgate.api.Images;
 import dev.tollgate.api.Models;
 import dev.tollgate.json.Json;
+import dev.tollgate.limits.LimitExceededException;
 import dev.tollgate.api.ProvidersAdmin;
 import dev.tollgate.routing.NoRouteException;
 import dev.tollgate.routing.UnknownModelException;
@@ -53,10 +54,10 @@ public final class TollgateServer {
                     res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
                     res.send(gateway.metrics().scrape());
                 })
-                .post("/v1/chat/completions", new ChatCompletions(auth, gateway.router(), new ChatPipeline(gateway.billing(), gateway.health()), maxBody))
-                .post("/v1/messages", new Messages(auth, gateway.router(), new ChatPipeline(gateway.billing(), gateway.health()), maxBody))
-                .post("/v1/embeddings", new Embeddings(auth, gateway.catalog(), gateway.billing(), gateway.health(), maxBody))
-                .post("/v1/images/generations", new Images(auth, gateway.catalog(), gateway.billing(), gateway.health(), maxBody))
+                .post("/v1/chat/completions", new ChatCompletions(auth, gateway.router(), gateway.guard(), new ChatPipeline(gateway.billing(), gateway.health()), maxBody))
+                .post("/v1/messages", new Messages(auth, gateway.router(), gateway.guard(), new ChatPipeline(gateway.billing(), gateway.health()), maxBody))
+                .post("/v1/embeddings", new Embeddings(auth, gateway.catalog(), gateway.billing(), gateway.guard(), gateway.health(), maxBody))
+                .post("/v1/images/generations", new Images(auth, gateway.catalog(), gateway.billing(), gateway.guard(), gateway.health(), maxBody))
                 .post("/v1/estimate", new Estimate(auth, gateway.router(), gateway.billing(), maxBody))
                 .register("/v1/credits", new CreditsApi(auth, gateway.ledger()))
                 .get("/v1/models", new Models(auth, gateway.catalog(), gateway.clock().millis() / 1000))
@@ -78,6 +79,8 @@ public final class TollgateServer {
                         ApiException.notFound("model_not_found", "model", "model 'auto': " + e.getMessage())))
                 .error(dev.tollgate.ledger.InsufficientCreditsException.class, (req, res, e) -> apiError(req, res,
                         ChatPipeline.insufficient(e)))
+                .error(LimitExceededException.class, (req, res, e) -> apiError(req, res, new ApiException(
+                        e.reason().status, e.reason().type, e.reason().code, e.param(), e.getMessage(), e.retryAfterSeconds())))
                 .error(StoreException.class, (req, res, e) -> {
                     LOG.log(Level.SEVERE, "store failure on request " + RequestIds.of(req), e);
                     apiError(req, res, new ApiException(503, "service_unavailable", "store_unavailable", null,
