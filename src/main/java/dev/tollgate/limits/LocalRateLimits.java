@@ -62,7 +62,7 @@ public final class LocalRateLimits implements RateLimits {
         if (c.amount() > c.limit()) return -1;
         Bucket bucket = bucket(c);
         ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(c.amount());
-        if (!probe.isConsumed()) return Duration.ofNanos(probe.getNanosToWaitForRefill()).toMillis() + 1;
+        if (!probe.isConsumed()) return Math.max(1, (probe.getNanosToWaitForRefill() + 999_999) / 1_000_000);
         remaining[i] = probe.getRemainingTokens();
         resetMs[i] = (c.limit() - probe.getRemainingTokens()) * (MINUTE_NANOS / c.limit()) / 1_000_000;
         return 0;
