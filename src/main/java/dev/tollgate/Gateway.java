@@ -5,7 +5,9 @@ import dev.tollgate.billing.Billing;
 import dev.tollgate.ledger.Ledger;
 import dev.tollgate.limits.Guard;
 import dev.tollgate.limits.LocalRateLimits;
-import dev.tollgate.limits.MonthlyLimits;
+import dev.tollgate.limits.QuotaStep;
+import dev.tollgate.limits.quota.Quotas;
+import dev.tollgate.limits.quota.UsageListener;
 import dev.tollgate.limits.RateLimits;
 import dev.tollgate.limits.RedisRateLimits;
 import dev.tollgate.ledger.LedgerOptions;
@@ -43,6 +45,7 @@ public final class Gateway implements AutoCloseable {
     private final ProviderBudgets budgets;
     private final Router router;
     private final ProviderHealth health;
+    private final Quotas quotas;
     private final Guard guard;
 
     private Gateway(TollgateConfig config, Database db, Clock clock, Backoff.Sleeper sleeper) {
@@ -61,7 +64,8 @@ public final class Gateway implements AutoCloseable {
                 budgets.charged(d.providerName(), usage.promptTokens() + usage.completionTokens(), postedMicros));
         this.router = new Router(catalog, AutoPolicy.from(config), prices, budgets);
         this.health = ProviderHealth.create(config, metrics, clock, sleeper);
-        this.guard = new Guard(config.limits(), rateLimits(config, metrics, clock), MonthlyLimits.NONE);
+        this.quotas = Quotas.create(config, db, clock, metrics, UsageListener.NONE);
+        this.guard = new Guard(config.limits(), rateLimits(config, metrics, clock), new QuotaStep(quotas, clock));
     }
 
     /** Local buckets, or with {@code redis:} buckets every replica shares (docs/limits.md). */
@@ -105,11 +109,15 @@ public final class Gateway implements AutoCloseable {
     /** The guard step: plans, rate limits, quotas and budgets (docs/limits.md). */
     public Guard guard() { return guard; }
 
+    /** Monthly quota and budget counters (limits/quota). */
+    public Quotas quotas() { return quotas; }
+
     @Override
     public void close() {
         ledger.close(); // commits what is queued before the store goes away
         health.close();
         guard.rates().close();
+        quotas.close(); // flushes settled usage to the store, which closes after
         metrics.close();
         db.close();
     }

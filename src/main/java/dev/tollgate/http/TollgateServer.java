@@ -9,6 +9,8 @@ import dev.tollgate.api.Embeddings;
 import dev.tollgate.api.Estimate;
 import dev.tollgate.api.anthropic.Messages;
 import dev.tollgate.api.Images;
+import dev.tollgate.api.LimitsApi;
+import dev.tollgate.api.UsageReset;
 import dev.tollgate.api.Models;
 import dev.tollgate.json.Json;
 import dev.tollgate.limits.LimitExceededException;
@@ -47,6 +49,7 @@ public final class TollgateServer {
     public static void routing(HttpRouting.Builder r, Gateway gateway, String adminToken) {
         Authenticator auth = new Authenticator(gateway.accounts(), adminToken);
         long maxBody = gateway.config().server().maxBodyBytes();
+        LimitsApi limits = new LimitsApi(auth, gateway.config().limits(), gateway.guard(), gateway.quotas());
         r.addFilter(new RequestIds())
                 .addFilter(new Metrics(gateway.metrics()))
                 .get("/health", (req, res) -> json(res, 200, HEALTHY))
@@ -61,6 +64,9 @@ public final class TollgateServer {
                 .post("/v1/estimate", new Estimate(auth, gateway.router(), gateway.billing(), maxBody))
                 .register("/v1/credits", new CreditsApi(auth, gateway.ledger()))
                 .get("/v1/models", new Models(auth, gateway.catalog(), gateway.clock().millis() / 1000))
+                .get("/v1/plans", limits::plans)
+                .get("/v1/usage", limits::usage)
+                .post("/admin/accounts/{id}/usage/reset", new UsageReset(auth, gateway.accounts(), gateway.quotas()))
                 .get("/admin/providers", new ProvidersAdmin(auth, gateway.config(), gateway.budgets(), gateway.health()))
                 .register("/admin", new Admin(auth, gateway.accounts(), gateway.ledger(), gateway.config()))
                 .any("/v1/*", (req, res) -> {

@@ -13,7 +13,9 @@ public final class LimitExceededException extends RuntimeException {
         BUDGET(429, "budget_exceeded", "budget_exceeded"),
         MODEL_NOT_ALLOWED(403, "permission_error", "model_not_allowed"),
         FEATURE_NOT_ALLOWED(403, "permission_error", "feature_not_allowed"),
-        CONTEXT_TOO_LONG(400, "invalid_request_error", "context_length_exceeded");
+        CONTEXT_TOO_LONG(400, "invalid_request_error", "context_length_exceeded"),
+        /** Quotas and budgets fail closed when their counters cannot be read (docs/limits.md). */
+        UNAVAILABLE(503, "service_unavailable", "limits_unavailable");
 
         public final int status;
         public final String type;
