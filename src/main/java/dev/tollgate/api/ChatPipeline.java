@@ -6,6 +6,7 @@ import dev.tollgate.billing.Reservation;
 import dev.tollgate.billing.StreamMeter;
 import dev.tollgate.http.ApiException;
 import dev.tollgate.ledger.InsufficientCreditsException;
+import dev.tollgate.limits.Admission;
 import dev.tollgate.metering.Cost;
 import dev.tollgate.metering.OutputTokens;
 import dev.tollgate.metering.PromptTokens;
@@ -20,7 +21,7 @@ import java.util.List;
 /**
  * The request path of DESIGN.md, top to bottom, for every chat wire format:
  * for each candidate: breaker → rpm → hold → provider (retried with backoff) → settle (or release) →
- * respond. Every hold placed is settled or released on every exit path; retry and fallback happen only
+ * guard settled → respond. Every hold placed is settled or released on every exit path; retry and fallback happen only
  * before the first byte reaches the client. Auth, parsing and routing happened before; the responder owns the wire format.
  */
 public final class ChatPipeline {
@@ -39,15 +40,17 @@ public final class ChatPipeline {
      * backoff, breakers, provider rpm). The {@code x-tollgate-attempts} header says what was tried; it
      * is set before the first byte, and on the error answer when nothing succeeded.
      *
-     * @return what was charged (the guard settles to it); null when a stream broke before any token
+     * {@code admission} (the guard's) is settled to the charge right after the ledger, before the answer's last
+     * byte, so a client that sends its next request on receiving this answer finds its slot and tokens back.
+     * The caller releases it on every other exit.
      */
-    public Reservation.Charged run(String accountId, String requestId, ChatRequest chat, List<Deployment> candidates,
-                                   ChatResponder out) {
+    public void run(String accountId, String requestId, ChatRequest chat, List<Deployment> candidates,
+                    Admission admission, ChatResponder out) {
         AttemptLoop attempts = new AttemptLoop(health, accountId);
         try {
-            return attempts.run(candidates, (d, holdId) -> billing.reserve(accountId, holdId, d, chat.body()),
-                    (d, hold, attempt) -> chat.stream() ? stream(chat, d, hold, requestId, out, attempt)
-                            : complete(chat, d, hold, requestId, out, attempt));
+            attempts.run(candidates, (d, holdId) -> billing.reserve(accountId, holdId, d, chat.body()),
+                    (d, hold, attempt) -> chat.stream() ? stream(chat, d, hold, requestId, admission, out, attempt)
+                            : complete(chat, d, hold, requestId, admission, out, attempt));
         } catch (ApiException e) {
             out.attempts(attempts.attemptsHeader());
             throw e;
@@ -55,17 +58,20 @@ public final class ChatPipeline {
     }
 
     private static Reservation.Charged complete(ChatRequest chat, Deployment d, Reservation hold, String requestId,
-                                                ChatResponder out, AttemptLoop.Try attempt) throws ProviderException {
+                                                Admission admission, ChatResponder out, AttemptLoop.Try attempt)
+            throws ProviderException {
         ChatResult result = d.provider().complete(call(chat, d, requestId, false));
         Usage usage = result.usage() != null ? result.usage() : counted(chat, d, result.body());
         Reservation.Charged charged = hold.settle(usage, requestId);
+        admission.settle(Demands.spent(charged, 0));
         out.attempts(attempt.answeredHeader());
         out.answer(result.body(), d, charged);
         return charged;
     }
 
     private static Reservation.Charged stream(ChatRequest chat, Deployment d, Reservation hold, String requestId,
-                                              ChatResponder out, AttemptLoop.Try attempt) throws ProviderException {
+                                              Admission admission, ChatResponder out, AttemptLoop.Try attempt)
+            throws ProviderException {
         StreamMeter meter = new StreamMeter();
         try {
             d.provider().stream(call(chat, d, requestId, true), chunk -> {
@@ -81,10 +87,12 @@ public final class ChatPipeline {
             Reservation.Charged charged = null;
             if (meter.producedTokens()) charged = hold.settle(meter.usage(chat.body(), d.upstreamModel()), requestId);
             else hold.release();
+            admission.settle(Demands.spent(charged, 0));
             out.streamFailed(failure(e));
             return charged;
         }
         Reservation.Charged charged = hold.settle(meter.usage(chat.body(), d.upstreamModel()), requestId);
+        admission.settle(Demands.spent(charged, 0));
         out.streamDone(meter.usageChunk(), charged);
         return charged;
     }
