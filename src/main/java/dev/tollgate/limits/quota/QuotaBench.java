@@ -48,11 +48,14 @@ public final class QuotaBench {
             long emptyNs = empty(quotas);
             run(quotas, "warmup", Math.max(1_000, requests / 10), concurrency, ACCOUNTS);
             double c1 = run(quotas, "c1", Math.max(1_000, requests / 20), 1, ACCOUNTS);
+            long cpuBefore = cpuNs();
             double spread = run(quotas, "spread", requests, concurrency, ACCOUNTS);
+            double cpuUs = (cpuNs() - cpuBefore) / 1e3 / requests;
             double hot = run(quotas, "hot", requests / 4, concurrency, 1);
             System.out.printf(Locale.ROOT, "%s (%s): no claims %d ns/request; 4 claims: %.1f µs/request at c=1 "
-                            + "(%,.0f req/s); c=%d: %,.0f req/s over %d accounts, %,.0f req/s on one account%n",
-                    kind, storeKind, emptyNs, 1e6 / c1, c1, concurrency, spread, ACCOUNTS, hot);
+                            + "(%,.0f req/s); c=%d: %,.0f req/s over %d accounts (%.1f µs CPU/request, this JVM), "
+                            + "%,.0f req/s on one account%n",
+                    kind, storeKind, emptyNs, 1e6 / c1, c1, concurrency, spread, ACCOUNTS, cpuUs, hot);
         } finally {
             if (storeKind.equals("postgres")) dropSchema(pgBase, schema);
             try (var files = Files.list(dir)) {
@@ -60,6 +63,12 @@ public final class QuotaBench {
             }
             Files.deleteIfExists(dir);
         }
+    }
+
+    /** CPU time of this JVM (every thread: callers, the batch writer, Lettuce's I/O threads, GC). */
+    private static long cpuNs() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     /** ns per reserve of a request without claims (the common case: no quota at all). */
