@@ -79,6 +79,7 @@ final class DatabaseQuotas implements Quotas {
     @Override
     public QuotaResult reserve(String reservationId, List<Claim> claims) {
         if (claims.isEmpty()) return NoReservation.ADMITTED;
+        Actuals.distinct(claims);
         long nowMs = clock.millis();
         YearMonth period = Periods.of(nowMs);
         List<Claim> ordered = claims.stream().sorted(FIELD_ORDER).toList();

@@ -70,6 +70,7 @@ final class LocalQuotas implements Quotas {
     @Override
     public QuotaResult reserve(String reservationId, List<Claim> claims) {
         if (claims.isEmpty()) return NoReservation.ADMITTED;
+        Actuals.distinct(claims);
         long nowMs = clock.millis();
         YearMonth period = Periods.of(nowMs);
         try {

@@ -25,8 +25,9 @@ public interface Quotas extends AutoCloseable {
      * Reserves every claim in the current month, or none. An empty list is admitted at once with no
      * I/O. A reservation never settled or released expires after the reservation TTL.
      *
-     * @param reservationId unique per request (the request id); a second reserve with an id that is
-     *                      still open is a programmer error
+     * @param reservationId unique per request (the request id); reusing an id is a programmer error
+     *                      ({@link IllegalStateException} while it is open, or resolved but not yet expired)
+     * @param claims        each counter at most once ({@link IllegalArgumentException} otherwise)
      */
     QuotaResult reserve(String reservationId, List<Claim> claims);
 

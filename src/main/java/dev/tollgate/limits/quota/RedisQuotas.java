@@ -1,6 +1,7 @@
 package dev.tollgate.limits.quota;
 
 import dev.tollgate.store.Database;
+import dev.tollgate.store.StoreException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
@@ -10,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -80,6 +80,7 @@ final class RedisQuotas implements Quotas {
     @Override
     public QuotaResult reserve(String reservationId, List<Claim> claims) {
         if (claims.isEmpty()) return NoReservation.ADMITTED;
+        Actuals.distinct(claims);
         YearMonth period = period();
         String[] keys = keys(period);
         String[] args = new String[4 + 4 * claims.size()];
@@ -163,7 +164,13 @@ final class RedisQuotas implements Quotas {
             args[2 + 2 * i] = counters.get(i).field();
             args[3 + 2 * i] = Long.toString(table.get(counters.get(i)));
         }
-        List<Long> previous = redis.eval(RESET, new String[] {keys(period)[0]}, args);
+        List<Long> previous;
+        try {
+            previous = redis.eval(RESET, new String[] {keys(period)[0]}, args);
+        } catch (RuntimeException e) {
+            metrics.failed(e);
+            throw new StoreException("resetting quota counters in Redis", e);
+        }
         Map<String, Long> audit = new LinkedHashMap<>();
         for (int i = 0; i < counters.size(); i++) {
             audit.put(counters.get(i).metric(), previous.get(i));

@@ -80,8 +80,11 @@ class DatabaseQuotasTest {
         }
 
         long heldInTable() {
+            String subjects = "('" + messages.subject() + "', '" + keySpend.subject() + "')";
             try (var c = db.connection(); var st = c.createStatement();
-                 var rs = st.executeQuery("SELECT COALESCE(SUM(held), 0), (SELECT COUNT(*) FROM quota_reservations) FROM quota_usage")) {
+                 var rs = st.executeQuery("SELECT COALESCE(SUM(held), 0), (SELECT COUNT(*) FROM quota_reservations "
+                         + "WHERE claims LIKE '%" + messages.subject() + "%' OR claims LIKE '%" + keySpend.subject() + "%') "
+                         + "FROM quota_usage WHERE subject IN " + subjects)) {
                 rs.next();
                 return rs.getLong(1) + rs.getLong(2);
             } catch (java.sql.SQLException e) {
@@ -105,7 +108,7 @@ class DatabaseQuotasTest {
     class OnPostgres extends OnDatabase {
         @Override
         Database database() {
-            url = TestDatabases.postgresUrl();
+            url = SharedSchema.postgresUrl();
             return Database.open(url);
         }
     }

@@ -160,7 +160,7 @@ class RedisQuotasTest {
 
         @Override
         Database database() {
-            url = TestDatabases.postgresUrl();
+            url = SharedSchema.postgresUrl();
             return Database.open(url);
         }
 
