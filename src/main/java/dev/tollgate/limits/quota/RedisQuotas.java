@@ -2,6 +2,8 @@ package dev.tollgate.limits.quota;
 
 import dev.tollgate.store.Database;
 import dev.tollgate.store.StoreException;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisCommandTimeoutException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
@@ -110,6 +112,13 @@ final class RedisQuotas implements Quotas {
             }
         } catch (RuntimeException e) {
             metrics.unavailable(e);
+            if (e instanceof RedisCommandTimeoutException) {
+                // The script may have run and held the claims: release them as soon as Redis answers
+                // rather than after the TTL (a release of a reservation that does not exist is a no-op).
+                Reservation maybe = new Reservation(reservationId, period, List.copyOf(claims));
+                maybe.resolved.set(true);
+                maybe.queueForReplay();
+            }
             return new QuotaResult.Unavailable("quota counters unreachable (Redis or the store)");
         }
         long code = answer.get(0);
@@ -266,7 +275,7 @@ final class RedisQuotas implements Quotas {
             }
         }
 
-        private void queueForReplay() {
+        void queueForReplay() {
             if (!replay.offer(this)) {
                 replayDropped.increment();
             }
@@ -290,6 +299,11 @@ final class RedisQuotas implements Quotas {
             try {
                 newUsed = redis.eval(RESOLVE, keys(period), args);
                 metrics.up();
+            } catch (RedisCommandExecutionException e) {
+                // Redis answered with an error: a bug, not an outage. Retrying would block the replay
+                // queue behind it forever; the table has the usage, the hold expires by its TTL.
+                LOG.log(Level.SEVERE, "quota resolve script failed for reservation " + id + "; dropped", e);
+                return true;
             } catch (RuntimeException e) {
                 metrics.failed(e);
                 return false;

@@ -152,9 +152,11 @@ abstract class QuotasContract {
         assertThat(q.used(List.of(tokens))).containsEntry(tokens, 1100L);
         QuotaResult refused = q.reserve(id(), List.of(new Claim(tokens, 1000, 1)));
         assertThat(((QuotaResult.Refused) refused).used()).isEqualTo(1100);
-        // a zero claim is never refused (it only tracks)
-        admitted(q.reserve(id(), List.of(new Claim(tokens, 1000, 0)))).settle(Map.of());
-        assertThat(q.used(List.of(tokens))).containsEntry(tokens, 1100L);
+        // a zero claim is never refused (it only tracks), and resolves like any other
+        admitted(q.reserve(id(), List.of(new Claim(tokens, 1000, 0), new Claim(messages, 10, 1)))).settle(Map.of(messages, 1L));
+        admitted(q.reserve(id(), List.of(new Claim(tokens, 1000, 0), new Claim(messages, 10, 1)))).release();
+        assertThat(q.used(List.of(tokens, messages))).containsEntry(tokens, 1100L).containsEntry(messages, 1L);
+        admitted(q.reserve(id(), List.of(new Claim(messages, 10, 9)))); // the released 1 is back
     }
 
     @Test
