@@ -13,6 +13,17 @@ final class Actuals {
     private Actuals() {}
 
     /**
+     * Whether {@code claim} fits beside {@code used} + {@code held}: a zero amount always does; else
+     * used + held + amount ≤ limit, written so that no sum can overflow (limits near Long.MAX_VALUE
+     * mean "unlimited" to some callers).
+     */
+    static boolean fits(Claim claim, long used, long held) {
+        if (claim.amount() == 0) return true;
+        long taken = used + held;
+        return taken >= 0 && claim.amount() <= claim.limit() - taken;
+    }
+
+    /**
      * Each counter at most once per reservation: two claims on one counter would each be checked
      * alone and together pass the limit.
      *

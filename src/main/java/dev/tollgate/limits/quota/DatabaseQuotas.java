@@ -142,7 +142,7 @@ final class DatabaseQuotas implements Quotas {
                 }
                 for (Claim claim : ordered) {
                     long[] row = rows.get(claim.counter().field());
-                    if (claim.amount() > 0 && row[0] + row[1] + claim.amount() > claim.limit()) {
+                    if (!Actuals.fits(claim, row[0], row[1])) {
                         c.rollback();
                         return new QuotaResult.Refused(claim, row[0], row[1], Periods.end(period));
                     }
