@@ -9,6 +9,10 @@ package dev.tollgate.limits.quota;
  * {@code H} held (hash field → sum of open reservations), {@code R} reservations (hash id → one
  * line "amount field" per claim, or "done" once resolved), {@code E} expiries (sorted set id →
  * expiry, ms of Redis time).
+ *
+ * <p>Amounts stay decimal strings from Java to {@code HINCRBY} ({@code '-' .. amount} to subtract):
+ * Lua numbers are doubles, which would print large values in exponent form and zero as "-0", both
+ * of which {@code HINCRBY} rejects.
  */
 final class QuotaScripts {
     private QuotaScripts() {}
@@ -22,7 +26,7 @@ final class QuotaScripts {
               local v = redis.call('HGET', KEYS[3], rid)
               if v and v ~= 'done' then
                 for amt, f in string.gmatch(v, '(%d+) ([^\\n]+)') do
-                  redis.call('HINCRBY', KEYS[2], f, -tonumber(amt))
+                  if amt ~= '0' then redis.call('HINCRBY', KEYS[2], f, '-' .. amt) end
                 end
               end
               redis.call('HDEL', KEYS[3], rid)
@@ -89,7 +93,7 @@ final class QuotaScripts {
             if v == 'done' then return {} end
             if v then
               for amt, f in string.gmatch(v, '(%d+) ([^\\n]+)') do
-                redis.call('HINCRBY', KEYS[2], f, -tonumber(amt))
+                if amt ~= '0' then redis.call('HINCRBY', KEYS[2], f, '-' .. amt) end
               end
             else
               local t = redis.call('TIME')
