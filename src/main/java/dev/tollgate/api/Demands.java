@@ -26,16 +26,16 @@ public final class Demands {
         String upstream = candidates.get(0).upstreamModel();
         return new Demand(names(chat.model(), chat.models()), Demand.Kind.CHAT, prompt,
                 () -> PromptTokens.exact(body, upstream), tokens,
-                dearest(candidates, d -> billing.quoteMicros(d, body, Long.MAX_VALUE)), 0);
+                () -> dearest(candidates, d -> billing.quoteMicros(d, body, Long.MAX_VALUE)), 0);
     }
 
     static Demand embeddings(String model, long promptBound, List<Deployment> candidates, ToLongFunction<Deployment> micros) {
         return new Demand(List.of(model), Demand.Kind.EMBEDDINGS, promptBound, () -> promptBound, promptBound,
-                dearest(candidates, micros), 0);
+                () -> dearest(candidates, micros), 0);
     }
 
     static Demand images(String model, long n, List<Deployment> candidates, ToLongFunction<Deployment> micros) {
-        return new Demand(List.of(model), Demand.Kind.IMAGES, 0, () -> 0, 0, dearest(candidates, micros), n);
+        return new Demand(List.of(model), Demand.Kind.IMAGES, 0, () -> 0, 0, () -> dearest(candidates, micros), n);
     }
 
     /** What a settled request used; nothing when it was not charged (a stream cut before any token). */

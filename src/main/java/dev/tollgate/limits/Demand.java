@@ -11,18 +11,25 @@ import java.util.function.LongSupplier;
  * @param promptTokens  a guaranteed upper bound of the prompt (the cheap bound)
  * @param exactPrompt   the exact prompt count, asked only when the bound is over a plan's max_context
  * @param tokens        the worst case of tokens: prompt bound + n × output cap (what tpm and token quotas reserve)
- * @param spendMicros   the worst-case charge over every candidate of the route, in µcr (what budgets reserve)
+ * @param spend         the worst-case charge over every candidate of the route, in µcr (what budgets reserve),
+ *                      asked only when a budget applies (it prices every candidate)
  * @param images        images asked for (n); 0 for other endpoints
  */
 public record Demand(List<String> models, Kind kind, long promptTokens, LongSupplier exactPrompt, long tokens,
-                     long spendMicros, long images) {
+                     LongSupplier spend, long images) {
     public enum Kind { CHAT, EMBEDDINGS, IMAGES }
 
     public Demand {
         models = List.copyOf(models);
-        if (promptTokens < 0 || tokens < 0 || spendMicros < 0 || images < 0) {
-            throw new IllegalArgumentException("a demand is never negative: " + promptTokens + "/" + tokens + "/"
-                    + spendMicros + "/" + images);
+        if (promptTokens < 0 || tokens < 0 || images < 0) {
+            throw new IllegalArgumentException("a demand is never negative: " + promptTokens + "/" + tokens + "/" + images);
         }
+    }
+
+    /** The worst-case spend in µcr; computes it on each call (callers keep it). */
+    public long spendMicros() {
+        long micros = spend.getAsLong();
+        if (micros < 0) throw new IllegalStateException("negative worst case: " + micros);
+        return micros;
     }
 }

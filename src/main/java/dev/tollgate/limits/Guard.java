@@ -6,6 +6,7 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import java.util.logging.Logger;
@@ -44,20 +45,33 @@ public final class Guard {
         PlanRules.check(principal, plan, demand);
         List<RateCheck> checks = EffectiveLimits.checks(principal, plan, limits.defaultRpm(), demand.tokens());
         String leaseId = newId();
-        if (!checks.isEmpty()) {
-            RateLimits.Taken taken = rates.take(checks, leaseId);
-            RateHeaders.write(checks, taken, headers);
-            if (!taken.admitted()) throw refused(checks.get(taken.refused()), taken.retryAfterMs(), demand.tokens());
-        }
+        // the rate-limit round trip and the quota one overlap: one round trip of latency with Redis
+        CompletableFuture<RateLimits.Taken> pending = checks.isEmpty() ? null : rates.takeAsync(checks, leaseId);
         MonthlyLimits.Reserved reserved;
         try {
             reserved = monthly.reserve(leaseId, principal, plan, demand);
-        } catch (RuntimeException e) {
-            if (!checks.isEmpty()) rates.finish(checks, leaseId, demand.tokens());
-            throw e;
+        } catch (RuntimeException quotaRefused) {
+            if (pending != null) rateLimited(checks, pending.join(), demand, headers); // the earlier step's answer wins
+            if (pending != null) rates.finish(checks, leaseId, demand.tokens());
+            throw quotaRefused;
+        }
+        if (pending != null) {
+            try {
+                rateLimited(checks, pending.join(), demand, headers);
+            } catch (LimitExceededException e) {
+                reserved.release();
+                throw e;
+            }
         }
         if (checks.isEmpty() && reserved == MonthlyLimits.Reserved.NOTHING) return Admission.UNLIMITED;
         return new Admission(rates, checks, leaseId, demand.tokens(), reserved);
+    }
+
+    /** Writes the headers; throws when a bucket refused (nothing was taken then). */
+    private static void rateLimited(List<RateCheck> checks, RateLimits.Taken taken, Demand demand,
+                                    BiConsumer<String, String> headers) {
+        RateHeaders.write(checks, taken, headers);
+        if (!taken.admitted()) throw refused(checks.get(taken.refused()), taken.retryAfterMs(), demand.tokens());
     }
 
     /** The caller's plan; a name the config does not know is treated as no plan (logged once per name). */

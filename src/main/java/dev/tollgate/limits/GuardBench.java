@@ -44,7 +44,7 @@ public final class GuardBench {
             callers[i] = new Principal("acct_" + run + "_" + i % 100, "key_" + run + "_" + i, "bench",
                     new LimitOverrides(1_000_000_000, 1_000_000_000, 1_000_000, null), null, LimitOverrides.NONE);
         }
-        Demand demand = new Demand(List.of("m"), Demand.Kind.CHAT, 50, () -> 50, 1_074, 2_000, 0);
+        Demand demand = new Demand(List.of("m"), Demand.Kind.CHAT, 50, () -> 50, 1_074, () -> 2_000, 0);
         Spent spent = new Spent(60, 1_000, 0);
         SimpleMeterRegistry metrics = new SimpleMeterRegistry();
         Path dir = Files.createTempDirectory("tollgate-guard-bench");

@@ -42,15 +42,16 @@ public final class QuotaStep implements MonthlyLimits {
         if (plan == null && accountBudget == null && keyBudget == null) return Reserved.NOTHING;
         Limits.Monthly monthly = plan == null ? Limits.Monthly.NONE : plan.monthly();
         long messages = demand.kind() == Demand.Kind.CHAT ? 1 : 0;
+        long spend = accountBudget != null || keyBudget != null ? demand.spendMicros() : 0; // only a budget needs it
         List<Claim> claims = new ArrayList<>(5);
         claims.add(claim(account(p, "messages"), monthly.messages(), messages));
         claims.add(claim(account(p, "tokens"), monthly.tokens(), demand.tokens()));
         claims.add(claim(account(p, "images"), monthly.images(), demand.images()));
-        claims.add(claim(account(p, "spend_micros"), accountBudget, demand.spendMicros()));
-        if (keyBudget != null) claims.add(claim(new Counter("key", p.keyId(), "spend_micros"), keyBudget, demand.spendMicros()));
+        claims.add(claim(account(p, "spend_micros"), accountBudget, spend));
+        if (keyBudget != null) claims.add(claim(new Counter("key", p.keyId(), "spend_micros"), keyBudget, spend));
         return switch (quotas.reserve(requestId, claims)) {
             case QuotaResult.Admitted a -> new Held(a.reservation(), claims, messages);
-            case QuotaResult.Refused r -> throw refused(r, plan, demand);
+            case QuotaResult.Refused r -> throw refused(r, plan, spend);
             case QuotaResult.Unavailable u -> throw new LimitExceededException(LimitExceededException.Reason.UNAVAILABLE,
                     null, "Quotas and budgets cannot be checked right now (" + u.reason() + "); try again shortly", 1L);
         };
@@ -64,7 +65,7 @@ public final class QuotaStep implements MonthlyLimits {
         return new Claim(counter, limit == null ? UNLIMITED : limit, amount);
     }
 
-    private LimitExceededException refused(QuotaResult.Refused r, Limits.Plan plan, Demand demand) {
+    private LimitExceededException refused(QuotaResult.Refused r, Limits.Plan plan, long spendMicros) {
         Counter c = r.claim().counter();
         long retryAfter = Math.max(1, Duration.between(clock.instant(), r.resetAt()).toSeconds());
         String resets = "it resets at " + r.resetAt() + " (00:00 UTC on the 1st)";
@@ -73,7 +74,7 @@ public final class QuotaStep implements MonthlyLimits {
             return new LimitExceededException(LimitExceededException.Reason.BUDGET, null, "Monthly spend budget of "
                     + who + " reached: " + Cost.toCredits(r.claim().limit()) + " credits per month, "
                     + Cost.toCredits(r.used() + r.reserved()) + " used or reserved, and this request may cost up to "
-                    + Cost.toCredits(demand.spendMicros()) + "; " + resets, retryAfter);
+                    + Cost.toCredits(spendMicros) + "; " + resets, retryAfter);
         }
         String planName = plan == null ? "" : "plan '" + plan.name() + "' ";
         return new LimitExceededException(LimitExceededException.Reason.QUOTA, null, "Monthly quota reached: "

@@ -15,6 +15,14 @@ public interface RateLimits extends AutoCloseable {
     Taken take(List<RateCheck> checks, String leaseId);
 
     /**
+     * {@link #take} started now and answered later, so the guard can overlap it with the quota round trip
+     * (the Redis store sends it without waiting). Never completes exceptionally.
+     */
+    default java.util.concurrent.CompletableFuture<Taken> takeAsync(List<RateCheck> checks, String leaseId) {
+        return java.util.concurrent.CompletableFuture.completedFuture(take(checks, leaseId));
+    }
+
+    /**
      * After the request: gives {@code tokensBack} to every TPM check (negative takes more, when the actual use
      * exceeded the reservation) and frees the request's parallel slots. Never throws.
      */

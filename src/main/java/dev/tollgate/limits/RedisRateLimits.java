@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -168,7 +169,17 @@ public final class RedisRateLimits implements RateLimits {
 
     @Override
     public Taken take(List<RateCheck> checks, String leaseId) {
-        List<Object> answer = run(TAKE, checks, List.of(leaseId, Long.toString(leaseMs)), c -> c.amount());
+        return taken(checks, leaseId, run(TAKE, checks, List.of(leaseId, Long.toString(leaseMs)), c -> c.amount()));
+    }
+
+    @Override
+    public CompletableFuture<Taken> takeAsync(List<RateCheck> checks, String leaseId) {
+        String[][] call = call(checks, List.of(leaseId, Long.toString(leaseMs)), c -> c.amount());
+        return evalAsync(TAKE, call[0], call[1]).thenApply(answer -> taken(checks, leaseId, answer));
+    }
+
+    /** The script's answer as a {@link Taken}; a null answer (Redis failed) admits: fail open. */
+    private Taken taken(List<RateCheck> checks, String leaseId, List<Object> answer) {
         int n = checks.size();
         if (answer == null) return failedOpen(n);
         long admitted = (Long) answer.get(0);
@@ -199,7 +210,7 @@ public final class RedisRateLimits implements RateLimits {
                 || (c.kind() == RateCheck.Kind.TPM && tokensBack != 0));
         if (nothingToDo) return;
         String[][] call = call(checks, List.of(leaseId), c -> c.kind() == RateCheck.Kind.TPM ? tokensBack : 0);
-        evalAsync(FINISH, call[0], call[1]);
+        evalAsync(FINISH, call[0], call[1]); // not awaited: off the request's latency
     }
 
     @Override
@@ -232,45 +243,41 @@ public final class RedisRateLimits implements RateLimits {
     }
 
     /**
-     * Sends without waiting: the finish of a request is off its latency path. One connection keeps commands in
-     * order, so this replica's next admission already sees it.
+     * Sends without blocking; the answer (null when Redis failed) completes the future, never exceptionally.
+     * One connection keeps commands in order, so a finish sent before this replica's next admission is seen
+     * by it.
      */
-    private void evalAsync(String script, String[] keys, String[] args) {
+    private CompletableFuture<List<Object>> evalAsync(String script, String[] keys, String[] args) {
         StatefulRedisConnection<String, String> c;
         try {
             c = connection();
         } catch (RuntimeException e) {
-            failed(e);
-            return;
+            return CompletableFuture.completedFuture(failed(e));
         }
-        if (c == null) {
-            failed(null);
-            return;
-        }
+        if (c == null) return CompletableFuture.completedFuture(failed(null));
         String digest = digests.computeIfAbsent(script, s -> c.sync().digest(s));
-        c.async().evalsha(digest, ScriptOutputType.MULTI, keys, args).whenComplete((ok, e) -> {
-            if (e == null) recovered();
-            else if (e instanceof RedisNoScriptException) c.async().eval(script, ScriptOutputType.MULTI, keys, args);
-            else failed(e instanceof RuntimeException r ? r : new RuntimeException(e));
+        CompletableFuture<List<Object>> out = new CompletableFuture<>();
+        c.async().<List<Object>>evalsha(digest, ScriptOutputType.MULTI, keys, args).whenComplete((answer, e) -> {
+            if (e == null) {
+                recovered();
+                out.complete(answer);
+            } else if (e instanceof RedisNoScriptException) { // Redis restarted: load it again
+                c.async().<List<Object>>eval(script, ScriptOutputType.MULTI, keys, args).whenComplete((again, e2) ->
+                        out.complete(e2 == null ? again : failed(runtime(e2))));
+            } else {
+                out.complete(failed(runtime(e)));
+            }
         });
+        return out;
     }
 
+    /** Waits for the answer; bounded by the command timeout, after which it reads as a failure (null). */
     private List<Object> eval(String script, String[] keys, String[] args) {
-        try {
-            StatefulRedisConnection<String, String> c = connection();
-            if (c == null) return failed(null);
-            String digest = digests.computeIfAbsent(script, s -> c.sync().digest(s));
-            List<Object> out;
-            try {
-                out = c.sync().evalsha(digest, ScriptOutputType.MULTI, keys, args);
-            } catch (RedisNoScriptException e) {
-                out = c.sync().eval(script, ScriptOutputType.MULTI, keys, args); // Redis restarted: loads it again
-            }
-            recovered();
-            return out;
-        } catch (RuntimeException e) {
-            return failed(e);
-        }
+        return evalAsync(script, keys, args).join();
+    }
+
+    private static RuntimeException runtime(Throwable e) {
+        return e instanceof RuntimeException r ? r : new RuntimeException(e);
     }
 
     private void renew() {
