@@ -74,7 +74,19 @@ class RedisRateLimitsTest {
     }
 
     @Test
-    void whenRedisIsDownTheGatewayAdmitsCountsAndStillAnswers() throws Exception {
+    void whenRedisIsDownTheGatewayAdmitsCountsAndLogsOncePerOutage() throws Exception {
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger(RedisRateLimits.class.getName());
+        List<java.util.logging.LogRecord> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override public void publish(java.util.logging.LogRecord r) {
+                if (r.getLevel() == java.util.logging.Level.WARNING) warnings.add(r);
+            }
+
+            @Override public void flush() {}
+
+            @Override public void close() {}
+        };
+        log.addHandler(capture);
         try (FakeOpenAi upstream = new FakeOpenAi();
              TestGateway gw = TestGateway.start(dir, "redis: redis://127.0.0.1:1\n" + TestGateway.openAiConfig("ok"),
                      upstream.baseUrl())) {
@@ -86,6 +98,10 @@ class RedisRateLimitsTest {
             }
             assertThat(gw.get("/metrics", null).body())
                     .containsPattern("tollgate_limits_redis_failures_total(\\{[^}]*\\})? ([3-9]|\\d\\d)");
+            assertThat(warnings).as("one warning for the outage, not one per request").hasSize(1);
+            assertThat(warnings.get(0).getMessage()).contains("fail open");
+        } finally {
+            log.removeHandler(capture);
         }
     }
 }
