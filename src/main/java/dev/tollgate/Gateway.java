@@ -65,7 +65,7 @@ public final class Gateway implements AutoCloseable {
         this.router = new Router(catalog, AutoPolicy.from(config), prices, budgets);
         this.health = ProviderHealth.create(config, metrics, clock, sleeper);
         this.quotas = Quotas.create(config, db, clock, metrics, UsageListener.NONE);
-        this.guard = new Guard(config.limits(), rateLimits(config, metrics, clock), new QuotaStep(quotas, clock));
+        this.guard = new Guard(config.limits(), rateLimits(config, metrics, clock), new QuotaStep(quotas, clock), metrics);
     }
 
     /** Local buckets, or with {@code redis:} buckets every replica shares (docs/limits.md). */

@@ -2,9 +2,13 @@ package dev.tollgate.limits;
 
 import dev.tollgate.account.Principal;
 import dev.tollgate.config.Limits;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.security.SecureRandom;
+import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,11 +29,16 @@ public final class Guard {
     private final RateLimits rates;
     private final MonthlyLimits monthly;
     private final Set<String> unknownPlansLogged = ConcurrentHashMap.newKeySet();
+    private final Map<LimitExceededException.Reason, Counter> refusals = new EnumMap<>(LimitExceededException.Reason.class);
 
-    public Guard(Limits limits, RateLimits rates, MonthlyLimits monthly) {
+    public Guard(Limits limits, RateLimits rates, MonthlyLimits monthly, MeterRegistry metrics) {
         this.limits = limits;
         this.rates = rates;
         this.monthly = monthly;
+        for (LimitExceededException.Reason r : LimitExceededException.Reason.values()) {
+            refusals.put(r, Counter.builder("tollgate.limits.refused").tag("code", r.code)
+                    .description("Requests the guard refused, by error code").register(metrics));
+        }
     }
 
     public RateLimits rates() { return rates; }
@@ -41,6 +50,15 @@ public final class Guard {
      * @throws LimitExceededException naming the limit, its value and when it resets
      */
     public Admission admit(Principal principal, Demand demand, BiConsumer<String, String> headers) {
+        try {
+            return admitOrThrow(principal, demand, headers);
+        } catch (LimitExceededException e) {
+            refusals.get(e.reason()).increment();
+            throw e;
+        }
+    }
+
+    private Admission admitOrThrow(Principal principal, Demand demand, BiConsumer<String, String> headers) {
         Limits.Plan plan = plan(principal);
         PlanRules.check(principal, plan, demand);
         List<RateCheck> checks = EffectiveLimits.checks(principal, plan, limits.defaultRpm(), demand.tokens());

@@ -54,8 +54,8 @@ public final class GuardBench {
                      : new LocalRateLimits(Clock.systemUTC());
              Quotas quotas = Quotas.create(db, Clock.systemUTC(), metrics, UsageListener.NONE, mode.equals("redis")
                      ? QuotaOptions.local(900_000).withRedis(url, "bench:quota:" + run + ":") : QuotaOptions.local(900_000))) {
-            Guard rateOnly = new Guard(noQuotas, rates, MonthlyLimits.NONE);
-            Guard full = new Guard(limits, rates, new QuotaStep(quotas, Clock.systemUTC()));
+            Guard rateOnly = new Guard(noQuotas, rates, MonthlyLimits.NONE, metrics);
+            Guard full = new Guard(limits, rates, new QuotaStep(quotas, Clock.systemUTC()), metrics);
             int warmup = Math.max(1, requests / 5);
             if (mode.equals("redis")) pings(url, requests);
             measure(rateOnly, callers, demand, spent, warmup);

@@ -25,6 +25,7 @@ class GuardTest {
             LimitOverrides.NONE);
     final Demand demand = new Demand(List.of("m"), Demand.Kind.CHAT, 100, () -> 100, 400, () -> 0, 0);
     final Map<String, String> headers = new HashMap<>();
+    final io.micrometer.core.instrument.simple.SimpleMeterRegistry metrics = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
 
     /** Counts what the quota step was asked to do; refuses when {@code refuse} is set. */
     static final class Quotas implements MonthlyLimits {
@@ -46,7 +47,7 @@ class GuardTest {
     }
 
     Guard guard(Quotas quotas) {
-        return new Guard(new Limits(0, 30_000, Map.of()), rates, quotas);
+        return new Guard(new Limits(0, 30_000, Map.of()), rates, quotas, metrics);
     }
 
     @Test
@@ -82,6 +83,7 @@ class GuardTest {
         LimitExceededException both = org.junit.jupiter.api.Assertions.assertThrows(LimitExceededException.class,
                 () -> guard(quotas).admit(caller, demand, headers::put));
         assertThat(both.reason()).as("the earlier step answers").isEqualTo(LimitExceededException.Reason.RATE_LIMIT);
+        assertThat(metrics.counter("tollgate.limits.refused", "code", "rate_limit_exceeded").count()).isEqualTo(2);
         first.release();
         first.release();
         assertThat(quotas.released.get()).isEqualTo(2);
