@@ -60,6 +60,7 @@ public final class QuotaBench {
                             + "%,.0f req/s on one account%n",
                     kind, storeKind, emptyNs, 1e6 / c1, c1, cpuC1Us, concurrency, spread, ACCOUNTS, cpuUs, hot);
         } finally {
+            if (kind.equals("redis")) deleteKeys(redisUrl, prefix);
             if (storeKind.equals("postgres")) dropSchema(pgBase, schema);
             try (var files = Files.list(dir)) {
                 for (Path p : files.toList()) Files.deleteIfExists(p);
@@ -112,6 +113,19 @@ public final class QuotaBench {
             for (Future<?> f : workers) f.get();
         }
         return requests / ((System.nanoTime() - start) / 1e9);
+    }
+
+    /** The run's own keys only: the Redis may be shared. */
+    private static void deleteKeys(String redisUrl, String prefix) {
+        io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(redisUrl);
+        try (var c = client.connect()) {
+            List<String> keys = new ArrayList<>();
+            io.lettuce.core.ScanIterator.scan(c.sync(), io.lettuce.core.ScanArgs.Builder.matches(prefix + "*"))
+                    .forEachRemaining(keys::add);
+            if (!keys.isEmpty()) c.sync().del(keys.toArray(String[]::new));
+        } finally {
+            client.shutdown();
+        }
     }
 
     private static String createSchema(String base, String schema) throws Exception {

@@ -76,9 +76,11 @@ final class QuotaScripts {
             """;
 
     /**
-     * Settle (n > 0) or release (n = 0). KEYS: U H R E. ARGV: id, ttlMs, keysExpireAtSec, mode, n,
-     * then per claim: field, actual. Idempotent by id: the reservation becomes "done" (kept until its
-     * expiry), so a retry after a timeout counts nothing twice. Answers {} when already done, else each
+     * Settle (n > 0) or release (n = 0). KEYS: U H R E. ARGV: id, doneTtlMs, keysExpireAtSec, mode,
+     * n, then per claim: field, actual. Idempotent by id: the reservation becomes "done" for
+     * {@code doneTtlMs} (a minute: retries come within seconds; a whole reservation TTL of markers
+     * would be ~15 minutes of requests in Redis memory), so a retry after a timeout counts nothing
+     * twice. Answers {} when already done, else each
      * counter's new used value (-1 for a counter not in Redis: the table has the usage and the next
      * reserve seeds it from there).
      *
@@ -95,11 +97,10 @@ final class QuotaScripts {
               for amt, f in string.gmatch(v, '(%d+) ([^\\n]+)') do
                 if amt ~= '0' then redis.call('HINCRBY', KEYS[2], f, '-' .. amt) end
               end
-            else
-              local t = redis.call('TIME')
-              local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-              redis.call('ZADD', KEYS[4], now + tonumber(ARGV[2]), id)
             end
+            local t = redis.call('TIME')
+            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+            redis.call('ZADD', KEYS[4], now + tonumber(ARGV[2]), id)
             redis.call('HSET', KEYS[3], id, 'done')
             local out = {}
             local n = tonumber(ARGV[5])

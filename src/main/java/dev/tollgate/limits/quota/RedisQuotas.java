@@ -38,6 +38,8 @@ final class RedisQuotas implements Quotas {
     /** Settles and releases waiting for Redis to come back; beyond this they are dropped (counted). */
     static final int REPLAY_MAX = 100_000;
     private static final long REPLAY_EVERY_MS = 500;
+    /** How long a resolved reservation's "done" marker stays (against double counting a retried settle). */
+    static final long DONE_TTL_MS = 60_000;
     /** Keys live this long past the month's end (+ the TTL): late settles of the month still find them. */
     private static final long KEYS_GRACE_SECONDS = 3_600;
 
@@ -287,7 +289,7 @@ final class RedisQuotas implements Quotas {
             int n = amounts == null ? 0 : claims.size();
             String[] args = new String[5 + 2 * n];
             args[0] = id;
-            args[1] = Long.toString(ttlMs);
+            args[1] = Long.toString(Math.min(ttlMs, DONE_TTL_MS));
             args[2] = keysExpireAt(period);
             args[3] = replaying ? "replay" : "live";
             args[4] = Integer.toString(n);

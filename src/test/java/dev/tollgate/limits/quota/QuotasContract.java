@@ -220,6 +220,20 @@ abstract class QuotasContract {
     }
 
     @Test
+    void aRequestAdmittedInNovemberIsCountedInNovemberEvenIfItEndsInDecember() {
+        clock.set(Instant.parse("2026-11-30T23:59:59Z"));
+        Quotas q = quotas();
+        QuotaReservation straddling = admitted(q.reserve(id(), List.of(new Claim(messages, 1, 1))));
+        clock.set(Instant.parse("2026-12-01T00:00:01Z"));
+        admitted(q.reserve(id(), List.of(new Claim(messages, 1, 1)))).settle(Map.of(messages, 1L)); // December's own
+        straddling.settle(Map.of(messages, 1L));
+        assertThat(q.used(List.of(messages))).containsEntry(messages, 1L);
+        flush(q);
+        assertThat(tableUsed(messages, "2026-11")).isEqualTo(1);
+        assertThat(tableUsed(messages, "2026-12")).isEqualTo(1);
+    }
+
+    @Test
     void resetZeroesTheSubjectAndIsAudited() throws Exception {
         Quotas q = quotas();
         admitted(q.reserve(id(), List.of(new Claim(messages, 3, 3), new Claim(tokens, 100, 50))))

@@ -100,6 +100,25 @@ class RedisQuotasTest {
             }
         }
 
+        @Test
+        void aResolvedReservationKeepsItsMarkerForAMinuteNotAWholeTtl() {
+            Quotas q = track(open(db, 900_000));
+            String open = id();
+            String settled = id();
+            admitted(q.reserve(open, List.of(new Claim(messages, 5, 1))));
+            admitted(q.reserve(settled, List.of(new Claim(messages, 5, 1)))).settle(Map.of(messages, 1L));
+            RedisClient client = RedisClient.create(REDIS);
+            try (StatefulRedisConnection<String, String> c = client.connect()) {
+                long nowMs = Long.parseLong(c.sync().time().get(0)) * 1000;
+                String exp = prefix + "{2026-11}:exp";
+                assertThat(c.sync().zscore(exp, open).longValue() - nowMs).isBetween(890_000L, 901_000L);
+                assertThat(c.sync().zscore(exp, settled).longValue() - nowMs).isBetween(50_000L, 61_000L);
+                assertThat(c.sync().hget(prefix + "{2026-11}:res", settled)).isEqualTo("done");
+            } finally {
+                client.shutdown();
+            }
+        }
+
         /** The same store opened again, as a second gateway process would (SQLite: the same file). */
         abstract Database secondProcessDatabase();
 
