@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -43,7 +44,8 @@ class SharedLimitsTest {
     @BeforeAll
     void start() throws Exception {
         upstream = new FakeOpenAi();
-        String yaml = "redis: " + REDIS + "\n" + TestGateway.openAiConfig("ok", "gated") + "limits: { default_rpm: 0 }\n";
+        String yaml = "redis: " + REDIS + "\n" + TestGateway.openAiConfig("ok", "gated") + "limits: { default_rpm: 0 }\n"
+                + "plans: { team: { monthly: { messages: 30 } } }\n";
         String store = TestDatabases.postgresUrl();
         one = gateway("one", yaml, store);
         two = gateway("two", yaml, store);
@@ -108,6 +110,26 @@ class SharedLimitsTest {
         int expected = (int) ((tpm - worst) / 15) + 1;
         assertThat(ok).isBetween(expected, expected + 2);
         assertThat(ok).isLessThan(24);
+    }
+
+    @Test
+    void aPlansMonthlyMessagesAndSpendBudgetNeverOvershootUnderConcurrencyAcrossReplicas() throws Exception {
+        String account = one.gateway.accounts().create("quota-" + UUID.randomUUID(), "team").id();
+        one.gateway.ledger().grant("fund:" + account, account, TestGateway.FUNDING_MICROS, "test");
+        String key = one.gateway.accounts().createKey(account, "k", null, null).secret();
+        int ok = admitted(key, TestGateway.chat("ok", false), 100);
+        assertThat(ok).as("exactly the plan's 30 messages").isEqualTo(30);
+
+        // 0.5 credits a month: each request holds its worst case, so concurrency cannot push the spend over it
+        String rich = one.gateway.accounts().create("budget-" + UUID.randomUUID(), null).id();
+        one.gateway.ledger().grant("fund:" + rich, rich, TestGateway.FUNDING_MICROS, "test");
+        one.gateway.accounts().updateAccount(rich, java.util.Map.of("monthly_budget", 500_000L));
+        String spender = one.gateway.accounts().createKey(rich, "k", null, null).secret();
+        String body = "{\"model\":\"ok\",\"max_tokens\":100,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        int spent = admitted(spender, body, 100);
+        long charged = TestGateway.FUNDING_MICROS - one.gateway.ledger().balance(rich).postedMicros();
+        assertThat(charged).isPositive().isLessThanOrEqualTo(500_000L);
+        assertThat(spent).isBetween(2, 99);
     }
 
     @Test
