@@ -158,4 +158,25 @@ class RateLimitsTest {
         assertThat(never.statusCode()).isEqualTo(429);
         assertThat(JSON.readTree(never.body()).path("error").path("message").asText()).contains("lower max_tokens");
     }
+
+    @Test
+    void embeddingsAndMessagesShareTheKeysBucketsWithChat() throws Exception {
+        String key = key(new LimitOverrides(3, null, null, null));
+        HttpResponse<String> embed = gw.post("/v1/embeddings", "{\"model\":\"ok\",\"input\":\"hello\"}", key);
+        assertThat(embed.statusCode()).isEqualTo(200);
+        assertThat(header(embed, "x-ratelimit-remaining-requests")).isEqualTo("2");
+        HttpResponse<String> messages = gw.post("/v1/messages",
+                "{\"model\":\"ok\",\"max_tokens\":50,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", key);
+        assertThat(messages.statusCode()).isEqualTo(200);
+        assertThat(header(messages, "x-ratelimit-remaining-requests")).isEqualTo("1");
+        assertThat(chat(key).statusCode()).isEqualTo(200);
+        HttpResponse<String> limited = gw.post("/v1/messages",
+                "{\"model\":\"ok\",\"max_tokens\":50,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", key);
+        assertThat(limited.statusCode()).isEqualTo(429);
+        assertThat(header(limited, "retry-after")).isEqualTo("20");
+        JsonNode anthropic = JSON.readTree(limited.body());
+        assertThat(anthropic.path("type").asText()).isEqualTo("error");
+        assertThat(anthropic.path("error").path("type").asText()).isEqualTo("rate_limit_error");
+        assertThat(gw.post("/v1/embeddings", "{\"model\":\"ok\",\"input\":\"hello\"}", key).statusCode()).isEqualTo(429);
+    }
 }
