@@ -61,6 +61,11 @@ public final class LocalRateLimits implements RateLimits {
     private long takeTokens(RateCheck c, long[] remaining, long[] resetMs, int i) {
         if (c.amount() > c.limit()) return -1;
         Bucket bucket = bucket(c);
+        if (c.amount() == 0) { // an image request holds no tokens; Bucket4j refuses to consume zero
+            remaining[i] = bucket.getAvailableTokens();
+            resetMs[i] = (c.limit() - remaining[i]) * (MINUTE_NANOS / c.limit()) / 1_000_000;
+            return 0;
+        }
         ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(c.amount());
         if (!probe.isConsumed()) return Math.max(1, (probe.getNanosToWaitForRefill() + 999_999) / 1_000_000);
         remaining[i] = probe.getRemainingTokens();

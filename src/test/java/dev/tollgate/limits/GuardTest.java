@@ -89,4 +89,13 @@ class GuardTest {
         assertThat(quotas.released.get()).isEqualTo(2);
         assertThat(rates.inFlight("key:key_1:max_parallel")).isZero();
     }
+
+    @Test
+    void aDemandOfZeroTokensPassesATpmLimitAndReadsItsHeaders() {
+        Demand image = new Demand(List.of("m"), Demand.Kind.IMAGES, 0, () -> 0, 0, () -> 0, 2);
+        Admission a = guard(new Quotas()).admit(caller, image, headers::put);
+        assertThat(headers.get("x-ratelimit-remaining-tokens")).isEqualTo("1000");
+        a.settle(new Spent(0, 0, 2));
+        assertThat(rates.inFlight("key:key_1:max_parallel")).isZero();
+    }
 }
