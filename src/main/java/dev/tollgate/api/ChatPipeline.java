@@ -1,5 +1,6 @@
 package dev.tollgate.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.billing.Billing;
 import dev.tollgate.billing.Reservation;
@@ -84,8 +85,15 @@ public final class ChatPipeline {
     }
 
     private static Usage counted(ChatRequest chat, Deployment d, ObjectNode body) {
+        // every choice, and everything in it the model generated: text, reasoning, tool calls
         StringBuilder text = new StringBuilder();
-        body.path("choices").forEach(c -> text.append(c.path("message").path("content").asText("")));
+        for (JsonNode c : body.path("choices")) {
+            JsonNode m = c.path("message");
+            text.append(m.path("content").asText("")).append(m.path("reasoning_content").asText(""));
+            for (JsonNode call : m.path("tool_calls")) {
+                text.append(call.path("function").path("name").asText("")).append(call.path("function").path("arguments").asText(""));
+            }
+        }
         return Usage.of(PromptTokens.exact(chat.body(), d.upstreamModel()), OutputTokens.count(text.toString(), d.upstreamModel()));
     }
 
