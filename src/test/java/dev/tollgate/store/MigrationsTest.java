@@ -45,6 +45,35 @@ class MigrationsTest {
     }
 
     @Test
+    void aStoreThatRanAScriptThisBuildDoesNotKnowIsRefused(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        String url = TestDatabases.sqliteUrl(dir);
+        try (Database db = Database.open(url); Connection c = db.connection(); Statement st = c.createStatement()) {
+            st.execute("INSERT INTO schema_migrations (version, script, applied_at) VALUES (999, '999_from_the_future.sql', 0)");
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Database.open(url))
+                .hasStackTraceContaining("999_from_the_future.sql");
+    }
+
+    /** Scripts are remembered by name, so one appended on another branch and merged later still runs. */
+    @Test
+    void aScriptTheStoreHasNotRunIsAppliedEvenIfALaterOneWas(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        String url = TestDatabases.sqliteUrl(dir);
+        Database.open(url).close();
+        try (Database db = Database.open(url); Connection c = db.connection(); Statement st = c.createStatement()) {
+            // pretend the store never ran the provider-usage script (drop what it made, forget it)
+            st.execute("DROP INDEX ledger_transfers_provider_time");
+            st.execute("DELETE FROM schema_migrations WHERE script = '003_provider_usage.sql'");
+        }
+        try (Database db = Database.open(url); Connection c = db.connection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM sqlite_master WHERE name = 'ledger_transfers_provider_time'")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("the forgotten script ran again").isEqualTo(1);
+        }
+    }
+
+    @Test
     void statementsSplitOnLineEndSemicolonsAndSkipComments() {
         assertThat(Migrations.statements("-- c\nCREATE TABLE a (x INT);\n\nCREATE INDEX i ON a(x);\n"))
                 .containsExactly("CREATE TABLE a (x INT)", "CREATE INDEX i ON a(x)");
