@@ -54,8 +54,16 @@ final class TransportErrors implements DirectHandler {
             return new ApiException(status.code(), "server_error", "internal_error", null,
                     "Internal error before the request was routed", null);
         }
-        String reason = message == null || message.isBlank() ? "the request could not be parsed" : message;
+        String reason = firstLine(message);
         return new ApiException(status.code(), "invalid_request_error", "invalid_request_error", null,
                 "Malformed HTTP request: " + reason, null);
+    }
+
+    /** Helidon appends a hex dump of the offending bytes to some messages; the first line says what was wrong. */
+    static String firstLine(String message) {
+        if (message == null || message.isBlank()) return "the request could not be parsed";
+        String line = message.strip().lines().findFirst().orElse("").strip();
+        if (line.endsWith(":")) line = line.substring(0, line.length() - 1);
+        return line.length() > 200 ? line.substring(0, 200) : line;
     }
 }
