@@ -2,7 +2,6 @@ package dev.tollgate;
 
 import dev.tollgate.bench.MockUpstream;
 import dev.tollgate.cli.Commands;
-import dev.tollgate.config.ConfigException;
 import picocli.CommandLine;
 
 /** The command line: serve, accounts, keys, and helpers for benchmarks. */
@@ -11,14 +10,7 @@ public final class Tollgate {
 
     public static void main(String[] args) {
         quietLibraries();
-        CommandLine cli = Commands.commandLine(MockUpstream.Command.class);
-        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof ConfigException || e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
-                cmd.getErr().println("tollgate: " + e.getMessage());
-                return 2;
-            }
-            throw e;
-        });
+        CommandLine cli = Commands.commandLine(MockUpstream.Command.class); // errors: one line, exit != 0
         int code = cli.execute(args);
         if (code != 0 || args.length == 0 || !args[0].equals("serve")) System.exit(code);
     }

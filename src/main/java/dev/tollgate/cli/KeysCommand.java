@@ -11,10 +11,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "keys", description = "Manage API keys.", subcommands = KeysCommand.Create.class)
+@Command(mixinStandardHelpOptions = true, name = "keys", description = "Manage API keys.", subcommands = KeysCommand.Create.class)
 final class KeysCommand {
 
-    @Command(name = "create", description = "Create an API key for an account (id or unique name); prints the key once.")
+    @Command(mixinStandardHelpOptions = true, name = "create", description = "Create an API key for an account (id or unique name); prints the key once.")
     static final class Create implements Callable<Integer> {
         @Mixin
         StoreOptions store;
@@ -34,19 +34,20 @@ final class KeysCommand {
         @Override
         public Integer call() {
             if ((rpm != null && rpm < 1) || (tpm != null && tpm < 1)) {
-                System.err.println("--rpm and --tpm must be positive");
-                return 2;
+                throw new IllegalArgumentException("--rpm and --tpm must be positive whole numbers");
             }
             try (Database db = Database.open(store.settings().storeUrl())) {
                 Accounts accounts = new Accounts(db, Clock.systemUTC(), Duration.ZERO);
                 Account a = accounts.findByIdOrName(account).orElse(null);
-                if (a == null) {
-                    System.err.println("no account with id or unique name '" + account + "'");
-                    return 1;
-                }
+                if (a == null) return noSuchAccount(account);
                 System.out.println(accounts.createKey(a.id(), name, rpm, tpm).secret());
                 return 0;
             }
         }
+    }
+
+    static int noSuchAccount(String account) {
+        System.err.println("tollgate: no account with id or name '" + account + "' (create it with: tollgate accounts create NAME)");
+        return Commands.FAILED;
     }
 }

@@ -32,10 +32,16 @@ public final class TollgateServer {
 
     private TollgateServer() {}
 
+    /** Helidon's default limit on the request line plus headers; over it the answer is 431 (TransportErrors). */
+    static final int MAX_HEADERS_BYTES = 16 * 1024;
+
     public static WebServer start(Gateway gateway, String host, int port, String adminToken) {
         return WebServer.builder()
                 .host(host)
                 .port(port)
+                .addProtocol(io.helidon.webserver.http1.Http1Config.builder().maxHeadersSize(MAX_HEADERS_BYTES).build())
+                .directHandlers(TransportErrors.handlers(MAX_HEADERS_BYTES))
+                .errorHandling(e -> e.includeEntity(true)) // lets TransportErrors see why Helidon refused a request
                 // every SSE event is flushed on its own; Nagle would hold small ones back for an ACK
                 .connectionOptions(o -> o.tcpNoDelay(true))
                 .routing(r -> routing(r, gateway, adminToken))
@@ -43,7 +49,8 @@ public final class TollgateServer {
                 .start();
     }
 
-    public static void routing(HttpRouting.Builder r, Gateway gateway, String adminToken) {
+    public static void routing(HttpRouting.Builder router, Gateway gateway, String adminToken) {
+        HttpRouting.Builder r = RouteFallback.install(router); // 404, 405 and HEAD for every route below
         Authenticator auth = new Authenticator(gateway.accounts(), adminToken);
         long maxBody = gateway.config().server().maxBodyBytes();
         r.addFilter(new RequestIds())
@@ -62,14 +69,6 @@ public final class TollgateServer {
                 .get("/v1/models", new Models(auth, gateway.catalog(), gateway.clock().millis() / 1000))
                 .get("/admin/providers", new ProvidersAdmin(auth, gateway.config(), gateway.budgets(), gateway.health()))
                 .register("/admin", new Admin(auth, gateway.accounts(), gateway.ledger()))
-                .any("/v1/*", (req, res) -> {
-                    throw ApiException.notFound("unknown_url", null, "Unknown request URL: "
-                            + req.prologue().method().text() + " " + req.path().path());
-                })
-                .any("/admin/*", (req, res) -> {
-                    throw ApiException.notFound("unknown_url", null, "Unknown admin URL: "
-                            + req.prologue().method().text() + " " + req.path().path());
-                })
                 .error(ApiException.class, TollgateServer::apiError)
                 .error(UnknownModelException.class, (req, res, e) -> apiError(req, res,
                         ApiException.notFound("model_not_found", "model", e.getMessage())))
