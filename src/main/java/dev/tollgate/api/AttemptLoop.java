@@ -79,14 +79,18 @@ final class AttemptLoop {
     /** The answer of the first candidate that answered; or throws the final error (see {@link #finalError()}). */
     @SuppressWarnings("unchecked")
     <T> T run(List<Deployment> candidates, Holds place, Call<T> call) {
-        Stop callerStop = stops.forCaller(caller); // emergency stop: before any hold or provider call
-        if (callerStop != null) throw stops.refused(callerStop);
         for (Deployment d : candidates) {
             Next next = onDeployment(d, place, call);
             if (next == Next.ANSWERED) return (T) answer;
             if (next == Next.STOP) break;
         }
         throw finalError();
+    }
+
+    /** Emergency stop: a stopped caller gets its 503 before any hold or provider call (nothing to log in the header). */
+    void refuseStoppedCaller() {
+        Stop callerStop = stops.forCaller(caller);
+        if (callerStop != null) throw stops.refused(callerStop);
     }
 
     /** The header value so far, for an error answer when nothing succeeded. */

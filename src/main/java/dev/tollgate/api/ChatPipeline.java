@@ -46,6 +46,7 @@ public final class ChatPipeline {
      */
     public void run(Principal caller, String requestId, ChatRequest chat, List<Deployment> candidates, ChatResponder out) {
         AttemptLoop attempts = new AttemptLoop(health, caller, stops);
+        attempts.refuseStoppedCaller();
         try {
             attempts.run(candidates, (d, holdId) -> billing.reserve(caller.accountId(), holdId, d, chat.body()),
                     (d, hold, attempt) -> {

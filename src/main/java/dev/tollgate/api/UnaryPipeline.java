@@ -43,6 +43,7 @@ final class UnaryPipeline {
     <T> T run(Principal caller, List<Deployment> candidates, WorstCase worstCase, Attempt<T> attempt,
               Consumer<String> attemptsHeader) {
         AttemptLoop attempts = new AttemptLoop(health, caller, stops);
+        attempts.refuseStoppedCaller();
         try {
             return attempts.run(candidates, (d, holdId) -> billing.reserve(caller.accountId(), holdId, d, worstCase.micros(d)),
                     (d, hold, t) -> {

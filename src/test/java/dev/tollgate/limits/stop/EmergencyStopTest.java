@@ -86,7 +86,9 @@ class EmergencyStopTest {
         assertThat(stop.path("reason").asText()).isEqualTo("runaway agent loop");
         assertThat(stop.path("created_at").asLong()).isPositive();
 
-        assertStopped(gw.post("/v1/chat/completions", TestGateway.chat("ok", false), gw.key), "global", "runaway agent loop");
+        HttpResponse<String> chat = gw.post("/v1/chat/completions", TestGateway.chat("ok", false), gw.key);
+        assertStopped(chat, "global", "runaway agent loop");
+        assertThat(chat.headers().firstValue("x-tollgate-attempts")).as("nothing was tried").isEmpty();
         assertStopped(gw.post("/v1/chat/completions", TestGateway.chat("ok", true), gw.key), "global", "runaway agent loop");
         assertStopped(embeddings(gw.key), "global", "runaway agent loop");
         assertStopped(images(gw.key), "global", "runaway agent loop");
