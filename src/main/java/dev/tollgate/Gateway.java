@@ -56,7 +56,8 @@ public final class Gateway implements AutoCloseable {
                 budgets.charged(d.providerName(), usage.promptTokens() + usage.completionTokens(), postedMicros));
         this.router = new Router(catalog, AutoPolicy.from(config), prices, budgets);
         this.health = ProviderHealth.create(config, metrics, clock, sleeper);
-        this.stops = new EmergencyStops(db, providers.keySet(), clock, metrics, EmergencyStops.POLL_INTERVAL_MS).start();
+        this.stops = new EmergencyStops(db, providers.keySet(), clock, metrics, EmergencyStops.POLL_INTERVAL_MS)
+                .autoStopProviders(budgets, config.routing().budgets().autoStopAt()).start();
     }
 
     public static Gateway open(TollgateConfig config, String storeUrl, Clock clock) {

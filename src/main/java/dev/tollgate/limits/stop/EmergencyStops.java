@@ -3,6 +3,7 @@ package dev.tollgate.limits.stop;
 import dev.tollgate.account.ApiKeys;
 import dev.tollgate.account.Principal;
 import dev.tollgate.http.ApiException;
+import dev.tollgate.routing.budget.ProviderBudgets;
 import dev.tollgate.store.Database;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -55,6 +56,7 @@ public final class EmergencyStops implements AutoCloseable {
     private final CountDownLatch closing = new CountDownLatch(1);
     private volatile Thread poller;
     private volatile boolean pollFailing;
+    private volatile ProviderAutoStop autoStop;
 
     /** @param providers the configured provider names (a provider stop must name one) */
     public EmergencyStops(Database db, Set<String> providers, Clock clock, MeterRegistry metrics, long pollIntervalMs) {
@@ -77,6 +79,21 @@ public final class EmergencyStops implements AutoCloseable {
         refresh();
         poller = Thread.ofVirtual().name("tollgate-stop-poller").start(this::poll);
         return this;
+    }
+
+    /**
+     * Makes a provider stop when a provider reaches {@code stopAt} of its monthly budget, checked on
+     * every poll (once per provider and month); {@code stopAt} null turns it off.
+     */
+    public EmergencyStops autoStopProviders(ProviderBudgets budgets, Double stopAt) {
+        this.autoStop = stopAt == null ? null : new ProviderAutoStop(budgets, stopAt);
+        return this;
+    }
+
+    /** Runs the automatic stop check now (the poller runs it every poll); returns the stops made. */
+    public int checkAutomaticStops() {
+        ProviderAutoStop a = autoStop;
+        return a == null ? 0 : a.check(this);
     }
 
     /** The stop that halts every call of this caller, or null. Memory only. */
@@ -175,6 +192,7 @@ public final class EmergencyStops implements AutoCloseable {
         try {
             while (!closing.await(pollIntervalMs, TimeUnit.MILLISECONDS)) {
                 try {
+                    checkAutomaticStops();
                     refresh();
                     if (pollFailing) LOG.info("emergency stops: the store answers again");
                     pollFailing = false;
