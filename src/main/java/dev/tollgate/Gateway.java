@@ -4,6 +4,7 @@ import dev.tollgate.account.Accounts;
 import dev.tollgate.billing.Billing;
 import dev.tollgate.ledger.Ledger;
 import dev.tollgate.ledger.LedgerOptions;
+import dev.tollgate.limits.stop.EmergencyStops;
 import dev.tollgate.metering.PriceBook;
 import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.provider.ChatProvider;
@@ -37,6 +38,7 @@ public final class Gateway implements AutoCloseable {
     private final ProviderBudgets budgets;
     private final Router router;
     private final ProviderHealth health;
+    private final EmergencyStops stops;
 
     private Gateway(TollgateConfig config, Database db, Clock clock, Backoff.Sleeper sleeper) {
         this.config = config;
@@ -54,6 +56,8 @@ public final class Gateway implements AutoCloseable {
                 budgets.charged(d.providerName(), usage.promptTokens() + usage.completionTokens(), postedMicros));
         this.router = new Router(catalog, AutoPolicy.from(config), prices, budgets);
         this.health = ProviderHealth.create(config, metrics, clock, sleeper);
+        this.stops = new EmergencyStops(db, providers.keySet(), clock, metrics, EmergencyStops.POLL_INTERVAL_MS)
+                .autoStopProviders(budgets, config.routing().budgets().autoStopAt()).start();
     }
 
     public static Gateway open(TollgateConfig config, String storeUrl, Clock clock) {
@@ -87,8 +91,12 @@ public final class Gateway implements AutoCloseable {
     /** Breakers, provider rpm limits and retry backoff for the attempt loop; read-only snapshot for admin. */
     public ProviderHealth health() { return health; }
 
+    /** Emergency stops: the in-memory snapshot the request path reads, kept fresh from the store. */
+    public EmergencyStops stops() { return stops; }
+
     @Override
     public void close() {
+        stops.close(); // its poller reads the store
         ledger.close(); // commits what is queued before the store goes away
         health.close();
         metrics.close();

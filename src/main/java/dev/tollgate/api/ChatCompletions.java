@@ -30,7 +30,7 @@ public final class ChatCompletions implements Handler {
         ChatRequest chat = ChatRequest.parse(Bodies.jsonObject(Bodies.read(req, maxBodyBytes)));
         Route route = Routes.of(router, chat, principal);
         route.headers().forEach(res::header); // before the pipeline: a stream's headers leave with its first byte
-        pipeline.run(principal.accountId(), RequestIds.of(req), chat, route.candidates(),
+        pipeline.run(principal, RequestIds.of(req), chat, route.candidates(),
                 new OpenAiResponder(res, chat.clientWantsUsage()));
     }
 }

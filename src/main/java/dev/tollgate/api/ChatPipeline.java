@@ -2,11 +2,16 @@ package dev.tollgate.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.account.Principal;
 import dev.tollgate.billing.Billing;
 import dev.tollgate.billing.Reservation;
 import dev.tollgate.billing.StreamMeter;
 import dev.tollgate.http.ApiException;
 import dev.tollgate.ledger.InsufficientCreditsException;
+import dev.tollgate.limits.stop.EmergencyStops;
+import dev.tollgate.limits.stop.Stop;
+import dev.tollgate.limits.stop.StopErrors;
+import dev.tollgate.limits.stop.StoppedException;
 import dev.tollgate.metering.Cost;
 import dev.tollgate.metering.OutputTokens;
 import dev.tollgate.metering.PromptTokens;
@@ -27,10 +32,12 @@ import java.util.List;
 public final class ChatPipeline {
     private final Billing billing;
     private final ProviderHealth health;
+    private final EmergencyStops stops;
 
-    public ChatPipeline(Billing billing, ProviderHealth health) {
+    public ChatPipeline(Billing billing, ProviderHealth health, EmergencyStops stops) {
         this.billing = billing;
         this.health = health;
+        this.stops = stops;
     }
 
     /**
@@ -38,12 +45,13 @@ public final class ChatPipeline {
      * backoff, breakers, provider rpm). The {@code x-tollgate-attempts} header says what was tried; it
      * is set before the first byte, and on the error answer when nothing succeeded.
      */
-    public void run(String accountId, String requestId, ChatRequest chat, List<Deployment> candidates, ChatResponder out) {
-        AttemptLoop attempts = new AttemptLoop(health, accountId);
+    public void run(Principal caller, String requestId, ChatRequest chat, List<Deployment> candidates, ChatResponder out) {
+        AttemptLoop attempts = new AttemptLoop(health, caller, stops);
+        attempts.refuseStoppedCaller();
         try {
-            attempts.run(candidates, (d, holdId) -> billing.reserve(accountId, holdId, d, chat.body()),
+            attempts.run(candidates, (d, holdId) -> billing.reserve(caller.accountId(), holdId, d, chat.body()),
                     (d, hold, attempt) -> {
-                        if (chat.stream()) stream(chat, d, hold, requestId, out, attempt);
+                        if (chat.stream()) stream(caller, chat, d, hold, requestId, out, attempt);
                         else complete(chat, d, hold, requestId, out, attempt);
                         return Boolean.TRUE;
                     });
@@ -62,26 +70,48 @@ public final class ChatPipeline {
         out.answer(result.body(), d, charged);
     }
 
-    private static void stream(ChatRequest chat, Deployment d, Reservation hold, String requestId, ChatResponder out,
-                               AttemptLoop.Try attempt) throws ProviderException {
+    private void stream(Principal caller, ChatRequest chat, Deployment d, Reservation hold, String requestId,
+                        ChatResponder out, AttemptLoop.Try attempt) throws ProviderException {
         StreamMeter meter = new StreamMeter();
-        try {
-            d.provider().stream(call(chat, d, requestId, true), chunk -> {
-                meter.accept(chunk);
-                if (chunk.usageOnly()) return; // the usage chunk waits for its cost
-                if (!out.started()) out.attempts(attempt.answeredHeader()); // headers go with the first byte
-                out.chunk(chunk, d);
-            });
-        } catch (ProviderException e) {
-            if (!out.started() && !meter.producedTokens()) throw e; // nothing reached anyone: retry or fall over
-            // Bytes reached the client: no retry, no fallback now. Bill what was produced, say so in-band.
-            attempt.failedAfterStart(e);
-            if (meter.producedTokens()) hold.settle(meter.usage(chat.body(), d.upstreamModel()), requestId);
-            else hold.release();
-            out.streamFailed(failure(e));
-            return;
+        // emergency stop: a stop covering this stream closes its upstream and marks it (limits/stop)
+        try (EmergencyStops.Stream tracked = stops.track(caller, d.providerName())) {
+            try {
+                d.provider().stream(call(chat, d, requestId, true), chunk -> {
+                    if (tracked.stopped() != null) throw new StoppedException(tracked.stopped());
+                    meter.accept(chunk);
+                    if (chunk.usageOnly()) return; // the usage chunk waits for its cost
+                    if (!out.started()) out.attempts(attempt.answeredHeader()); // headers go with the first byte
+                    out.chunk(chunk, d);
+                });
+            } catch (ProviderException | StoppedException e) {
+                Stop stop = tracked.stopped();
+                if (stop != null) {
+                    stopped(stop, chat, d, hold, requestId, out, meter);
+                    return;
+                }
+                if (!out.started() && !meter.producedTokens()) throw (ProviderException) e; // nothing reached anyone: retry or fall over
+                // Bytes reached the client: no retry, no fallback now. Bill what was produced, say so in-band.
+                attempt.failedAfterStart((ProviderException) e);
+                if (meter.producedTokens()) hold.settle(meter.usage(chat.body(), d.upstreamModel()), requestId);
+                else hold.release();
+                out.streamFailed(failure((ProviderException) e));
+                return;
+            }
         }
         out.streamDone(meter.usageChunk(), hold.settle(meter.usage(chat.body(), d.upstreamModel()), requestId));
+    }
+
+    /**
+     * An emergency stop ended this stream. Before any byte reached the client the attempt loop decides
+     * (another provider, or 503); after, the stream ends with the in-band error, billed for what was produced.
+     */
+    private void stopped(Stop stop, ChatRequest chat, Deployment d, Reservation hold, String requestId,
+                         ChatResponder out, StreamMeter meter) {
+        if (!out.started() && !meter.producedTokens()) throw new StoppedException(stop);
+        if (meter.producedTokens()) hold.settle(meter.usage(chat.body(), d.upstreamModel()), requestId);
+        else hold.release();
+        out.streamFailed(StopErrors.refused(stop));
+        stops.streamEnded();
     }
 
     private static Usage counted(ChatRequest chat, Deployment d, ObjectNode body) {

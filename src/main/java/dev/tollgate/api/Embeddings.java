@@ -8,6 +8,7 @@ import dev.tollgate.http.Authenticator;
 import dev.tollgate.http.Bodies;
 import dev.tollgate.http.RequestIds;
 import dev.tollgate.json.Json;
+import dev.tollgate.limits.stop.EmergencyStops;
 import dev.tollgate.metering.Cost;
 import dev.tollgate.metering.EmbeddingTokens;
 import dev.tollgate.metering.Usage;
@@ -35,11 +36,12 @@ public final class Embeddings implements Handler {
     private final UnaryPipeline pipeline;
     private final long maxBodyBytes;
 
-    public Embeddings(Authenticator auth, Catalog catalog, Billing billing, ProviderHealth health, long maxBodyBytes) {
+    public Embeddings(Authenticator auth, Catalog catalog, Billing billing, ProviderHealth health, EmergencyStops stops,
+                      long maxBodyBytes) {
         this.auth = auth;
         this.catalog = catalog;
         this.billing = billing;
-        this.pipeline = new UnaryPipeline(billing, health);
+        this.pipeline = new UnaryPipeline(billing, health, stops);
         this.maxBodyBytes = maxBodyBytes;
     }
 
@@ -53,7 +55,7 @@ public final class Embeddings implements Handler {
         List<Deployment> candidates = Capabilities.require(request.model(),
                 catalog.candidates(request.model(), List.of()), EmbeddingsProvider.class, ENDPOINT);
         long promptBound = EmbeddingTokens.upperBound(request.input());
-        Answer answer = pipeline.run(principal.accountId(), candidates,
+        Answer answer = pipeline.run(principal, candidates,
                 d -> Cost.worstCaseMicros(billing.price(d), promptBound, 0),
                 (d, hold) -> {
                     ObjectNode body = request.body().put("model", d.upstreamModel());

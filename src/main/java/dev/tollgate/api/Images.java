@@ -9,6 +9,7 @@ import dev.tollgate.http.Authenticator;
 import dev.tollgate.http.Bodies;
 import dev.tollgate.http.RequestIds;
 import dev.tollgate.json.Json;
+import dev.tollgate.limits.stop.EmergencyStops;
 import dev.tollgate.metering.Cost;
 import dev.tollgate.metering.ModelPrice;
 import dev.tollgate.provider.ImagesProvider;
@@ -37,11 +38,12 @@ public final class Images implements Handler {
     private final UnaryPipeline pipeline;
     private final long maxBodyBytes;
 
-    public Images(Authenticator auth, Catalog catalog, Billing billing, ProviderHealth health, long maxBodyBytes) {
+    public Images(Authenticator auth, Catalog catalog, Billing billing, ProviderHealth health, EmergencyStops stops,
+                      long maxBodyBytes) {
         this.auth = auth;
         this.catalog = catalog;
         this.billing = billing;
-        this.pipeline = new UnaryPipeline(billing, health);
+        this.pipeline = new UnaryPipeline(billing, health, stops);
         this.maxBodyBytes = maxBodyBytes;
     }
 
@@ -54,7 +56,7 @@ public final class Images implements Handler {
         String requestId = RequestIds.of(req);
         List<Deployment> candidates = priced(request, Capabilities.require(request.model(),
                 catalog.candidates(request.model(), List.of()), ImagesProvider.class, ENDPOINT));
-        Answer answer = pipeline.run(principal.accountId(), candidates,
+        Answer answer = pipeline.run(principal, candidates,
                 d -> Cost.imageMicros(billing.price(d), usdPerImage(d, request).orElseThrow(), request.n()),
                 (d, hold) -> {
                     ObjectNode body = request.body().put("model", d.upstreamModel());

@@ -96,9 +96,15 @@ public record TollgateConfig(
      * {@code routing.budgets}: a provider whose monthly usage reaches {@code warnAt} of a budget is
      * {@code warning}, at {@code switchAt} its deployments move behind the others, at 1.0 it is
      * skipped. {@code refreshMs}: how often a replica re-reads the month's usage from the ledger.
+     * {@code autoStopAt} (null = never): at that fraction an emergency stop of the provider is made,
+     * once per month (docs/operations.md "Emergency stop").
      */
-    public record Budgets(double warnAt, double switchAt, long refreshMs) {
+    public record Budgets(double warnAt, double switchAt, long refreshMs, Double autoStopAt) {
         public static final Budgets DEFAULT = new Budgets(0.80, 0.95, 5_000);
+
+        public Budgets(double warnAt, double switchAt, long refreshMs) {
+            this(warnAt, switchAt, refreshMs, null);
+        }
     }
 
     /**

@@ -11,6 +11,7 @@ import dev.tollgate.api.anthropic.Messages;
 import dev.tollgate.api.Images;
 import dev.tollgate.api.Models;
 import dev.tollgate.json.Json;
+import dev.tollgate.limits.stop.StopsAdmin;
 import dev.tollgate.api.ProvidersAdmin;
 import dev.tollgate.routing.NoRouteException;
 import dev.tollgate.routing.UnknownModelException;
@@ -60,14 +61,15 @@ public final class TollgateServer {
                     res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
                     res.send(gateway.metrics().scrape());
                 })
-                .post("/v1/chat/completions", new ChatCompletions(auth, gateway.router(), new ChatPipeline(gateway.billing(), gateway.health()), maxBody))
-                .post("/v1/messages", new Messages(auth, gateway.router(), new ChatPipeline(gateway.billing(), gateway.health()), maxBody))
-                .post("/v1/embeddings", new Embeddings(auth, gateway.catalog(), gateway.billing(), gateway.health(), maxBody))
-                .post("/v1/images/generations", new Images(auth, gateway.catalog(), gateway.billing(), gateway.health(), maxBody))
+                .post("/v1/chat/completions", new ChatCompletions(auth, gateway.router(), new ChatPipeline(gateway.billing(), gateway.health(), gateway.stops()), maxBody))
+                .post("/v1/messages", new Messages(auth, gateway.router(), new ChatPipeline(gateway.billing(), gateway.health(), gateway.stops()), maxBody))
+                .post("/v1/embeddings", new Embeddings(auth, gateway.catalog(), gateway.billing(), gateway.health(), gateway.stops(), maxBody))
+                .post("/v1/images/generations", new Images(auth, gateway.catalog(), gateway.billing(), gateway.health(), gateway.stops(), maxBody))
                 .post("/v1/estimate", new Estimate(auth, gateway.router(), gateway.billing(), maxBody))
                 .register("/v1/credits", new CreditsApi(auth, gateway.ledger()))
                 .get("/v1/models", new Models(auth, gateway.catalog(), gateway.clock().millis() / 1000))
                 .get("/admin/providers", new ProvidersAdmin(auth, gateway.config(), gateway.budgets(), gateway.health()))
+                .register("/admin/emergency-stop", new StopsAdmin(auth, gateway.stops())) // emergency stop
                 .register("/admin", new Admin(auth, gateway.accounts(), gateway.ledger()))
                 .error(ApiException.class, TollgateServer::apiError)
                 .error(UnknownModelException.class, (req, res, e) -> apiError(req, res,

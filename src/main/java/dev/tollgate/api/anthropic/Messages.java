@@ -42,7 +42,7 @@ public final class Messages implements Handler {
         ChatRequest chat = request.chat();
         Route route = Routes.of(router, chat, principal);
         route.headers().forEach(res::header); // before the pipeline: a stream's headers leave with its first byte
-        pipeline.run(principal.accountId(), requestId, chat, route.candidates(),
+        pipeline.run(principal, requestId, chat, route.candidates(),
                 new AnthropicResponder(res, requestId, request.stopSequences()));
     }
 }
