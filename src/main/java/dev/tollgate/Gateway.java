@@ -4,6 +4,7 @@ import dev.tollgate.account.Accounts;
 import dev.tollgate.billing.Billing;
 import dev.tollgate.ledger.Ledger;
 import dev.tollgate.ledger.LedgerOptions;
+import dev.tollgate.limits.alerts.Alerts;
 import dev.tollgate.metering.PriceBook;
 import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.provider.ChatProvider;
@@ -37,6 +38,7 @@ public final class Gateway implements AutoCloseable {
     private final ProviderBudgets budgets;
     private final Router router;
     private final ProviderHealth health;
+    private final Alerts alerts;
 
     private Gateway(TollgateConfig config, Database db, Clock clock, Backoff.Sleeper sleeper) {
         this.config = config;
@@ -52,6 +54,9 @@ public final class Gateway implements AutoCloseable {
         this.budgets = new ProviderBudgets(config, ledger::providerUsage, clock, metrics);
         billing.onCharged((d, usage, postedMicros) ->
                 budgets.charged(d.providerName(), usage.promptTokens() + usage.completionTokens(), postedMicros));
+        this.alerts = Alerts.start(config.alerts(), db, clock, metrics);
+        budgets.watch((provider, metric, used, limit, month) ->
+                alerts.observe("provider", provider, metric, used, limit, month.toString(), null));
         this.router = new Router(catalog, AutoPolicy.from(config), prices, budgets);
         this.health = ProviderHealth.create(config, metrics, clock, sleeper);
     }
@@ -87,9 +92,13 @@ public final class Gateway implements AutoCloseable {
     /** Breakers, provider rpm limits and retry backoff for the attempt loop; read-only snapshot for admin. */
     public ProviderHealth health() { return health; }
 
+    /** Threshold alerts: {@code observe} from the request path, the admin and usage views read them. */
+    public Alerts alerts() { return alerts; }
+
     @Override
     public void close() {
         ledger.close(); // commits what is queued before the store goes away
+        alerts.close(); // records queued crossings, ends webhook attempts under way
         health.close();
         metrics.close();
         db.close();

@@ -61,6 +61,7 @@ public final class TollgateServer {
                 .register("/v1/credits", new CreditsApi(auth, gateway.ledger()))
                 .get("/v1/models", new Models(auth, gateway.catalog(), gateway.clock().millis() / 1000))
                 .get("/admin/providers", new ProvidersAdmin(auth, gateway.config(), gateway.budgets(), gateway.health()))
+                .get("/admin/alerts", new dev.tollgate.api.AlertsAdmin(auth, gateway.alerts()))
                 .register("/admin", new Admin(auth, gateway.accounts(), gateway.ledger()))
                 .any("/v1/*", (req, res) -> {
                     throw ApiException.notFound("unknown_url", null, "Unknown request URL: "
