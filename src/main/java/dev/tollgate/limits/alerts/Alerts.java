@@ -55,6 +55,9 @@ public final class Alerts implements AutoCloseable {
     /** {@code atMs}: when it was observed, which dates the alert (not when the recorder got to it). */
     private record Crossing(AlertKey key, long value, long limit, long atMs) {}
 
+    /** Wakes the recorder at close so it need not wait out its poll. */
+    private static final Crossing CLOSING = new Crossing(null, 0, 0, 0);
+
     Alerts(TollgateConfig.Alerts config, Database db, Clock clock, MeterRegistry metrics, Tuning tuning) {
         this.config = config;
         this.store = new AlertStore(db);
@@ -147,8 +150,8 @@ public final class Alerts implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             }
-            if (c == null) {
-                if (closed) return;
+            if (c == null || c == CLOSING) {
+                if (closed && queue.isEmpty()) return;
                 continue;
             }
             record(c);
@@ -190,6 +193,7 @@ public final class Alerts implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        queue.offer(CLOSING); // when full the recorder is busy, and sees `closed` once it has drained
         try {
             recorder.join(CLOSE_WAIT_MS_MAX);
         } catch (InterruptedException e) {
