@@ -145,6 +145,25 @@ class WebhookDeliveryTest {
     }
 
     @Test
+    void rowsLeftPendingByADeadReplicaAreSentByTheSweep() {
+        AlertStore store = new AlertStore(db);
+        long nowMs = System.currentTimeMillis();
+        // one recorded but never claimed, one claimed by a replica whose lease ran out mid-attempt
+        Alert unclaimed = new Alert("alrt_orphan_1", "key", "key_1", "messages", 80, 8, 10, "2026-11", nowMs, Alert.PENDING, 0);
+        Alert leased = new Alert("alrt_orphan_2", "key", "key_2", "messages", 80, 8, 10, "2026-11", nowMs, Alert.PENDING, 0);
+        assertThat(store.insertIfAbsent(unclaimed, nowMs)).isTrue();
+        assertThat(store.insertIfAbsent(leased, nowMs)).isTrue();
+        assertThat(store.claim(leased.id(), "dead-replica", nowMs, nowMs + 1)).isTrue();
+
+        receiver = new WebhookReceiverOrFail().receiver;
+        alerts = AlertsHarness.start(AlertsHarness.webhook(receiver.url(), 5, 50), db, Clock.systemUTC(), metrics);
+        AlertsHarness.await("both delivered", () -> AlertsHarness.all(alerts).stream()
+                .allMatch(a -> a.deliveryStatus().equals(Alert.DELIVERED)));
+        assertThat(receiver.deliveries).extracting(WebhookReceiver.Delivery::id)
+                .containsExactlyInAnyOrder("alrt_orphan_1", "alrt_orphan_2");
+    }
+
+    @Test
     void backoffDoublesFromTheConfiguredBase() {
         receiver = new WebhookReceiverOrFail().receiver;
         WebhookDelivery d = new WebhookDelivery(new AlertStore(db), receiver.url(), WebhookReceiver.SECRET, 5, 2_000,
