@@ -108,6 +108,10 @@ class AlertsEndToEndTest {
         assertThat(receiver.deliveries).allSatisfy(d -> assertThat(d.signatureValid()).isTrue());
         assertThat(receiver.deliveries.stream().map(WebhookReceiver.Delivery::id).distinct().count())
                 .as("one delivery per alert").isEqualTo(receiver.deliveries.size());
+        String metrics = gw.get("/metrics", null).body();
+        assertThat(metrics).contains("tollgate_alerts_fired_total{scope=\"provider\"} 7.0")
+                .contains("tollgate_alerts_dropped_total 0.0")
+                .contains("tollgate_alerts_webhook_deliveries_total{outcome=\"failed\"} 0.0");
     }
 
     @Test
