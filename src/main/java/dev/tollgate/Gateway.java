@@ -5,6 +5,7 @@ import dev.tollgate.billing.Billing;
 import dev.tollgate.ledger.Ledger;
 import dev.tollgate.ledger.LedgerOptions;
 import dev.tollgate.limits.stop.EmergencyStops;
+import dev.tollgate.limits.alerts.Alerts;
 import dev.tollgate.metering.PriceBook;
 import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.provider.ChatProvider;
@@ -39,6 +40,7 @@ public final class Gateway implements AutoCloseable {
     private final Router router;
     private final ProviderHealth health;
     private final EmergencyStops stops;
+    private final Alerts alerts;
 
     private Gateway(TollgateConfig config, Database db, Clock clock, Backoff.Sleeper sleeper) {
         this.config = config;
@@ -54,6 +56,9 @@ public final class Gateway implements AutoCloseable {
         this.budgets = new ProviderBudgets(config, ledger::providerUsage, clock, metrics);
         billing.onCharged((d, usage, postedMicros) ->
                 budgets.charged(d.providerName(), usage.promptTokens() + usage.completionTokens(), postedMicros));
+        this.alerts = Alerts.start(config.alerts(), db, clock, metrics);
+        budgets.watch((provider, metric, used, limit, month) ->
+                alerts.observe("provider", provider, metric, used, limit, month.toString(), null));
         this.router = new Router(catalog, AutoPolicy.from(config), prices, budgets);
         this.health = ProviderHealth.create(config, metrics, clock, sleeper);
         this.stops = new EmergencyStops(db, providers.keySet(), clock, metrics, EmergencyStops.POLL_INTERVAL_MS)
@@ -93,11 +98,14 @@ public final class Gateway implements AutoCloseable {
 
     /** Emergency stops: the in-memory snapshot the request path reads, kept fresh from the store. */
     public EmergencyStops stops() { return stops; }
+    /** Threshold alerts: {@code observe} from the request path, the admin and usage views read them. */
+    public Alerts alerts() { return alerts; }
 
     @Override
     public void close() {
         stops.close(); // its poller reads the store
         ledger.close(); // commits what is queued before the store goes away
+        alerts.close(); // records queued crossings, ends webhook attempts under way
         health.close();
         metrics.close();
         db.close();

@@ -17,12 +17,40 @@ public record TollgateConfig(
         List<Provider> providers,
         List<Model> models,
         Map<String, List<String>> aliases,
-        Routing routing) {
+        Routing routing,
+        Alerts alerts) {
 
     /** A config without a {@code routing} section (the canonical constructor's other callers). */
     public TollgateConfig(String source, String store, String redis, Credits credits, Server server,
                           List<Provider> providers, List<Model> models, Map<String, List<String>> aliases) {
         this(source, store, redis, credits, server, providers, models, aliases, Routing.NONE);
+    }
+
+    /** A config without an {@code alerts} section: the default thresholds, no webhook. */
+    public TollgateConfig(String source, String store, String redis, Credits credits, Server server,
+                          List<Provider> providers, List<Model> models, Map<String, List<String>> aliases,
+                          Routing routing) {
+        this(source, store, redis, credits, server, providers, models, aliases, routing, Alerts.DEFAULTS);
+    }
+
+    /**
+     * {@code alerts} (docs/alerts.md): {@code thresholds} in percent, ascending (empty: no alerts);
+     * {@code webhookUrl} null when no webhook is configured, then {@code webhookSecret} is null too.
+     * {@code webhookSecret} is the Standard Webhooks {@code whsec_…} string; never logged (see toString).
+     * A failed delivery is tried {@code maxAttempts} times in all, {@code backoffMs} before the second,
+     * doubling after; each attempt gives up after {@code timeoutMs}.
+     */
+    public record Alerts(List<Integer> thresholds, String webhookUrl, String webhookSecret, int maxAttempts,
+                         long backoffMs, long timeoutMs) {
+        public static final List<Integer> DEFAULT_THRESHOLDS = List.of(80, 95, 100);
+        public static final Alerts DEFAULTS = new Alerts(DEFAULT_THRESHOLDS, null, null, 5, 2_000, 5_000);
+
+        @Override
+        public String toString() {
+            return "Alerts[thresholds=" + thresholds + ", webhookUrl=" + webhookUrl + ", webhookSecret="
+                    + (webhookSecret == null ? "null" : "***") + ", maxAttempts=" + maxAttempts
+                    + ", backoffMs=" + backoffMs + ", timeoutMs=" + timeoutMs + "]";
+        }
     }
 
     /** {@code holdTtlMs}: how long a hold may stay open before the ledger releases it by itself. */

@@ -70,6 +70,7 @@ public final class TollgateServer {
                 .get("/v1/models", new Models(auth, gateway.catalog(), gateway.clock().millis() / 1000))
                 .get("/admin/providers", new ProvidersAdmin(auth, gateway.config(), gateway.budgets(), gateway.health()))
                 .register("/admin/emergency-stop", new StopsAdmin(auth, gateway.stops())) // emergency stop
+                .get("/admin/alerts", new dev.tollgate.api.AlertsAdmin(auth, gateway.alerts()))
                 .register("/admin", new Admin(auth, gateway.accounts(), gateway.ledger()))
                 .error(ApiException.class, TollgateServer::apiError)
                 .error(UnknownModelException.class, (req, res, e) -> apiError(req, res,
