@@ -199,7 +199,7 @@ public final class ProviderBudgets {
         if (tokenBudget != null) watcher.usage(t.config.name(), "tokens", t.tokens(), tokenBudget, m);
         BigDecimal usdBudget = t.config.monthlyUsdBudget();
         if (usdBudget != null) {
-            // µcr × USD per credit = µUSD, rounded down like the exact figure it approximates
+            // µcr × USD per credit = µUSD, rounded down to a whole µUSD
             watcher.usage(t.config.name(), "spend_usd_micros", BigDecimal.valueOf(t.micros()).multiply(usdPerCredit).longValue(),
                     usdBudget.multiply(MICROS_PER_USD).longValue(), m);
         }
