@@ -75,6 +75,7 @@ public final class ChatPipeline {
         // emergency stop: a stop covering this stream closes its upstream and marks it (limits/stop)
         try (EmergencyStops.Stream tracked = stops.track(caller, d.providerName())) {
             try {
+                if (tracked.stopped() != null) throw new StoppedException(tracked.stopped()); // stopped since admission
                 d.provider().stream(call(chat, d, requestId, true), chunk -> {
                     if (tracked.stopped() != null) throw new StoppedException(tracked.stopped());
                     meter.accept(chunk);

@@ -255,4 +255,40 @@ class EmergencyStopTest {
         assertThat(body).contains("emergency_stop").contains("provider 'fake'").contains("fake only");
         assertThat(gw.gateway.stops().snapshot().active()).hasSize(2);
     }
+
+    /**
+     * An upstream that keeps sending (the in-process mock, one word every 50 ms): the stop ends the
+     * stream at the next chunk, and the charge is exactly the words the client received.
+     */
+    @Test
+    void activeStreamEndsAtItsNextChunkAndIsBilledForTheWordsThatReachedTheClient() throws Exception {
+        gw.close();
+        gw = TestGateway.start(dir, """
+                providers:
+                  - { name: local, type: mock, chunk_delay_ms: 50 }
+                models:
+                  - { name: talker, provider: local, price: { input: 1, output: 2 } }
+                """, null);
+        String question = "please count slowly " + "and then some more ".repeat(10);
+        String request = "{\"model\":\"talker\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"" + question + "\"}]}";
+        StopFixture.OpenStream stream = new StopFixture.OpenStream(gw, "/v1/chat/completions", request, gw.key);
+        stream.readUntil("\" mock\""); // the word "mock" streamed: the answer is under way
+        long t0 = System.nanoTime();
+        createStop(gw, "global", null, "all hands");
+        String body = stream.readToEnd(Duration.ofSeconds(5));
+        assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(1_000);
+
+        StringBuilder received = new StringBuilder();
+        List<String> events = dev.tollgate.testing.Sse.events(body);
+        for (String e : events.subList(0, events.size() - 1)) {
+            received.append(JSON.readTree(e).path("choices").path(0).path("delta").path("content").asText(""));
+        }
+        assertThat(received.toString()).startsWith("This is a mock").doesNotEndWith("more");
+        assertThat(JSON.readTree(events.get(events.size() - 1)).path("error").path("code").asText()).isEqualTo("emergency_stop");
+        JsonNode sent = JSON.readTree(request);
+        long expected = Cost.costMicros(new PriceBook(gw.gateway.config()).price("talker"),
+                Usage.of(PromptTokens.exact(sent, "talker"), OutputTokens.count(received.toString(), "talker")));
+        assertThat(charges()).singleElement().satisfies(c -> assertThat(c.amountMicros()).isEqualTo(-expected));
+        assertThat(balance().heldMicros()).isZero();
+    }
 }
