@@ -18,7 +18,7 @@ import java.util.List;
 
 /**
  * The attempts of one request, shared by the chat and unary pipelines. For each candidate in order:
- * breaker admits? → provider rpm has room? → hold the worst case (once per deployment) → call; a
+ * provider emergency-stopped? (skip) → breaker admits? → provider rpm has room? → hold the worst case (once per deployment) → call; a
  * retryable failure before the first byte is retried on the same deployment up to
  * {@code routing.retries.max_attempts} tries with backoff, then the next candidate is tried; a
  * non-retryable one ends the request. The deployment's hold resolves exactly once (settled by the

@@ -73,30 +73,33 @@ public final class ChatPipeline {
     private void stream(Principal caller, ChatRequest chat, Deployment d, Reservation hold, String requestId,
                         ChatResponder out, AttemptLoop.Try attempt) throws ProviderException {
         StreamMeter meter = new StreamMeter();
-        // emergency stop: a stop covering this stream closes its upstream and marks it (limits/stop)
-        try (EmergencyStops.Stream tracked = stops.track(caller, d.providerName())) {
-            try {
-                d.provider().stream(call(chat, d, requestId, true), chunk -> {
-                    if (tracked.stopped() != null) throw new StoppedException(tracked.stopped());
-                    meter.accept(chunk);
-                    if (chunk.usageOnly()) return; // the usage chunk waits for its cost
-                    if (!out.started()) out.attempts(attempt.answeredHeader()); // headers go with the first byte
-                    out.chunk(chunk, d);
-                });
-            } catch (ProviderException | StoppedException e) {
-                Stop stop = tracked.stopped();
-                if (stop != null) {
-                    stopped(stop, chat, d, hold, requestId, out, meter);
-                    return;
-                }
-                if (!out.started() && !meter.producedTokens()) throw (ProviderException) e; // nothing reached anyone: retry or fall over
-                // Bytes reached the client: no retry, no fallback now. Bill what was produced, say so in-band.
-                attempt.failedAfterStart((ProviderException) e);
-                if (meter.producedTokens()) hold.settle(meter.usage(chat.body(), d.upstreamModel()), requestId);
-                else hold.release();
-                out.streamFailed(failure((ProviderException) e));
+        EmergencyStops.Stream tracked = stops.track(caller, d.providerName()); // emergency stop: may close the upstream
+        try {
+            if (tracked.stopped() != null) throw new StoppedException(tracked.stopped()); // emergency stop since admission
+            d.provider().stream(call(chat, d, requestId, true), chunk -> {
+                if (tracked.stopped() != null) throw new StoppedException(tracked.stopped()); // emergency stop
+                meter.accept(chunk);
+                if (chunk.usageOnly()) return; // the usage chunk waits for its cost
+                if (!out.started()) out.attempts(attempt.answeredHeader()); // headers go with the first byte
+                out.chunk(chunk, d);
+            });
+        } catch (StoppedException e) { // emergency stop, seen before the call or at a chunk
+            stopped(e.stop(), chat, d, hold, requestId, out, meter);
+            return;
+        } catch (ProviderException e) {
+            if (tracked.stopped() != null) { // emergency stop: it closed the upstream this call was reading
+                stopped(tracked.stopped(), chat, d, hold, requestId, out, meter);
                 return;
             }
+            if (!out.started() && !meter.producedTokens()) throw e; // nothing reached anyone: retry or fall over
+            // Bytes reached the client: no retry, no fallback now. Bill what was produced, say so in-band.
+            attempt.failedAfterStart(e);
+            if (meter.producedTokens()) hold.settle(meter.usage(chat.body(), d.upstreamModel()), requestId);
+            else hold.release();
+            out.streamFailed(failure(e));
+            return;
+        } finally {
+            tracked.close();
         }
         out.streamDone(meter.usageChunk(), hold.settle(meter.usage(chat.body(), d.upstreamModel()), requestId));
     }

@@ -78,6 +78,8 @@ public final class TollgateServer {
                 .error(NoRouteException.class, (req, res, e) -> apiError(req, res, noRoute(e)))
                 .error(NoAutoCandidateException.class, (req, res, e) -> apiError(req, res,
                         ApiException.notFound("model_not_found", "model", "model 'auto': " + e.getMessage())))
+                .error(dev.tollgate.limits.stop.StoppedException.class, (req, res, e) -> apiError(req, res, // emergency stop
+                        dev.tollgate.limits.stop.StopErrors.refused(e.stop())))
                 .error(dev.tollgate.ledger.InsufficientCreditsException.class, (req, res, e) -> apiError(req, res,
                         ChatPipeline.insufficient(e)))
                 .error(StoreException.class, (req, res, e) -> {

@@ -82,7 +82,7 @@ final class StopStore {
 
     /**
      * A number that changes whenever a stop is created or released: rows created plus rows released
-     * (each only ever grows). One index-only aggregate over a table of a few rows: cheap to poll.
+     * (each only ever grows). One aggregate over a small table (stops are rare): cheap to poll.
      */
     long changeCount() {
         try (Connection c = db.connection();

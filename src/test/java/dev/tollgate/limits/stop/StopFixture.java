@@ -99,15 +99,34 @@ final class StopFixture {
             }).get(10, TimeUnit.SECONDS);
         }
 
-        /** Reads to the end; fails if the end does not come within {@code timeout}. */
-        String readToEnd(Duration timeout) throws Exception {
-            CompletableFuture.runAsync(() -> {
+        /** Reads to the end in the background; {@link #endedWithin} waits for it. */
+        void readToEndInBackground() {
+            reader = CompletableFuture.runAsync(() -> {
                 try {
                     in.transferTo(seen);
+                    endedAtNanos = System.nanoTime();
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
-            }).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            });
+        }
+
+        private CompletableFuture<Void> reader;
+        private volatile long endedAtNanos;
+
+        /**
+         * Waits (at most 5 s) for the end of the stream and returns the ms from {@code sinceNanos} to it
+         * (negative when it ended before then).
+         */
+        long msUntilEnd(long sinceNanos) throws Exception {
+            reader.get(5, TimeUnit.SECONDS);
+            return (endedAtNanos - sinceNanos) / 1_000_000;
+        }
+
+        /** Reads to the end; fails if the end does not come within {@code timeout}. */
+        String readToEnd(Duration timeout) throws Exception {
+            if (reader == null) readToEndInBackground();
+            reader.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return text();
         }
 
