@@ -3,6 +3,13 @@ package dev.tollgate;
 import dev.tollgate.account.Accounts;
 import dev.tollgate.billing.Billing;
 import dev.tollgate.ledger.Ledger;
+import dev.tollgate.limits.Guard;
+import dev.tollgate.limits.LocalRateLimits;
+import dev.tollgate.limits.QuotaStep;
+import dev.tollgate.limits.quota.Quotas;
+import dev.tollgate.limits.quota.UsageListener;
+import dev.tollgate.limits.RateLimits;
+import dev.tollgate.limits.RedisRateLimits;
 import dev.tollgate.ledger.LedgerOptions;
 import dev.tollgate.limits.stop.EmergencyStops;
 import dev.tollgate.limits.alerts.Alerts;
@@ -17,6 +24,7 @@ import dev.tollgate.routing.budget.ProviderBudgets;
 import dev.tollgate.routing.health.Backoff;
 import dev.tollgate.routing.health.ProviderHealth;
 import dev.tollgate.store.Database;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
@@ -41,6 +49,8 @@ public final class Gateway implements AutoCloseable {
     private final ProviderHealth health;
     private final EmergencyStops stops;
     private final Alerts alerts;
+    private final Quotas quotas;
+    private final Guard guard;
 
     private Gateway(TollgateConfig config, Database db, Clock clock, Backoff.Sleeper sleeper) {
         this.config = config;
@@ -63,6 +73,16 @@ public final class Gateway implements AutoCloseable {
         this.health = ProviderHealth.create(config, metrics, clock, sleeper);
         this.stops = new EmergencyStops(db, providers.keySet(), clock, metrics, EmergencyStops.POLL_INTERVAL_MS)
                 .autoStopProviders(budgets, config.routing().budgets().autoStopAt()).start();
+        this.quotas = Quotas.create(config, db, clock, metrics, (counter, used, limit, period) ->
+                alerts.observed(counter.scope(), counter.subject(), counter.metric(), used, limit, period));
+        this.guard = new Guard(config.limits(), rateLimits(config, metrics, clock), new QuotaStep(quotas, clock), stops);
+    }
+
+    /** Local buckets, or with {@code redis:} buckets every replica shares (docs/limits.md). */
+    private static RateLimits rateLimits(TollgateConfig config, MeterRegistry metrics, Clock clock) {
+        if (config.redis() == null || config.redis().isBlank()) return new LocalRateLimits(clock);
+        return new RedisRateLimits(config.redis(), "tollgate:limits:", config.limits().parallelLeaseMs(),
+                Duration.ofMillis(250), metrics, clock);
     }
 
     public static Gateway open(TollgateConfig config, String storeUrl, Clock clock) {
@@ -101,12 +121,20 @@ public final class Gateway implements AutoCloseable {
     /** Threshold alerts: {@code observe} from the request path, the admin and usage views read them. */
     public Alerts alerts() { return alerts; }
 
+    /** The guard step: plans, rate limits, quotas and budgets (docs/limits.md). */
+    public Guard guard() { return guard; }
+
+    /** Monthly quota and budget counters (limits/quota). */
+    public Quotas quotas() { return quotas; }
+
     @Override
     public void close() {
         stops.close(); // its poller reads the store
         ledger.close(); // commits what is queued before the store goes away
         alerts.close(); // records queued crossings, ends webhook attempts under way
         health.close();
+        guard.rates().close();
+        quotas.close(); // flushes settled usage to the store, which closes after
         metrics.close();
         db.close();
     }

@@ -12,8 +12,11 @@ import java.sql.Types;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Accounts and API keys in the store. Key lookups on the request path go through a small cache;
@@ -21,6 +24,8 @@ import java.util.Optional;
  * cache TTL ({@code server.key_cache_ttl_ms}).
  */
 public final class Accounts {
+    private static final String ACCOUNT_COLUMNS = "id, name, plan, created_at, rpm, tpm, max_parallel, monthly_budget";
+    private static final String KEY_LIMIT_COLUMNS = "k.rpm, k.tpm, k.max_parallel, k.monthly_budget, k.models";
     private final Database db;
     private final Clock clock;
     private final Cache<String, Optional<Principal>> byHash;
@@ -72,11 +77,11 @@ public final class Accounts {
 
     public Optional<Account> find(String id) {
         try (Connection c = db.connection();
-             PreparedStatement ps = c.prepareStatement("SELECT id, name, plan, created_at FROM accounts WHERE id = ?")) {
+             PreparedStatement ps = c.prepareStatement("SELECT " + ACCOUNT_COLUMNS + " FROM accounts WHERE id = ?")) {
             ps.setString(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) return Optional.empty();
-                return Optional.of(new Account(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)));
+                return Optional.of(account(rs));
             }
         } catch (SQLException e) {
             throw new StoreException("find account", e);
@@ -88,11 +93,11 @@ public final class Accounts {
         Optional<Account> byId = find(idOrName);
         if (byId.isPresent()) return byId;
         try (Connection c = db.connection();
-             PreparedStatement ps = c.prepareStatement("SELECT id, name, plan, created_at FROM accounts WHERE name = ?")) {
+             PreparedStatement ps = c.prepareStatement("SELECT " + ACCOUNT_COLUMNS + " FROM accounts WHERE name = ?")) {
             ps.setString(1, idOrName);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) return Optional.empty();
-                Account a = new Account(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4));
+                Account a = account(rs);
                 return rs.next() ? Optional.empty() : Optional.of(a);
             }
         } catch (SQLException e) {
@@ -103,23 +108,86 @@ public final class Accounts {
     public record CreatedKey(String id, String secret) {}
 
     public CreatedKey createKey(String accountId, String name, Integer rpm, Integer tpm) {
+        return createKeyWithLimits(accountId, name, new LimitOverrides(rpm, tpm, null, null), null);
+    }
+
+    /** A new key with its own limits and allowed models (null = every model); the secret is returned once. */
+    public CreatedKey createKeyWithLimits(String accountId, String name, LimitOverrides limits, Set<String> models) {
         String secret = ApiKeys.newSecret();
         String id = ApiKeys.newId("key");
         try (Connection c = db.connection();
-             PreparedStatement ps = c.prepareStatement("INSERT INTO api_keys "
-                     + "(id, account_id, name, key_hash, key_prefix, rpm, tpm, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+             PreparedStatement ps = c.prepareStatement("INSERT INTO api_keys (id, account_id, name, key_hash, key_prefix,"
+                     + " rpm, tpm, max_parallel, monthly_budget, models, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, id);
             ps.setString(2, accountId);
             ps.setString(3, name);
             ps.setString(4, ApiKeys.hashHex(secret));
             ps.setString(5, ApiKeys.displayPrefix(secret));
-            setNullableInt(ps, 6, rpm);
-            setNullableInt(ps, 7, tpm);
-            ps.setLong(8, clock.millis());
+            setNullable(ps, 6, limits.rpm());
+            setNullable(ps, 7, limits.tpm());
+            setNullable(ps, 8, limits.maxParallel());
+            setNullable(ps, 9, limits.monthlyBudgetMicros());
+            ps.setString(10, KeyModels.toJson(models));
+            ps.setLong(11, clock.millis());
             ps.executeUpdate();
             return new CreatedKey(id, secret);
         } catch (SQLException e) {
             throw new StoreException("create key", e);
+        }
+    }
+
+    /**
+     * Sets or clears (value null) the given columns of one account: {@code plan}, {@code rpm}, {@code tpm},
+     * {@code max_parallel}, {@code monthly_budget} (µcr). Cached principals are dropped at once, so this
+     * process applies the change to its next request; other processes within {@code key_cache_ttl_ms}.
+     *
+     * @return false when no such account exists
+     */
+    public boolean updateAccount(String accountId, Map<String, Object> columns) {
+        return update("accounts", Set.of("plan", "rpm", "tpm", "max_parallel", "monthly_budget"), accountId, columns);
+    }
+
+    /** Like {@link #updateAccount} for one key: {@code rpm}, {@code tpm}, {@code max_parallel}, {@code monthly_budget}, {@code models}. */
+    public boolean updateKey(String keyId, Map<String, Object> columns) {
+        Map<String, Object> stored = new LinkedHashMap<>(columns);
+        if (stored.containsKey("models")) {
+            @SuppressWarnings("unchecked") Set<String> models = (Set<String>) stored.get("models");
+            stored.put("models", KeyModels.toJson(models));
+        }
+        return update("api_keys", Set.of("rpm", "tpm", "max_parallel", "monthly_budget", "models"), keyId, stored);
+    }
+
+    private boolean update(String table, Set<String> allowed, String id, Map<String, Object> columns) {
+        if (!allowed.containsAll(columns.keySet())) throw new IllegalArgumentException("not updatable: " + columns.keySet());
+        if (columns.isEmpty()) return exists(table, id);
+        StringBuilder sql = new StringBuilder("UPDATE ").append(table).append(" SET ");
+        columns.keySet().forEach(column -> sql.append(column).append(" = ?, "));
+        sql.setLength(sql.length() - 2);
+        sql.append(" WHERE id = ?");
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            int i = 1;
+            for (Object v : columns.values()) {
+                if (v == null) ps.setNull(i++, Types.NULL);
+                else ps.setObject(i++, v);
+            }
+            ps.setString(i, id);
+            boolean found = ps.executeUpdate() == 1;
+            byHash.invalidateAll(); // rare; keeps the change immediate in this process without a reverse index
+            return found;
+        } catch (SQLException e) {
+            throw new StoreException("update " + table, e);
+        }
+    }
+
+    private boolean exists(String table, String id) {
+        try (Connection c = db.connection();
+             PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + table + " WHERE id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("find " + table, e);
         }
     }
 
@@ -147,14 +215,15 @@ public final class Accounts {
 
     private Optional<Principal> loadPrincipal(String hash) {
         try (Connection c = db.connection();
-             PreparedStatement ps = c.prepareStatement("SELECT k.key_hash, k.id, k.account_id, a.plan, k.rpm, k.tpm "
+             PreparedStatement ps = c.prepareStatement("SELECT k.key_hash, k.id, k.account_id, a.plan, "
+                     + KEY_LIMIT_COLUMNS + ", a.rpm, a.tpm, a.max_parallel, a.monthly_budget "
                      + "FROM api_keys k JOIN accounts a ON a.id = k.account_id "
                      + "WHERE k.key_hash = ? AND k.revoked_at IS NULL")) {
             ps.setString(1, hash);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next() || !ApiKeys.sameHash(hash, rs.getString(1))) return Optional.empty();
                 return Optional.of(new Principal(rs.getString(3), rs.getString(2), rs.getString(4),
-                        nullableInt(rs, 5), nullableInt(rs, 6)));
+                        limits(rs, 5), KeyModels.fromJson(rs.getString(9)), limits(rs, 10)));
             }
         } catch (SQLException e) {
             throw new StoreException("authenticate", e);
@@ -166,15 +235,15 @@ public final class Accounts {
         if (account.isEmpty()) return Optional.empty();
         List<Account.KeyInfo> keys = new ArrayList<>();
         try (Connection c = db.connection();
-             PreparedStatement ps = c.prepareStatement("SELECT id, name, key_prefix, rpm, tpm, created_at, revoked_at "
-                     + "FROM api_keys WHERE account_id = ? ORDER BY created_at, id")) {
+             PreparedStatement ps = c.prepareStatement("SELECT k.id, k.name, k.key_prefix, k.created_at, k.revoked_at, "
+                     + KEY_LIMIT_COLUMNS + " FROM api_keys k WHERE k.account_id = ? ORDER BY k.created_at, k.id")) {
             ps.setString(1, accountId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    long revoked = rs.getLong(7);
+                    long revoked = rs.getLong(5);
                     Long revokedAt = rs.wasNull() ? null : revoked;
                     keys.add(new Account.KeyInfo(rs.getString(1), rs.getString(2), rs.getString(3),
-                            nullableInt(rs, 4), nullableInt(rs, 5), rs.getLong(6), revokedAt));
+                            limits(rs, 6), KeyModels.fromJson(rs.getString(10)), rs.getLong(4), revokedAt));
                 }
             }
         } catch (SQLException e) {
@@ -183,9 +252,22 @@ public final class Accounts {
         return Optional.of(new Account.WithKeys(account.get(), keys));
     }
 
-    private static void setNullableInt(PreparedStatement ps, int i, Integer v) throws SQLException {
-        if (v == null) ps.setNull(i, Types.INTEGER);
-        else ps.setInt(i, v);
+    private static Account account(ResultSet rs) throws SQLException {
+        return new Account(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), limits(rs, 5));
+    }
+
+    /** rpm, tpm, max_parallel, monthly_budget from four columns starting at {@code first}. */
+    private static LimitOverrides limits(ResultSet rs, int first) throws SQLException {
+        Integer rpm = nullableInt(rs, first);
+        Integer tpm = nullableInt(rs, first + 1);
+        Integer parallel = nullableInt(rs, first + 2);
+        long budget = rs.getLong(first + 3);
+        return new LimitOverrides(rpm, tpm, parallel, rs.wasNull() ? null : budget);
+    }
+
+    private static void setNullable(PreparedStatement ps, int i, Number v) throws SQLException {
+        if (v == null) ps.setNull(i, v instanceof Long ? Types.BIGINT : Types.INTEGER);
+        else ps.setLong(i, v.longValue());
     }
 
     private static Integer nullableInt(ResultSet rs, int i) throws SQLException {

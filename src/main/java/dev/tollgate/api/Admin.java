@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.account.Account;
 import dev.tollgate.account.AccountNameTakenException;
 import dev.tollgate.account.Accounts;
+import dev.tollgate.account.LimitOverrides;
+import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.http.ApiException;
 import dev.tollgate.http.Authenticator;
 import dev.tollgate.http.Bodies;
@@ -18,6 +20,8 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.util.Map;
+import java.util.Set;
 
 /** The admin API for accounts and keys (CONTRACT §3 "Admin"); every route needs the admin token. */
 public final class Admin implements HttpService {
@@ -26,18 +30,22 @@ public final class Admin implements HttpService {
     private final Authenticator auth;
     private final Accounts accounts;
     private final Ledger ledger;
+    private final TollgateConfig config;
 
-    public Admin(Authenticator auth, Accounts accounts, Ledger ledger) {
+    public Admin(Authenticator auth, Accounts accounts, Ledger ledger, TollgateConfig config) {
         this.auth = auth;
         this.accounts = accounts;
         this.ledger = ledger;
+        this.config = config;
     }
 
     @Override
     public void routing(HttpRules rules) {
         rules.post("/accounts", this::createAccount)
                 .get("/accounts/{id}", this::getAccount)
+                .patch("/accounts/{id}", this::patchAccount)
                 .post("/accounts/{id}/keys", this::createKey)
+                .patch("/keys/{id}", this::patchKey)
                 .post("/accounts/{id}/credits", this::grantCredits)
                 .delete("/keys/{id}", this::revokeKey);
     }
@@ -48,7 +56,7 @@ public final class Admin implements HttpService {
         String name = requiredString(body, "name");
         String problem = Accounts.nameProblem(name);
         if (problem != null) throw ApiException.invalid("name", "'name': " + problem);
-        String plan = optionalString(body, "plan");
+        String plan = body.hasNonNull("plan") ? LimitFields.plan(body.get("plan"), config) : null;
         long credits = body.has("credits") ? CreditAmounts.micros(body.get("credits"), "credits", false) : 0;
         Account a;
         try {
@@ -74,10 +82,14 @@ public final class Admin implements HttpService {
         out.put("balance", Cost.toCreditsDecimal(b.postedMicros()));
         out.put("held", Cost.toCreditsDecimal(b.heldMicros()));
         out.put("available", Cost.toCreditsDecimal(Math.max(0, b.availableMicros())));
+        limits(out.putObject("limits"), found.account().limits());
         ArrayNode keys = out.putArray("keys");
         for (Account.KeyInfo k : found.keys()) {
             ObjectNode key = keys.addObject().put("id", k.id()).put("name", k.name()).put("prefix", k.prefix());
-            key.put("rpm", k.rpm()).put("tpm", k.tpm()).put("created_at", k.createdAtMs() / 1000);
+            limits(key, k.limits());
+            if (k.models() == null) key.putNull("models");
+            else k.models().forEach(key.putArray("models")::add);
+            key.put("created_at", k.createdAtMs() / 1000);
             key.put("revoked", k.revokedAtMs() != null);
         }
         json(res, 200, out);
@@ -89,11 +101,49 @@ public final class Admin implements HttpService {
         byte[] raw = Bodies.read(req, ADMIN_BODY_BYTES_MAX);
         ObjectNode body = raw.length == 0 ? Json.object() : Bodies.jsonObject(raw);
         String name = optionalString(body, "name");
-        Integer rpm = optionalPositiveInt(body, "rpm");
-        Integer tpm = optionalPositiveInt(body, "tpm");
+        Map<String, Object> limits = LimitFields.columns(body, LimitFields.KEY, config);
         if (accounts.find(accountId).isEmpty()) throw notFound("account", accountId);
-        Accounts.CreatedKey key = accounts.createKey(accountId, name, rpm, tpm);
+        @SuppressWarnings("unchecked") Set<String> models = (Set<String>) limits.get("models");
+        Accounts.CreatedKey key = accounts.createKeyWithLimits(accountId, name, LimitFields.key(limits), models);
         json(res, 201, Json.object().put("id", key.id()).put("key", key.secret()));
+    }
+
+    /** Plan and limit overrides (CONTRACT §5); the answer is the account as {@code GET} shows it. */
+    private void patchAccount(ServerRequest req, ServerResponse res) {
+        auth.admin(req);
+        String id = req.path().pathParameters().get("id");
+        ObjectNode body = Bodies.jsonObject(Bodies.read(req, ADMIN_BODY_BYTES_MAX));
+        if (!accounts.updateAccount(id, LimitFields.columns(requireOnly(body, LimitFields.ACCOUNT), LimitFields.ACCOUNT, config))) {
+            throw notFound("account", id);
+        }
+        getAccount(req, res);
+    }
+
+    private void patchKey(ServerRequest req, ServerResponse res) {
+        auth.admin(req);
+        String id = req.path().pathParameters().get("id");
+        ObjectNode body = Bodies.jsonObject(Bodies.read(req, ADMIN_BODY_BYTES_MAX));
+        if (!accounts.updateKey(id, LimitFields.columns(requireOnly(body, LimitFields.KEY), LimitFields.KEY, config))) {
+            throw notFound("key", id);
+        }
+        res.status(204).send();
+    }
+
+    private static ObjectNode requireOnly(ObjectNode body, Set<String> allowed) {
+        body.fieldNames().forEachRemaining(f -> {
+            if (!allowed.contains(f)) {
+                throw ApiException.invalid(f, "Unknown parameter: '" + f + "' (expected "
+                        + String.join(", ", allowed.stream().sorted().toList()) + ")");
+            }
+        });
+        return body;
+    }
+
+    /** rpm, tpm, max_parallel (null: not set, 0: unlimited) and monthly_budget in credits (null: none). */
+    private static void limits(ObjectNode out, LimitOverrides l) {
+        out.put("rpm", l.rpm()).put("tpm", l.tpm()).put("max_parallel", l.maxParallel());
+        if (l.monthlyBudgetMicros() == null) out.putNull("monthly_budget");
+        else out.put("monthly_budget", Cost.toCreditsDecimal(l.monthlyBudgetMicros()));
     }
 
     /**
@@ -146,15 +196,6 @@ public final class Admin implements HttpService {
         if (v == null || v.isNull()) return null;
         if (!v.isTextual() || v.asText().isBlank()) throw ApiException.invalid(field, "'" + field + "' must be a non-empty string");
         return v.asText();
-    }
-
-    static Integer optionalPositiveInt(ObjectNode body, String field) {
-        JsonNode v = body.get(field);
-        if (v == null || v.isNull()) return null;
-        if (!v.isIntegralNumber() || !v.canConvertToInt() || v.asInt() < 1) {
-            throw ApiException.invalid(field, "'" + field + "' must be a positive integer");
-        }
-        return v.asInt();
     }
 
     static void json(ServerResponse res, int status, JsonNode body) {

@@ -1,6 +1,9 @@
 package dev.tollgate.api;
 
 import dev.tollgate.account.Principal;
+import dev.tollgate.billing.Reservation;
+import dev.tollgate.limits.Admission;
+import dev.tollgate.limits.Guard;
 import dev.tollgate.http.Authenticator;
 import dev.tollgate.http.Bodies;
 import dev.tollgate.http.RequestIds;
@@ -10,16 +13,21 @@ import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
-/** {@code POST /v1/chat/completions}: auth → parse → route → {@link ChatPipeline} → OpenAI wire format. */
+/**
+ * {@code POST /v1/chat/completions}: auth → parse → route → guard → {@link ChatPipeline} → OpenAI wire format →
+ * guard settled to what was charged (released on every other exit).
+ */
 public final class ChatCompletions implements Handler {
     private final Authenticator auth;
     private final Router router;
+    private final Guard guard;
     private final ChatPipeline pipeline;
     private final long maxBodyBytes;
 
-    public ChatCompletions(Authenticator auth, Router router, ChatPipeline pipeline, long maxBodyBytes) {
+    public ChatCompletions(Authenticator auth, Router router, Guard guard, ChatPipeline pipeline, long maxBodyBytes) {
         this.auth = auth;
         this.router = router;
+        this.guard = guard;
         this.pipeline = pipeline;
         this.maxBodyBytes = maxBodyBytes;
     }
@@ -30,7 +38,13 @@ public final class ChatCompletions implements Handler {
         ChatRequest chat = ChatRequest.parse(Bodies.jsonObject(Bodies.read(req, maxBodyBytes)));
         Route route = Routes.of(router, chat, principal);
         route.headers().forEach(res::header); // before the pipeline: a stream's headers leave with its first byte
-        pipeline.run(principal, RequestIds.of(req), chat, route.candidates(),
-                new OpenAiResponder(res, chat.clientWantsUsage()));
+        Admission admission = guard.admit(principal, Demands.chat(chat, route.candidates(), pipeline.billing()), res::header);
+        try {
+            Reservation.Charged charged = pipeline.run(principal, RequestIds.of(req), chat, route.candidates(),
+                    new OpenAiResponder(res, chat.clientWantsUsage()));
+            admission.settle(Demands.spent(charged, 0));
+        } finally {
+            admission.release(); // a no-op after settle: errors, disconnects and cut streams give the reservation back
+        }
     }
 }

@@ -40,38 +40,42 @@ public final class ChatPipeline {
         this.stops = stops;
     }
 
+    public Billing billing() { return billing; }
+
     /**
      * Answers {@code chat} from the first candidate that can (see {@link AttemptLoop}: retries with
      * backoff, breakers, provider rpm). The {@code x-tollgate-attempts} header says what was tried; it
      * is set before the first byte, and on the error answer when nothing succeeded.
+     *
+     * @return what was charged (the guard settles to it); null when a stream broke before any token
      */
-    public void run(Principal caller, String requestId, ChatRequest chat, List<Deployment> candidates, ChatResponder out) {
+    public Reservation.Charged run(Principal caller, String requestId, ChatRequest chat, List<Deployment> candidates,
+                                   ChatResponder out) {
         AttemptLoop attempts = new AttemptLoop(health, caller, stops);
         attempts.refuseStoppedCaller();
         try {
-            attempts.run(candidates, (d, holdId) -> billing.reserve(caller.accountId(), holdId, d, chat.body()),
-                    (d, hold, attempt) -> {
-                        if (chat.stream()) stream(caller, chat, d, hold, requestId, out, attempt);
-                        else complete(chat, d, hold, requestId, out, attempt);
-                        return Boolean.TRUE;
-                    });
+            return attempts.run(candidates, (d, holdId) -> billing.reserve(caller.accountId(), holdId, d, chat.body()),
+                    (d, hold, attempt) -> chat.stream() ? stream(caller, chat, d, hold, requestId, out, attempt)
+                            : complete(chat, d, hold, requestId, out, attempt));
         } catch (ApiException e) {
             out.attempts(attempts.attemptsHeader());
             throw e;
         }
     }
 
-    private static void complete(ChatRequest chat, Deployment d, Reservation hold, String requestId, ChatResponder out,
-                                 AttemptLoop.Try attempt) throws ProviderException {
+    private static Reservation.Charged complete(ChatRequest chat, Deployment d, Reservation hold, String requestId,
+                                                ChatResponder out, AttemptLoop.Try attempt) throws ProviderException {
         ChatResult result = d.provider().complete(call(chat, d, requestId, false));
         Usage usage = result.usage() != null ? result.usage() : counted(chat, d, result.body());
         Reservation.Charged charged = hold.settle(usage, requestId);
         out.attempts(attempt.answeredHeader());
         out.answer(result.body(), d, charged);
+        return charged;
     }
 
-    private void stream(Principal caller, ChatRequest chat, Deployment d, Reservation hold, String requestId,
-                        ChatResponder out, AttemptLoop.Try attempt) throws ProviderException {
+    private Reservation.Charged stream(Principal caller, ChatRequest chat, Deployment d, Reservation hold,
+                                       String requestId, ChatResponder out, AttemptLoop.Try attempt)
+            throws ProviderException {
         StreamMeter meter = new StreamMeter();
         EmergencyStops.Stream tracked = stops.track(caller, d.providerName()); // emergency stop: may close the upstream
         try {
@@ -84,37 +88,44 @@ public final class ChatPipeline {
                 out.chunk(chunk, d);
             });
         } catch (StoppedException e) { // emergency stop, seen before the call or at a chunk
-            stopped(e.stop(), chat, d, hold, requestId, out, meter);
-            return;
+            return stopped(e.stop(), chat, d, hold, requestId, out, meter);
         } catch (ProviderException e) {
             if (tracked.stopped() != null) { // emergency stop: it closed the upstream this call was reading
-                stopped(tracked.stopped(), chat, d, hold, requestId, out, meter);
-                return;
+                return stopped(tracked.stopped(), chat, d, hold, requestId, out, meter);
             }
             if (!out.started() && !meter.producedTokens()) throw e; // nothing reached anyone: retry or fall over
             // Bytes reached the client: no retry, no fallback now. Bill what was produced, say so in-band.
             attempt.failedAfterStart(e);
-            if (meter.producedTokens()) hold.settle(meter.usage(chat.body(), d.upstreamModel()), requestId);
-            else hold.release();
+            Reservation.Charged charged = producedOrReleased(chat, d, hold, requestId, meter);
             out.streamFailed(failure(e));
-            return;
+            return charged;
         } finally {
             tracked.close();
         }
-        out.streamDone(meter.usageChunk(), hold.settle(meter.usage(chat.body(), d.upstreamModel()), requestId));
+        Reservation.Charged charged = hold.settle(meter.usage(chat.body(), d.upstreamModel()), requestId);
+        out.streamDone(meter.usageChunk(), charged);
+        return charged;
     }
 
     /**
      * An emergency stop ended this stream. Before any byte reached the client the attempt loop decides
      * (another provider, or 503); after, the stream ends with the in-band error, billed for what was produced.
      */
-    private void stopped(Stop stop, ChatRequest chat, Deployment d, Reservation hold, String requestId,
-                         ChatResponder out, StreamMeter meter) {
+    private Reservation.Charged stopped(Stop stop, ChatRequest chat, Deployment d, Reservation hold, String requestId,
+                                        ChatResponder out, StreamMeter meter) {
         if (!out.started() && !meter.producedTokens()) throw new StoppedException(stop);
-        if (meter.producedTokens()) hold.settle(meter.usage(chat.body(), d.upstreamModel()), requestId);
-        else hold.release();
+        Reservation.Charged charged = producedOrReleased(chat, d, hold, requestId, meter);
         out.streamFailed(StopErrors.refused(stop));
         stops.streamEnded();
+        return charged;
+    }
+
+    /** A stream that broke after it started: charged for what it produced, else its hold released (null). */
+    private static Reservation.Charged producedOrReleased(ChatRequest chat, Deployment d, Reservation hold,
+                                                          String requestId, StreamMeter meter) {
+        if (meter.producedTokens()) return hold.settle(meter.usage(chat.body(), d.upstreamModel()), requestId);
+        hold.release();
+        return null;
     }
 
     private static Usage counted(ChatRequest chat, Deployment d, ObjectNode body) {

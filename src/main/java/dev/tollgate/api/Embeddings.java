@@ -5,6 +5,8 @@ import dev.tollgate.account.Principal;
 import dev.tollgate.billing.Billing;
 import dev.tollgate.billing.Reservation;
 import dev.tollgate.http.Authenticator;
+import dev.tollgate.limits.Admission;
+import dev.tollgate.limits.Guard;
 import dev.tollgate.http.Bodies;
 import dev.tollgate.http.RequestIds;
 import dev.tollgate.json.Json;
@@ -23,7 +25,7 @@ import io.helidon.webserver.http.ServerResponse;
 import java.util.List;
 
 /**
- * {@code POST /v1/embeddings}: auth → parse → route (providers that can embed) → hold the input
+ * {@code POST /v1/embeddings}: auth → parse → route (providers that can embed) → guard → hold the input
  * bound × input price → provider → settle reported (or counted) prompt tokens → OpenAI list format
  * with {@code usage.cost}.
  */
@@ -33,14 +35,16 @@ public final class Embeddings implements Handler {
     private final Authenticator auth;
     private final Catalog catalog;
     private final Billing billing;
+    private final Guard guard;
     private final UnaryPipeline pipeline;
     private final long maxBodyBytes;
 
-    public Embeddings(Authenticator auth, Catalog catalog, Billing billing, ProviderHealth health, EmergencyStops stops,
+    public Embeddings(Authenticator auth, Catalog catalog, Billing billing, Guard guard, ProviderHealth health, EmergencyStops stops,
                       long maxBodyBytes) {
         this.auth = auth;
         this.catalog = catalog;
         this.billing = billing;
+        this.guard = guard;
         this.pipeline = new UnaryPipeline(billing, health, stops);
         this.maxBodyBytes = maxBodyBytes;
     }
@@ -55,8 +59,21 @@ public final class Embeddings implements Handler {
         List<Deployment> candidates = Capabilities.require(request.model(),
                 catalog.candidates(request.model(), List.of()), EmbeddingsProvider.class, ENDPOINT);
         long promptBound = EmbeddingTokens.upperBound(request.input());
-        Answer answer = pipeline.run(principal, candidates,
-                d -> Cost.worstCaseMicros(billing.price(d), promptBound, 0),
+        UnaryPipeline.WorstCase worstCase = d -> Cost.worstCaseMicros(billing.price(d), promptBound, 0);
+        Admission admission = guard.admit(principal,
+                Demands.embeddings(request.model(), promptBound, candidates, worstCase::micros), res::header);
+        try {
+            Answer answer = answer(principal, request, requestId, candidates, worstCase, res);
+            admission.settle(Demands.spent(answer.charged(), 0));
+            respond(res, answer);
+        } finally {
+            admission.release(); // a no-op after settle
+        }
+    }
+
+    private Answer answer(Principal principal, EmbeddingsRequest request, String requestId, List<Deployment> candidates,
+                          UnaryPipeline.WorstCase worstCase, ServerResponse res) {
+        return pipeline.run(principal, candidates, worstCase,
                 (d, hold) -> {
                     ObjectNode body = request.body().put("model", d.upstreamModel());
                     EmbeddingsProvider.Result r = ((EmbeddingsProvider) d.provider())
@@ -65,7 +82,6 @@ public final class Embeddings implements Handler {
                             : EmbeddingTokens.counted(request.input(), d.upstreamModel());
                     return new Answer(r.body(), d, hold.settle(Usage.of(prompt, 0), requestId));
                 }, attempts -> res.header(AttemptLog.HEADER, attempts));
-        respond(res, answer);
     }
 
     private static void respond(ServerResponse res, Answer a) {

@@ -6,6 +6,8 @@ import dev.tollgate.billing.Billing;
 import dev.tollgate.billing.Reservation;
 import dev.tollgate.http.ApiException;
 import dev.tollgate.http.Authenticator;
+import dev.tollgate.limits.Admission;
+import dev.tollgate.limits.Guard;
 import dev.tollgate.http.Bodies;
 import dev.tollgate.http.RequestIds;
 import dev.tollgate.json.Json;
@@ -26,7 +28,7 @@ import java.util.Optional;
 
 /**
  * {@code POST /v1/images/generations}: auth → parse → route (providers that can draw, models with a
- * price for the requested size and quality) → hold n × per-image price → provider → settle images
+ * price for the requested size and quality) → guard → hold n × per-image price → provider → settle images
  * returned × per-image price → OpenAI format with {@code usage.cost}.
  */
 public final class Images implements Handler {
@@ -35,19 +37,21 @@ public final class Images implements Handler {
     private final Authenticator auth;
     private final Catalog catalog;
     private final Billing billing;
+    private final Guard guard;
     private final UnaryPipeline pipeline;
     private final long maxBodyBytes;
 
-    public Images(Authenticator auth, Catalog catalog, Billing billing, ProviderHealth health, EmergencyStops stops,
+    public Images(Authenticator auth, Catalog catalog, Billing billing, Guard guard, ProviderHealth health, EmergencyStops stops,
                       long maxBodyBytes) {
         this.auth = auth;
         this.catalog = catalog;
         this.billing = billing;
+        this.guard = guard;
         this.pipeline = new UnaryPipeline(billing, health, stops);
         this.maxBodyBytes = maxBodyBytes;
     }
 
-    private record Answer(ObjectNode body, Deployment answeredBy, Reservation.Charged charged) {}
+    private record Answer(ObjectNode body, Deployment answeredBy, Reservation.Charged charged, long images) {}
 
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
@@ -56,16 +60,29 @@ public final class Images implements Handler {
         String requestId = RequestIds.of(req);
         List<Deployment> candidates = priced(request, Capabilities.require(request.model(),
                 catalog.candidates(request.model(), List.of()), ImagesProvider.class, ENDPOINT));
-        Answer answer = pipeline.run(principal, candidates,
-                d -> Cost.imageMicros(billing.price(d), usdPerImage(d, request).orElseThrow(), request.n()),
+        UnaryPipeline.WorstCase worstCase =
+                d -> Cost.imageMicros(billing.price(d), usdPerImage(d, request).orElseThrow(), request.n());
+        Admission admission = guard.admit(principal,
+                Demands.images(request.model(), request.n(), candidates, worstCase::micros), res::header);
+        try {
+            Answer answer = answer(principal, request, requestId, candidates, worstCase, res);
+            admission.settle(Demands.spent(answer.charged(), answer.images()));
+            respond(res, answer);
+        } finally {
+            admission.release(); // a no-op after settle
+        }
+    }
+
+    private Answer answer(Principal principal, ImagesRequest request, String requestId, List<Deployment> candidates,
+                          UnaryPipeline.WorstCase worstCase, ServerResponse res) {
+        return pipeline.run(principal, candidates, worstCase,
                 (d, hold) -> {
                     ObjectNode body = request.body().put("model", d.upstreamModel());
                     ImagesProvider.Result r = ((ImagesProvider) d.provider())
                             .generate(new ImagesProvider.Call(requestId, d.upstreamModel(), body));
                     BigDecimal usd = usdPerImage(d, request).orElseThrow();
-                    return new Answer(r.body(), d, hold.settleImages(r.images(), usd, requestId));
+                    return new Answer(r.body(), d, hold.settleImages(r.images(), usd, requestId), r.images());
                 }, attempts -> res.header(AttemptLog.HEADER, attempts));
-        respond(res, answer);
     }
 
     /** USD per image for this request on {@code d}; a free model is zero; empty when not priced. */

@@ -68,7 +68,8 @@ public final class ConfigLoader {
             throw new ConfigException(source, "", "is empty");
         }
         ConfigNode root = new ConfigNode(source, "", tree, env);
-        root.allowOnly(Set.of("store", "redis", "credits", "server", "providers", "models", "aliases", "plans", "routing", "alerts"));
+        root.allowOnly(Set.of("store", "redis", "credits", "server", "providers", "models", "aliases", "plans", "routing",
+                "limits", "alerts"));
 
         List<TollgateConfig.Provider> providers = providers(root.child("providers"));
         List<TollgateConfig.Model> models = models(root.child("models"), providers);
@@ -80,6 +81,7 @@ public final class ConfigLoader {
                 server(root),
                 List.copyOf(providers), List.copyOf(models), aliases,
                 RoutingConfig.parse(root, models, aliases),
+                PlansConfig.parse(root, models, aliases),
                 AlertsConfig.parse(root));
     }
 

@@ -18,6 +18,7 @@ public record TollgateConfig(
         List<Model> models,
         Map<String, List<String>> aliases,
         Routing routing,
+        Limits limits,
         Alerts alerts) {
 
     /** A config without a {@code routing} section (the canonical constructor's other callers). */
@@ -26,11 +27,11 @@ public record TollgateConfig(
         this(source, store, redis, credits, server, providers, models, aliases, Routing.NONE);
     }
 
-    /** A config without an {@code alerts} section: the default thresholds, no webhook. */
+    /** A config without {@code limits} or {@code plans} ({@link Limits#DEFAULT}: 60 rpm per key). */
     public TollgateConfig(String source, String store, String redis, Credits credits, Server server,
                           List<Provider> providers, List<Model> models, Map<String, List<String>> aliases,
                           Routing routing) {
-        this(source, store, redis, credits, server, providers, models, aliases, routing, Alerts.DEFAULTS);
+        this(source, store, redis, credits, server, providers, models, aliases, routing, Limits.DEFAULT, Alerts.DEFAULTS);
     }
 
     /**

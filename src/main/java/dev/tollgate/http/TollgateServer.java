@@ -9,9 +9,12 @@ import dev.tollgate.api.Embeddings;
 import dev.tollgate.api.Estimate;
 import dev.tollgate.api.anthropic.Messages;
 import dev.tollgate.api.Images;
+import dev.tollgate.api.LimitsApi;
+import dev.tollgate.api.UsageReset;
 import dev.tollgate.api.Models;
 import dev.tollgate.json.Json;
 import dev.tollgate.limits.stop.StopsAdmin;
+import dev.tollgate.limits.LimitExceededException;
 import dev.tollgate.api.ProvidersAdmin;
 import dev.tollgate.routing.NoRouteException;
 import dev.tollgate.routing.UnknownModelException;
@@ -54,6 +57,7 @@ public final class TollgateServer {
         HttpRouting.Builder r = RouteFallback.install(router); // 404, 405 and HEAD for every route below
         Authenticator auth = new Authenticator(gateway.accounts(), adminToken);
         long maxBody = gateway.config().server().maxBodyBytes();
+        LimitsApi limits = new LimitsApi(auth, gateway.config().limits(), gateway.guard(), gateway.quotas());
         r.addFilter(new RequestIds())
                 .addFilter(new Metrics(gateway.metrics()))
                 .get("/health", (req, res) -> json(res, 200, HEALTHY))
@@ -61,17 +65,24 @@ public final class TollgateServer {
                     res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
                     res.send(gateway.metrics().scrape());
                 })
-                .post("/v1/chat/completions", new ChatCompletions(auth, gateway.router(), new ChatPipeline(gateway.billing(), gateway.health(), gateway.stops()), maxBody))
-                .post("/v1/messages", new Messages(auth, gateway.router(), new ChatPipeline(gateway.billing(), gateway.health(), gateway.stops()), maxBody))
-                .post("/v1/embeddings", new Embeddings(auth, gateway.catalog(), gateway.billing(), gateway.health(), gateway.stops(), maxBody))
-                .post("/v1/images/generations", new Images(auth, gateway.catalog(), gateway.billing(), gateway.health(), gateway.stops(), maxBody))
+                .post("/v1/chat/completions", new ChatCompletions(auth, gateway.router(), gateway.guard(),
+                        new ChatPipeline(gateway.billing(), gateway.health(), gateway.stops()), maxBody))
+                .post("/v1/messages", new Messages(auth, gateway.router(), gateway.guard(),
+                        new ChatPipeline(gateway.billing(), gateway.health(), gateway.stops()), maxBody))
+                .post("/v1/embeddings", new Embeddings(auth, gateway.catalog(), gateway.billing(), gateway.guard(),
+                        gateway.health(), gateway.stops(), maxBody))
+                .post("/v1/images/generations", new Images(auth, gateway.catalog(), gateway.billing(), gateway.guard(),
+                        gateway.health(), gateway.stops(), maxBody))
                 .post("/v1/estimate", new Estimate(auth, gateway.router(), gateway.billing(), maxBody))
                 .register("/v1/credits", new CreditsApi(auth, gateway.ledger()))
                 .get("/v1/models", new Models(auth, gateway.catalog(), gateway.clock().millis() / 1000))
+                .get("/v1/plans", limits::plans)
+                .get("/v1/usage", limits::usage)
+                .post("/admin/accounts/{id}/usage/reset", new UsageReset(auth, gateway.accounts(), gateway.quotas()))
                 .get("/admin/providers", new ProvidersAdmin(auth, gateway.config(), gateway.budgets(), gateway.health()))
                 .register("/admin/emergency-stop", new StopsAdmin(auth, gateway.stops())) // emergency stop
                 .get("/admin/alerts", new dev.tollgate.api.AlertsAdmin(auth, gateway.alerts()))
-                .register("/admin", new Admin(auth, gateway.accounts(), gateway.ledger()))
+                .register("/admin", new Admin(auth, gateway.accounts(), gateway.ledger(), gateway.config()))
                 .error(ApiException.class, TollgateServer::apiError)
                 .error(UnknownModelException.class, (req, res, e) -> apiError(req, res,
                         ApiException.notFound("model_not_found", "model", e.getMessage())))
@@ -82,6 +93,8 @@ public final class TollgateServer {
                         dev.tollgate.limits.stop.StopErrors.refused(e.stop())))
                 .error(dev.tollgate.ledger.InsufficientCreditsException.class, (req, res, e) -> apiError(req, res,
                         ChatPipeline.insufficient(e)))
+                .error(LimitExceededException.class, (req, res, e) -> apiError(req, res, new ApiException(
+                        e.reason().status, e.reason().type, e.reason().code, e.param(), e.getMessage(), e.retryAfterSeconds())))
                 .error(StoreException.class, (req, res, e) -> {
                     LOG.log(Level.SEVERE, "store failure on request " + RequestIds.of(req), e);
                     apiError(req, res, new ApiException(503, "service_unavailable", "store_unavailable", null,

@@ -2,6 +2,10 @@ package dev.tollgate.api.anthropic;
 
 import dev.tollgate.api.ChatPipeline;
 import dev.tollgate.api.ChatRequest;
+import dev.tollgate.api.Demands;
+import dev.tollgate.billing.Reservation;
+import dev.tollgate.limits.Admission;
+import dev.tollgate.limits.Guard;
 import dev.tollgate.api.Routes;
 import dev.tollgate.account.Principal;
 import dev.tollgate.http.Authenticator;
@@ -15,7 +19,7 @@ import io.helidon.webserver.http.ServerResponse;
 
 /**
  * {@code POST /v1/messages}, Anthropic-compatible: auth → parse and translate to an OpenAI chat
- * request → route → {@link ChatPipeline} → Anthropic wire format. Any configured provider answers.
+ * request → route → guard → {@link ChatPipeline} → Anthropic wire format → guard settled. Any configured provider answers.
  * Errors on this path are written in Anthropic's shape by the server's error handlers.
  */
 public final class Messages implements Handler {
@@ -23,12 +27,14 @@ public final class Messages implements Handler {
 
     private final Authenticator auth;
     private final Router router;
+    private final Guard guard;
     private final ChatPipeline pipeline;
     private final long maxBodyBytes;
 
-    public Messages(Authenticator auth, Router router, ChatPipeline pipeline, long maxBodyBytes) {
+    public Messages(Authenticator auth, Router router, Guard guard, ChatPipeline pipeline, long maxBodyBytes) {
         this.auth = auth;
         this.router = router;
+        this.guard = guard;
         this.pipeline = pipeline;
         this.maxBodyBytes = maxBodyBytes;
     }
@@ -42,7 +48,13 @@ public final class Messages implements Handler {
         ChatRequest chat = request.chat();
         Route route = Routes.of(router, chat, principal);
         route.headers().forEach(res::header); // before the pipeline: a stream's headers leave with its first byte
-        pipeline.run(principal, requestId, chat, route.candidates(),
-                new AnthropicResponder(res, requestId, request.stopSequences()));
+        Admission admission = guard.admit(principal, Demands.chat(chat, route.candidates(), pipeline.billing()), res::header);
+        try {
+            Reservation.Charged charged = pipeline.run(principal, requestId, chat, route.candidates(),
+                    new AnthropicResponder(res, requestId, request.stopSequences()));
+            admission.settle(Demands.spent(charged, 0));
+        } finally {
+            admission.release(); // a no-op after settle: errors, disconnects and cut streams give the reservation back
+        }
     }
 }

@@ -1,0 +1,81 @@
+package dev.tollgate.api;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.account.Principal;
+import dev.tollgate.config.Limits;
+import dev.tollgate.http.Authenticator;
+import dev.tollgate.json.Json;
+import dev.tollgate.limits.Guard;
+import dev.tollgate.limits.UsageReport;
+import dev.tollgate.limits.quota.Quotas;
+import dev.tollgate.metering.Cost;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/**
+ * {@code GET /v1/plans} (the configured plans, for a pricing page or the dashboard) and {@code GET /v1/usage}
+ * (the caller's current calendar month against its limits), CONTRACT §5. Neither consumes any limit.
+ */
+public final class LimitsApi {
+    private final Authenticator auth;
+    private final Guard guard;
+    private final Quotas quotas;
+    private final byte[] plans;
+
+    public LimitsApi(Authenticator auth, Limits limits, Guard guard, Quotas quotas) {
+        this.auth = auth;
+        this.guard = guard;
+        this.quotas = quotas;
+        this.plans = Json.bytes(plans(limits)); // the config is immutable: render once
+    }
+
+    public void plans(ServerRequest req, ServerResponse res) {
+        auth.apiKey(req);
+        res.header("Content-Type", "application/json");
+        res.send(plans);
+    }
+
+    public void usage(ServerRequest req, ServerResponse res) {
+        Principal p = auth.apiKey(req);
+        UsageReport u = UsageReport.of(p, guard.plan(p), quotas);
+        ObjectNode out = Json.object();
+        out.put("plan", u.plan() == null ? null : u.plan().name());
+        out.putObject("period").put("start", u.start().toString()).put("end", u.end().toString());
+        count(out.putObject("messages"), u.messages());
+        count(out.putObject("tokens"), u.tokens());
+        count(out.putObject("images"), u.images());
+        credits(out.putObject("spend"), u.spendMicros());
+        if (u.keySpend() != null) credits(out.putObject("key").put("id", p.keyId()).putObject("spend"), u.keySpend());
+        out.putArray("alerts"); // the caller's recent threshold alerts: filled by the alerts package
+        Admin.json(res, 200, out);
+    }
+
+    private static void count(ObjectNode out, UsageReport.Line line) {
+        out.put("used", line.used()).put("limit", line.limit()).put("remaining", line.remaining());
+    }
+
+    private static void credits(ObjectNode out, UsageReport.Line line) {
+        out.put("used", Cost.toCreditsDecimal(line.used()));
+        if (line.limit() == null) out.putNull("limit").putNull("remaining");
+        else out.put("limit", Cost.toCreditsDecimal(line.limit())).put("remaining", Cost.toCreditsDecimal(line.remaining()));
+    }
+
+    private static ObjectNode plans(Limits limits) {
+        ObjectNode root = Json.object().put("object", "list");
+        ArrayNode data = root.putArray("data");
+        for (Limits.Plan p : limits.plans().values()) {
+            ObjectNode plan = data.addObject().put("name", p.name()).put("description", p.description()).put("price", p.price());
+            plan.put("rpm", p.rpm()).put("tpm", p.tpm()).put("max_parallel", p.maxParallel());
+            plan.putObject("monthly").put("messages", p.monthly().messages()).put("tokens", p.monthly().tokens())
+                    .put("images", p.monthly().images());
+            if (p.monthlyBudgetMicros() == null) plan.putNull("monthly_budget");
+            else plan.put("monthly_budget", Cost.toCreditsDecimal(p.monthlyBudgetMicros()));
+            if (p.models() == null) plan.putNull("models");
+            else p.models().forEach(plan.putArray("models")::add);
+            plan.put("max_context", p.maxContext());
+            plan.putObject("features").put("images", p.features().images()).put("cache", p.features().cache());
+        }
+        return root;
+    }
+}
