@@ -36,7 +36,7 @@ final class Migrations {
                         + "version INTEGER PRIMARY KEY, script TEXT NOT NULL, applied_at BIGINT NOT NULL)");
             }
             Set<String> applied = applied(c);
-            int version = applied.size();
+            int version = maxVersion(c);
             for (String script : SCRIPTS) {
                 if (applied.contains(script)) continue;
                 try (Statement st = c.createStatement()) {
@@ -51,6 +51,14 @@ final class Migrations {
                 }
             }
             c.commit();
+        }
+    }
+
+    private static int maxVersion(Connection c) throws SQLException {
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")) {
+            rs.next();
+            return rs.getInt(1);
         }
     }
 
