@@ -20,6 +20,8 @@ import dev.tollgate.testing.FuzzProperty;
 class RequestParsersFuzzTest {
     /** An OpenAI model id with an exact tokenizer, so the exact-count path is exercised. */
     private static final String MODEL = "gpt-4o-mini";
+    private static final dev.tollgate.config.TollgateConfig DEMO_CONFIG =
+            new dev.tollgate.config.ConfigLoader(java.util.Map.of()).loadDemo();
 
     @FuzzTest(maxDuration = "5m")
     @DictionaryFile(resourcePath = "/dev/tollgate/fuzz/json.dict")
@@ -78,8 +80,7 @@ class RequestParsersFuzzTest {
                 if (body.has("credits")) CreditAmounts.micros(body.get("credits"), "credits", false);
             } else if (which == 1) {
                 Admin.optionalString(body, "name");
-                Admin.optionalPositiveInt(body, "rpm");
-                Admin.optionalPositiveInt(body, "tpm");
+                LimitFields.columns(body, LimitFields.KEY, DEMO_CONFIG); // a key's limits, as POST and PATCH read them
             } else {
                 CreditAmounts.micros(body.get("amount"), "amount", true);
                 Admin.optionalString(body, "reason");

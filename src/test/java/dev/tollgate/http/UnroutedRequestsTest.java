@@ -85,7 +85,7 @@ class UnroutedRequestsTest {
         record Case(String method, String path, String allow) {}
         for (Case c : List.of(new Case("GET", "/v1/chat/completions", "POST"), new Case("DELETE", "/health", "GET, HEAD"),
                 new Case("POST", "/metrics", "GET, HEAD"), new Case("PUT", "/v1/models", "GET, HEAD"),
-                new Case("GET", "/admin/accounts", "POST"), new Case("PATCH", "/admin/keys/key_1", "DELETE"),
+                new Case("GET", "/admin/accounts", "POST"), new Case("PUT", "/admin/keys/key_1", "PATCH, DELETE"),
                 new Case("POST", "/v1/credits/history", "GET, HEAD"))) {
             HttpResponse<String> res = send(c.method(), c.path(), gw.key);
             JsonNode e = error(res, 405);
