@@ -1,7 +1,6 @@
 package dev.tollgate.api;
 
 import dev.tollgate.account.Principal;
-import dev.tollgate.billing.Reservation;
 import dev.tollgate.limits.Admission;
 import dev.tollgate.limits.Guard;
 import dev.tollgate.http.Authenticator;
@@ -40,9 +39,9 @@ public final class ChatCompletions implements Handler {
         route.headers().forEach(res::header); // before the pipeline: a stream's headers leave with its first byte
         Admission admission = guard.admit(principal, Demands.chat(chat, route.candidates(), pipeline.billing()), res::header);
         try {
-            Reservation.Charged charged = pipeline.run(principal, RequestIds.of(req), chat, route.candidates(),
-                    new OpenAiResponder(res, chat.clientWantsUsage()));
-            admission.settle(Demands.spent(charged, 0));
+            pipeline.run(principal, RequestIds.of(req), chat, route.candidates(),
+                    new OpenAiResponder(res, chat.clientWantsUsage()),
+                    charged -> admission.settle(Demands.spent(charged, 0)));
         } finally {
             admission.release(); // a no-op after settle: errors, disconnects and cut streams give the reservation back
         }

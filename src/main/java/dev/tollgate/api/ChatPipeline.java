@@ -22,6 +22,9 @@ import dev.tollgate.provider.ProviderException;
 import dev.tollgate.routing.Deployment;
 import dev.tollgate.routing.health.ProviderHealth;
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The request path of DESIGN.md, top to bottom, for every chat wire format:
@@ -30,6 +33,7 @@ import java.util.List;
  * before the first byte reaches the client. Auth, parsing and routing happened before; the responder owns the wire format.
  */
 public final class ChatPipeline {
+    private static final Logger LOG = Logger.getLogger(ChatPipeline.class.getName());
     private final Billing billing;
     private final ProviderHealth health;
     private final EmergencyStops stops;
@@ -47,16 +51,18 @@ public final class ChatPipeline {
      * backoff, breakers, provider rpm). The {@code x-tollgate-attempts} header says what was tried; it
      * is set before the first byte, and on the error answer when nothing succeeded.
      *
-     * @return what was charged (the guard settles to it); null when a stream broke before any token
+     * {@code settled} is told what was charged (null: nothing) once it is durable and BEFORE the answer's last
+     * byte leaves, so the guard's limits (a max_parallel slot above all) are free again when the client has the
+     * answer: a client that sends its next request at once is not refused by its own previous one.
      */
-    public Reservation.Charged run(Principal caller, String requestId, ChatRequest chat, List<Deployment> candidates,
-                                   ChatResponder out) {
+    public void run(Principal caller, String requestId, ChatRequest chat, List<Deployment> candidates,
+                    ChatResponder out, Consumer<Reservation.Charged> settled) {
         AttemptLoop attempts = new AttemptLoop(health, caller, stops);
         attempts.refuseStoppedCaller();
         try {
-            return attempts.run(candidates, (d, holdId) -> billing.reserve(caller.accountId(), holdId, d, chat.body()),
-                    (d, hold, attempt) -> chat.stream() ? stream(caller, chat, d, hold, requestId, out, attempt)
-                            : complete(chat, d, hold, requestId, out, attempt));
+            attempts.run(candidates, (d, holdId) -> billing.reserve(caller.accountId(), holdId, d, chat.body()),
+                    (d, hold, attempt) -> chat.stream() ? stream(caller, chat, d, hold, requestId, out, attempt, settled)
+                            : complete(chat, d, hold, requestId, out, attempt, settled));
         } catch (ApiException e) {
             out.attempts(attempts.attemptsHeader());
             throw e;
@@ -64,18 +70,20 @@ public final class ChatPipeline {
     }
 
     private static Reservation.Charged complete(ChatRequest chat, Deployment d, Reservation hold, String requestId,
-                                                ChatResponder out, AttemptLoop.Try attempt) throws ProviderException {
+                                                ChatResponder out, AttemptLoop.Try attempt,
+                                                Consumer<Reservation.Charged> settled) throws ProviderException {
         ChatResult result = d.provider().complete(call(chat, d, requestId, false));
         Usage usage = result.usage() != null ? result.usage() : counted(chat, d, result.body());
         Reservation.Charged charged = hold.settle(usage, requestId);
+        tell(settled, charged);
         out.attempts(attempt.answeredHeader());
         out.answer(result.body(), d, charged);
         return charged;
     }
 
     private Reservation.Charged stream(Principal caller, ChatRequest chat, Deployment d, Reservation hold,
-                                       String requestId, ChatResponder out, AttemptLoop.Try attempt)
-            throws ProviderException {
+                                       String requestId, ChatResponder out, AttemptLoop.Try attempt,
+                                       Consumer<Reservation.Charged> settled) throws ProviderException {
         StreamMeter meter = new StreamMeter();
         EmergencyStops.Stream tracked = stops.track(caller, d.providerName()); // emergency stop: may close the upstream
         try {
@@ -88,21 +96,23 @@ public final class ChatPipeline {
                 out.chunk(chunk, d);
             });
         } catch (StoppedException e) { // emergency stop, seen before the call or at a chunk
-            return stopped(e.stop(), chat, d, hold, requestId, out, meter);
+            return stopped(e.stop(), chat, d, hold, requestId, out, meter, settled);
         } catch (ProviderException e) {
             if (tracked.stopped() != null) { // emergency stop: it closed the upstream this call was reading
-                return stopped(tracked.stopped(), chat, d, hold, requestId, out, meter);
+                return stopped(tracked.stopped(), chat, d, hold, requestId, out, meter, settled);
             }
             if (!out.started() && !meter.producedTokens()) throw e; // nothing reached anyone: retry or fall over
             // Bytes reached the client: no retry, no fallback now. Bill what was produced, say so in-band.
             attempt.failedAfterStart(e);
             Reservation.Charged charged = producedOrReleased(chat, d, hold, requestId, meter);
+            tell(settled, charged);
             out.streamFailed(failure(e));
             return charged;
         } finally {
             tracked.close();
         }
         Reservation.Charged charged = hold.settle(meter.usage(chat.body(), d.upstreamModel()), requestId);
+        tell(settled, charged);
         out.streamDone(meter.usageChunk(), charged);
         return charged;
     }
@@ -112,12 +122,22 @@ public final class ChatPipeline {
      * (another provider, or 503); after, the stream ends with the in-band error, billed for what was produced.
      */
     private Reservation.Charged stopped(Stop stop, ChatRequest chat, Deployment d, Reservation hold, String requestId,
-                                        ChatResponder out, StreamMeter meter) {
+                                        ChatResponder out, StreamMeter meter, Consumer<Reservation.Charged> settled) {
         if (!out.started() && !meter.producedTokens()) throw new StoppedException(stop);
         Reservation.Charged charged = producedOrReleased(chat, d, hold, requestId, meter);
+        tell(settled, charged);
         out.streamFailed(StopErrors.refused(stop));
         stops.streamEnded();
         return charged;
+    }
+
+    /** The guard's settlement must not cost the client an answer that is already paid for. */
+    private static void tell(Consumer<Reservation.Charged> settled, Reservation.Charged charged) {
+        try {
+            settled.accept(charged);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "settling the guard's limits failed; its reservations expire", e);
+        }
     }
 
     /** A stream that broke after it started: charged for what it produced, else its hold released (null). */

@@ -84,7 +84,7 @@ class CliTest {
                 new Case(new String[] {"credits", "grant", id, "0", "--data", d}, "must not be zero"),
                 new Case(new String[] {"credits", "grant", id, "1e400", "--data", d}, "at most 1000000000"),
                 new Case(new String[] {"credits", "grant", "ghost", "5", "--data", d}, "tollgate accounts create"),
-                new Case(new String[] {"keys", "create", "acme", "--rpm", "0", "--data", d}, "must be positive"),
+                new Case(new String[] {"keys", "create", "acme", "--rpm", "-1", "--data", d}, "0 = unlimited"),
                 new Case(new String[] {"keys", "create", "acme", "--rpm", "many", "--data", d}, "--help"),
                 new Case(new String[] {"ledger", "verify", "--bogus", "--data", d}, "--help"),
                 new Case(new String[] {"accounts"}, "subcommand"))) {

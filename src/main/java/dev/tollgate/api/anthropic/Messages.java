@@ -3,7 +3,6 @@ package dev.tollgate.api.anthropic;
 import dev.tollgate.api.ChatPipeline;
 import dev.tollgate.api.ChatRequest;
 import dev.tollgate.api.Demands;
-import dev.tollgate.billing.Reservation;
 import dev.tollgate.limits.Admission;
 import dev.tollgate.limits.Guard;
 import dev.tollgate.api.Routes;
@@ -50,9 +49,9 @@ public final class Messages implements Handler {
         route.headers().forEach(res::header); // before the pipeline: a stream's headers leave with its first byte
         Admission admission = guard.admit(principal, Demands.chat(chat, route.candidates(), pipeline.billing()), res::header);
         try {
-            Reservation.Charged charged = pipeline.run(principal, requestId, chat, route.candidates(),
-                    new AnthropicResponder(res, requestId, request.stopSequences()));
-            admission.settle(Demands.spent(charged, 0));
+            pipeline.run(principal, requestId, chat, route.candidates(),
+                    new AnthropicResponder(res, requestId, request.stopSequences()),
+                    charged -> admission.settle(Demands.spent(charged, 0)));
         } finally {
             admission.release(); // a no-op after settle: errors, disconnects and cut streams give the reservation back
         }
