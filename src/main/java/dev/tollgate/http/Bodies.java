@@ -47,7 +47,9 @@ public final class Bodies {
         } catch (JsonProcessingException e) {
             throw ApiException.invalid(null, "Request body is not valid JSON: " + e.getOriginalMessage() + where(e.getLocation()));
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            // the bytes are in memory: no I/O can fail, so this is undecodable text (CharConversionException
+            // for a body Jackson's encoding detection takes for UTF-32 and that ends mid-character)
+            throw ApiException.invalid(null, "Request body is not valid JSON text: " + e.getMessage());
         }
         if (!(node instanceof ObjectNode obj)) {
             throw ApiException.invalid(null, "Request body must be a JSON object");

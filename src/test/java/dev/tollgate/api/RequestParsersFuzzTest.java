@@ -47,7 +47,7 @@ class RequestParsersFuzzTest {
         });
     }
 
-    @FuzzTest(maxDuration = "5m")
+    @FuzzTest(maxDuration = "3m")
     @DictionaryFile(resourcePath = "/dev/tollgate/fuzz/json.dict")
     void embeddings(byte[] data) throws Exception {
         if (data.length > FuzzProperty.INPUT_BYTES_MAX) return;
@@ -58,7 +58,7 @@ class RequestParsersFuzzTest {
         });
     }
 
-    @FuzzTest(maxDuration = "5m")
+    @FuzzTest(maxDuration = "3m")
     @DictionaryFile(resourcePath = "/dev/tollgate/fuzz/json.dict")
     void images(byte[] data) throws Exception {
         if (data.length > FuzzProperty.INPUT_BYTES_MAX) return;
@@ -66,7 +66,7 @@ class RequestParsersFuzzTest {
     }
 
     /** The admin bodies: accounts (name, plan, credits), keys (name, rpm, tpm), credits (amount, reason, idempotency_key). */
-    @FuzzTest(maxDuration = "5m")
+    @FuzzTest(maxDuration = "3m")
     @DictionaryFile(resourcePath = "/dev/tollgate/fuzz/json.dict")
     void admin(byte[] data) throws Exception {
         if (data.length > FuzzProperty.INPUT_BYTES_MAX) return;

@@ -86,6 +86,18 @@ class JsonLimitsTest {
         assertThat(status).isLessThan(500);
     }
 
+    /** Found by BodiesFuzzTest: bytes Jackson's encoding detection reads as UTF-32 and that end mid-character. */
+    @Test
+    void undecodableBytesAre400NotA500() throws Exception {
+        byte[] body = {(byte) 0xf0, 0, 0, 0, 0, 0, 0};
+        java.net.http.HttpRequest req = java.net.http.HttpRequest.newBuilder(java.net.URI.create(gw.baseUrl() + "/v1/chat/completions"))
+                .header("Authorization", "Bearer " + gw.key).header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        JsonNode error = openAiError(TestGateway.send(req), "UTF-32 fragment");
+        assertThat(error.path("message").asText()).startsWith("Request body is not valid JSON");
+        assertThat(gw.post("/v1/chat/completions", TestGateway.chat("ok", false), gw.key).statusCode()).isEqualTo(200);
+    }
+
     static JsonNode openAiError(HttpResponse<String> res, String what) throws Exception {
         assertThat(res.statusCode()).as(what + ": " + res.body()).isEqualTo(400);
         assertThat(res.headers().firstValue("x-request-id")).isPresent();
