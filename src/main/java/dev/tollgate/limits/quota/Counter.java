@@ -29,4 +29,11 @@ public record Counter(String scope, String subject, String metric) {
     String field() {
         return scope + ':' + subject + ':' + metric;
     }
+
+    /** The counter of a {@link #field()}. */
+    static Counter ofField(String field) {
+        int first = field.indexOf(':');
+        int last = field.lastIndexOf(':');
+        return new Counter(field.substring(0, first), field.substring(first + 1, last), field.substring(last + 1));
+    }
 }

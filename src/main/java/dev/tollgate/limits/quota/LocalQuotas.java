@@ -70,6 +70,7 @@ final class LocalQuotas implements Quotas {
     @Override
     public QuotaResult reserve(String reservationId, List<Claim> claims) {
         if (claims.isEmpty()) return NoReservation.ADMITTED;
+        Actuals.distinct(claims);
         long nowMs = clock.millis();
         YearMonth period = Periods.of(nowMs);
         try {
@@ -107,7 +108,7 @@ final class LocalQuotas implements Quotas {
     private QuotaResult.Refused check(YearMonth period, List<Claim> claims) {
         for (Claim claim : claims) {
             Cell cell = cells.get(new UsageWriter.Entry(period, claim.counter()));
-            if (claim.amount() > 0 && cell.used + cell.held + claim.amount() > claim.limit()) {
+            if (!Actuals.fits(claim, cell.used, cell.held)) {
                 return new QuotaResult.Refused(claim, cell.used, cell.held, Periods.end(period));
             }
         }

@@ -1,6 +1,7 @@
 package dev.tollgate.limits.quota;
 
 import dev.tollgate.config.TollgateConfig;
+import dev.tollgate.store.Dialect;
 import java.time.Duration;
 
 /**
@@ -10,8 +11,15 @@ import java.time.Duration;
  * crash loses at most this long of settles from the table: an under-count). {@code redisUrl}: null
  * for the local store. {@code redisKeyPrefix}: Redis keys start with it (tests use a unique one).
  */
-public record QuotaOptions(long reservationTtlMs, long flushIntervalMs, int pendingCountersMax,
+public record QuotaOptions(Store store, long reservationTtlMs, long flushIntervalMs, int pendingCountersMax,
                            String redisUrl, String redisKeyPrefix, Duration redisTimeout) {
+    /**
+     * Where the live counters are. LOCAL: this process (one replica). DATABASE: rows of the store
+     * under row locks (several replicas without Redis; a durable transaction per reserve and per
+     * settle). REDIS: shared through Redis (several replicas; two round trips per request).
+     */
+    public enum Store { LOCAL, DATABASE, REDIS }
+
     public static final String KEY_PREFIX = "tollgate:quota:";
     public static final long FLUSH_INTERVAL_MS = 100;
     /** Distinct counters waiting for the table before a settle writes them itself (backpressure). */
@@ -19,26 +27,41 @@ public record QuotaOptions(long reservationTtlMs, long flushIntervalMs, int pend
     public static final Duration REDIS_TIMEOUT = Duration.ofMillis(500);
 
     public QuotaOptions {
+        if (store == Store.REDIS && (redisUrl == null || redisUrl.isBlank())) {
+            throw new IllegalArgumentException("the Redis quota store needs a Redis URL");
+        }
         if (reservationTtlMs < 1) throw new IllegalArgumentException("reservationTtlMs must be >= 1");
         if (flushIntervalMs < 1) throw new IllegalArgumentException("flushIntervalMs must be >= 1");
         if (pendingCountersMax < 1) throw new IllegalArgumentException("pendingCountersMax must be >= 1");
     }
 
-    public static QuotaOptions from(TollgateConfig config) {
-        return new QuotaOptions(config.credits().holdTtlMs(), FLUSH_INTERVAL_MS, PENDING_COUNTERS_MAX,
-                config.redis(), KEY_PREFIX, REDIS_TIMEOUT);
+    /**
+     * Redis when {@code redis:} is configured; else the database store on PostgreSQL (the store of
+     * deployments with several replicas: exact across them); else local (SQLite: one process).
+     */
+    public static QuotaOptions from(TollgateConfig config, Dialect dialect) {
+        QuotaOptions local = local(config.credits().holdTtlMs());
+        if (config.redis() != null && !config.redis().isBlank()) return local.withRedis(config.redis(), KEY_PREFIX);
+        if (dialect == Dialect.POSTGRES) return local.withStore(Store.DATABASE);
+        return local;
     }
 
     /** In-process counters with the given TTL. */
     public static QuotaOptions local(long reservationTtlMs) {
-        return new QuotaOptions(reservationTtlMs, FLUSH_INTERVAL_MS, PENDING_COUNTERS_MAX, null, KEY_PREFIX, REDIS_TIMEOUT);
+        return new QuotaOptions(Store.LOCAL, reservationTtlMs, FLUSH_INTERVAL_MS, PENDING_COUNTERS_MAX, null, KEY_PREFIX,
+                REDIS_TIMEOUT);
     }
 
+    public QuotaOptions withStore(Store kind) {
+        return new QuotaOptions(kind, reservationTtlMs, flushIntervalMs, pendingCountersMax, redisUrl, redisKeyPrefix, redisTimeout);
+    }
+
+    /** The Redis store on {@code url}, keys under {@code keyPrefix}. */
     public QuotaOptions withRedis(String url, String keyPrefix) {
-        return new QuotaOptions(reservationTtlMs, flushIntervalMs, pendingCountersMax, url, keyPrefix, redisTimeout);
+        return new QuotaOptions(Store.REDIS, reservationTtlMs, flushIntervalMs, pendingCountersMax, url, keyPrefix, redisTimeout);
     }
 
     public QuotaOptions withRedisTimeout(Duration timeout) {
-        return new QuotaOptions(reservationTtlMs, flushIntervalMs, pendingCountersMax, redisUrl, redisKeyPrefix, timeout);
+        return new QuotaOptions(store, reservationTtlMs, flushIntervalMs, pendingCountersMax, redisUrl, redisKeyPrefix, timeout);
     }
 }

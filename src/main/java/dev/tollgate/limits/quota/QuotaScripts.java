@@ -9,6 +9,10 @@ package dev.tollgate.limits.quota;
  * {@code H} held (hash field → sum of open reservations), {@code R} reservations (hash id → one
  * line "amount field" per claim, or "done" once resolved), {@code E} expiries (sorted set id →
  * expiry, ms of Redis time).
+ *
+ * <p>Amounts stay decimal strings from Java to {@code HINCRBY} ({@code '-' .. amount} to subtract):
+ * Lua numbers are doubles, which would print large values in exponent form and zero as "-0", both
+ * of which {@code HINCRBY} rejects.
  */
 final class QuotaScripts {
     private QuotaScripts() {}
@@ -22,7 +26,7 @@ final class QuotaScripts {
               local v = redis.call('HGET', KEYS[3], rid)
               if v and v ~= 'done' then
                 for amt, f in string.gmatch(v, '(%d+) ([^\\n]+)') do
-                  redis.call('HINCRBY', KEYS[2], f, -tonumber(amt))
+                  if amt ~= '0' then redis.call('HINCRBY', KEYS[2], f, '-' .. amt) end
                 end
               end
               redis.call('HDEL', KEYS[3], rid)
@@ -72,9 +76,11 @@ final class QuotaScripts {
             """;
 
     /**
-     * Settle (n > 0) or release (n = 0). KEYS: U H R E. ARGV: id, ttlMs, keysExpireAtSec, mode, n,
-     * then per claim: field, actual. Idempotent by id: the reservation becomes "done" (kept until its
-     * expiry), so a retry after a timeout counts nothing twice. Answers {} when already done, else each
+     * Settle (n > 0) or release (n = 0). KEYS: U H R E. ARGV: id, doneTtlMs, keysExpireAtSec, mode,
+     * n, then per claim: field, actual. Idempotent by id: the reservation becomes "done" for
+     * {@code doneTtlMs} (a minute: retries come within seconds; a whole reservation TTL of markers
+     * would be ~15 minutes of requests in Redis memory), so a retry after a timeout counts nothing
+     * twice. Answers {} when already done, else each
      * counter's new used value (-1 for a counter not in Redis: the table has the usage and the next
      * reserve seeds it from there).
      *
@@ -89,13 +95,12 @@ final class QuotaScripts {
             if v == 'done' then return {} end
             if v then
               for amt, f in string.gmatch(v, '(%d+) ([^\\n]+)') do
-                redis.call('HINCRBY', KEYS[2], f, -tonumber(amt))
+                if amt ~= '0' then redis.call('HINCRBY', KEYS[2], f, '-' .. amt) end
               end
-            else
-              local t = redis.call('TIME')
-              local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-              redis.call('ZADD', KEYS[4], now + tonumber(ARGV[2]), id)
             end
+            local t = redis.call('TIME')
+            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+            redis.call('ZADD', KEYS[4], now + tonumber(ARGV[2]), id)
             redis.call('HSET', KEYS[3], id, 'done')
             local out = {}
             local n = tonumber(ARGV[5])

@@ -16,16 +16,18 @@ import java.util.Map;
  * injected clock; counters start at zero at 00:00 UTC on the 1st.
  *
  * <p>The table {@code quota_usage} holds the settled usage and survives restarts; the live counters
- * are in this process ({@link LocalQuotas}, exact within one process) or in Redis
- * ({@link RedisQuotas}, exact across replicas).
+ * are in this process ({@link LocalQuotas}, exact within one process), in the database under row
+ * locks ({@link DatabaseQuotas}, exact across replicas) or in Redis ({@link RedisQuotas}, exact
+ * across replicas).
  */
 public interface Quotas extends AutoCloseable {
     /**
      * Reserves every claim in the current month, or none. An empty list is admitted at once with no
      * I/O. A reservation never settled or released expires after the reservation TTL.
      *
-     * @param reservationId unique per request (the request id); a second reserve with an id that is
-     *                      still open is a programmer error
+     * @param reservationId unique per request (the request id); reusing an id is a programmer error
+     *                      ({@link IllegalStateException} while it is open, or resolved but not yet expired)
+     * @param claims        each counter at most once ({@link IllegalArgumentException} otherwise)
      */
     QuotaResult reserve(String reservationId, List<Claim> claims);
 
@@ -47,16 +49,20 @@ public interface Quotas extends AutoCloseable {
     @Override
     void close();
 
-    /** The production wiring: shared through Redis when {@code redis:} is configured, else in this process. */
+    /**
+     * The production wiring ({@link QuotaOptions#from}): shared through Redis when {@code redis:} is
+     * configured, else through row locks when the store is PostgreSQL, else in this process (SQLite).
+     */
     static Quotas create(TollgateConfig config, Database db, Clock clock, MeterRegistry metrics, UsageListener listener) {
-        return create(db, clock, metrics, listener, QuotaOptions.from(config));
+        return create(db, clock, metrics, listener, QuotaOptions.from(config, db.dialect()));
     }
 
     /** As {@link #create(TollgateConfig, Database, Clock, MeterRegistry, UsageListener)} with explicit options (tests, bench). */
     static Quotas create(Database db, Clock clock, MeterRegistry metrics, UsageListener listener, QuotaOptions options) {
-        if (options.redisUrl() == null || options.redisUrl().isBlank()) {
-            return new LocalQuotas(db, clock, metrics, listener, options);
-        }
-        return new RedisQuotas(db, clock, metrics, listener, options);
+        return switch (options.store()) {
+            case LOCAL -> new LocalQuotas(db, clock, metrics, listener, options);
+            case DATABASE -> new DatabaseQuotas(db, clock, metrics, listener, options);
+            case REDIS -> new RedisQuotas(db, clock, metrics, listener, options);
+        };
     }
 }

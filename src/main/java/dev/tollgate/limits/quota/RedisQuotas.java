@@ -1,6 +1,9 @@
 package dev.tollgate.limits.quota;
 
 import dev.tollgate.store.Database;
+import dev.tollgate.store.StoreException;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisCommandTimeoutException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
@@ -10,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -36,6 +38,8 @@ final class RedisQuotas implements Quotas {
     /** Settles and releases waiting for Redis to come back; beyond this they are dropped (counted). */
     static final int REPLAY_MAX = 100_000;
     private static final long REPLAY_EVERY_MS = 500;
+    /** How long a resolved reservation's "done" marker stays (against double counting a retried settle). */
+    static final long DONE_TTL_MS = 60_000;
     /** Keys live this long past the month's end (+ the TTL): late settles of the month still find them. */
     private static final long KEYS_GRACE_SECONDS = 3_600;
 
@@ -80,6 +84,7 @@ final class RedisQuotas implements Quotas {
     @Override
     public QuotaResult reserve(String reservationId, List<Claim> claims) {
         if (claims.isEmpty()) return NoReservation.ADMITTED;
+        Actuals.distinct(claims);
         YearMonth period = period();
         String[] keys = keys(period);
         String[] args = new String[4 + 4 * claims.size()];
@@ -109,6 +114,13 @@ final class RedisQuotas implements Quotas {
             }
         } catch (RuntimeException e) {
             metrics.unavailable(e);
+            if (e instanceof RedisCommandTimeoutException) {
+                // The script may have run and held the claims: release them as soon as Redis answers
+                // rather than after the TTL (a release of a reservation that does not exist is a no-op).
+                Reservation maybe = new Reservation(reservationId, period, List.copyOf(claims));
+                maybe.resolved.set(true);
+                maybe.queueForReplay();
+            }
             return new QuotaResult.Unavailable("quota counters unreachable (Redis or the store)");
         }
         long code = answer.get(0);
@@ -163,7 +175,13 @@ final class RedisQuotas implements Quotas {
             args[2 + 2 * i] = counters.get(i).field();
             args[3 + 2 * i] = Long.toString(table.get(counters.get(i)));
         }
-        List<Long> previous = redis.eval(RESET, new String[] {keys(period)[0]}, args);
+        List<Long> previous;
+        try {
+            previous = redis.eval(RESET, new String[] {keys(period)[0]}, args);
+        } catch (RuntimeException e) {
+            metrics.failed(e);
+            throw new StoreException("resetting quota counters in Redis", e);
+        }
         Map<String, Long> audit = new LinkedHashMap<>();
         for (int i = 0; i < counters.size(); i++) {
             audit.put(counters.get(i).metric(), previous.get(i));
@@ -259,7 +277,7 @@ final class RedisQuotas implements Quotas {
             }
         }
 
-        private void queueForReplay() {
+        void queueForReplay() {
             if (!replay.offer(this)) {
                 replayDropped.increment();
             }
@@ -271,7 +289,7 @@ final class RedisQuotas implements Quotas {
             int n = amounts == null ? 0 : claims.size();
             String[] args = new String[5 + 2 * n];
             args[0] = id;
-            args[1] = Long.toString(ttlMs);
+            args[1] = Long.toString(Math.min(ttlMs, DONE_TTL_MS));
             args[2] = keysExpireAt(period);
             args[3] = replaying ? "replay" : "live";
             args[4] = Integer.toString(n);
@@ -283,6 +301,11 @@ final class RedisQuotas implements Quotas {
             try {
                 newUsed = redis.eval(RESOLVE, keys(period), args);
                 metrics.up();
+            } catch (RedisCommandExecutionException e) {
+                // Redis answered with an error: a bug, not an outage. Retrying would block the replay
+                // queue behind it forever; the table has the usage, the hold expires by its TTL.
+                LOG.log(Level.SEVERE, "quota resolve script failed for reservation " + id + "; dropped", e);
+                return true;
             } catch (RuntimeException e) {
                 metrics.failed(e);
                 return false;

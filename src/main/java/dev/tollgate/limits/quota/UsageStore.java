@@ -78,6 +78,16 @@ final class UsageStore {
 
     /** Records a reset: what each metric's counter held before it was zeroed. Returns the record's id. */
     String recordReset(String scope, String subject, YearMonth period, String reason, Map<String, Long> previous, long nowMs) {
+        try (Connection c = db.connection()) {
+            return recordReset(c, scope, subject, period, reason, previous, nowMs);
+        } catch (SQLException e) {
+            throw new StoreException("recording a quota reset", e);
+        }
+    }
+
+    /** As above, in the caller's transaction. */
+    String recordReset(Connection c, String scope, String subject, YearMonth period, String reason,
+                       Map<String, Long> previous, long nowMs) throws SQLException {
         String id = "qr_" + UUID.randomUUID().toString().replace("-", "");
         StringBuilder json = new StringBuilder("{");
         previous.forEach((metric, used) -> {
@@ -85,9 +95,8 @@ final class UsageStore {
             json.append('"').append(metric).append("\":").append(used);
         });
         json.append('}');
-        try (Connection c = db.connection();
-             PreparedStatement ps = c.prepareStatement("INSERT INTO quota_resets "
-                     + "(id, scope, subject, period, reason, previous, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO quota_resets "
+                + "(id, scope, subject, period, reason, previous, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, id);
             ps.setString(2, scope);
             ps.setString(3, subject);
@@ -96,8 +105,6 @@ final class UsageStore {
             ps.setString(6, json.toString());
             ps.setLong(7, nowMs);
             ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new StoreException("recording a quota reset", e);
         }
         return id;
     }

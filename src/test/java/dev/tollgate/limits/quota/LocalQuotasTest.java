@@ -72,6 +72,6 @@ class LocalQuotasTest {
     @Nested
     class OnPostgres extends Local {
         @Override
-        Database database() { return TestDatabases.postgres(); }
+        Database database() { return Database.open(SharedSchema.postgresUrl()); }
     }
 }

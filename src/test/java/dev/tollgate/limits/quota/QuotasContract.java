@@ -134,6 +134,14 @@ abstract class QuotasContract {
     }
 
     @Test
+    void aCounterClaimedTwiceIsAProgrammerError() {
+        Quotas q = quotas();
+        assertThatThrownBy(() -> q.reserve(id(), List.of(new Claim(messages, 10, 6), new Claim(tokens, 10, 1), new Claim(messages, 10, 6))))
+                .isInstanceOf(IllegalArgumentException.class);
+        admitted(q.reserve(id(), List.of(new Claim(messages, 10, 10)))); // nothing was held
+    }
+
+    @Test
     void settleRecordsTheActualSmallerOrLargerThanReserved() {
         Quotas q = quotas();
         admitted(q.reserve(id(), List.of(new Claim(tokens, 1000, 500)))).settle(Map.of(tokens, 200L));
@@ -144,9 +152,11 @@ abstract class QuotasContract {
         assertThat(q.used(List.of(tokens))).containsEntry(tokens, 1100L);
         QuotaResult refused = q.reserve(id(), List.of(new Claim(tokens, 1000, 1)));
         assertThat(((QuotaResult.Refused) refused).used()).isEqualTo(1100);
-        // a zero claim is never refused (it only tracks)
-        admitted(q.reserve(id(), List.of(new Claim(tokens, 1000, 0)))).settle(Map.of());
-        assertThat(q.used(List.of(tokens))).containsEntry(tokens, 1100L);
+        // a zero claim is never refused (it only tracks), and resolves like any other
+        admitted(q.reserve(id(), List.of(new Claim(tokens, 1000, 0), new Claim(messages, 10, 1)))).settle(Map.of(messages, 1L));
+        admitted(q.reserve(id(), List.of(new Claim(tokens, 1000, 0), new Claim(messages, 10, 1)))).release();
+        assertThat(q.used(List.of(tokens, messages))).containsEntry(tokens, 1100L).containsEntry(messages, 1L);
+        admitted(q.reserve(id(), List.of(new Claim(messages, 10, 9)))); // the released 1 is back
     }
 
     @Test
@@ -210,6 +220,20 @@ abstract class QuotasContract {
     }
 
     @Test
+    void aRequestAdmittedInNovemberIsCountedInNovemberEvenIfItEndsInDecember() {
+        clock.set(Instant.parse("2026-11-30T23:59:59Z"));
+        Quotas q = quotas();
+        QuotaReservation straddling = admitted(q.reserve(id(), List.of(new Claim(messages, 1, 1))));
+        clock.set(Instant.parse("2026-12-01T00:00:01Z"));
+        admitted(q.reserve(id(), List.of(new Claim(messages, 1, 1)))).settle(Map.of(messages, 1L)); // December's own
+        straddling.settle(Map.of(messages, 1L));
+        assertThat(q.used(List.of(messages))).containsEntry(messages, 1L);
+        flush(q);
+        assertThat(tableUsed(messages, "2026-11")).isEqualTo(1);
+        assertThat(tableUsed(messages, "2026-12")).isEqualTo(1);
+    }
+
+    @Test
     void resetZeroesTheSubjectAndIsAudited() throws Exception {
         Quotas q = quotas();
         admitted(q.reserve(id(), List.of(new Claim(messages, 3, 3), new Claim(tokens, 100, 50))))
@@ -223,7 +247,8 @@ abstract class QuotasContract {
         assertThat(tableUsed(messages, "2026-11")).isZero();
         assertThat(tableUsed(keySpend, "2026-11")).isEqualTo(4);
         try (Connection c = db.connection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT scope, subject, period, reason, previous, created_at FROM quota_resets")) {
+             ResultSet rs = st.executeQuery("SELECT scope, subject, period, reason, previous, created_at FROM quota_resets "
+                     + "WHERE subject IN ('" + messages.subject() + "', '" + keySpend.subject() + "')")) {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString(1)).isEqualTo("account");
             assertThat(rs.getString(2)).isEqualTo(messages.subject());

@@ -15,6 +15,8 @@ final class RedisProxy implements AutoCloseable {
     private final int port;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile ServerSocket server;
+    /** Replies from Redis wait at this gate: commands run, their answers are late (a timeout). */
+    private volatile java.util.concurrent.CountDownLatch replies = new java.util.concurrent.CountDownLatch(0);
 
     RedisProxy() throws IOException {
         ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -29,6 +31,15 @@ final class RedisProxy implements AutoCloseable {
         server.close();
         for (Socket s : sockets) s.close();
         sockets.clear();
+    }
+
+    /** Holds back Redis's answers (the commands still reach it and run). */
+    void pauseReplies() {
+        replies = new java.util.concurrent.CountDownLatch(1);
+    }
+
+    void resumeReplies() {
+        replies.countDown();
     }
 
     /** Listens again on the same port: Redis is back. */
@@ -48,8 +59,8 @@ final class RedisProxy implements AutoCloseable {
                     Socket upstream = new Socket("127.0.0.1", 6379);
                     sockets.add(client);
                     sockets.add(upstream);
-                    pump(client, upstream);
-                    pump(upstream, client);
+                    pump(client, upstream, false);
+                    pump(upstream, client, true);
                 } catch (IOException e) {
                     return;
                 }
@@ -57,11 +68,16 @@ final class RedisProxy implements AutoCloseable {
         });
     }
 
-    private void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to, boolean isReply) {
         Thread.ofVirtual().start(() -> {
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                in.transferTo(out);
-            } catch (IOException ignored) {
+                byte[] buf = new byte[8192];
+                for (int n; (n = in.read(buf)) >= 0; ) {
+                    if (isReply) replies.await();
+                    out.write(buf, 0, n);
+                    out.flush();
+                }
+            } catch (IOException | InterruptedException ignored) {
                 // cut
             } finally {
                 try {
@@ -76,6 +92,7 @@ final class RedisProxy implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        resumeReplies();
         cut();
     }
 }

@@ -26,7 +26,8 @@ class RedisQuotasTest {
         final String prefix = "tollgate-test:quota:" + UUID.randomUUID() + ":";
 
         QuotaOptions options(long ttlMs) {
-            return QuotaOptions.local(ttlMs).withRedis(REDIS, prefix);
+            // 2 s: other sessions share this Redis and machine; a slow answer must not read as an outage here
+            return QuotaOptions.local(ttlMs).withRedis(REDIS, prefix).withRedisTimeout(Duration.ofSeconds(2));
         }
 
         @Override
@@ -74,6 +75,47 @@ class RedisQuotasTest {
                 assertThat(tableUsed(keySpend, "2026-11")).isEqualTo(210);
             } finally {
                 second.close();
+            }
+        }
+
+        @Test
+        void aReserveThatTimedOutIsReleasedWhenRedisAnswersNotAfterTheTtl() throws Exception {
+            try (RedisProxy proxy = new RedisProxy()) {
+                Quotas q = track(Quotas.create(db, clock, metrics, listener, QuotaOptions.local(600_000)
+                        .withRedis(proxy.url(), prefix).withRedisTimeout(Duration.ofMillis(300))));
+                admitted(q.reserve(id(), List.of(new Claim(messages, 2, 1)))).settle(Map.of(messages, 1L)); // connected, seeded
+                proxy.pauseReplies();
+                assertThat(q.reserve(id(), List.of(new Claim(messages, 2, 1)))).isInstanceOf(QuotaResult.Unavailable.class);
+                assertThat(((RedisQuotas) q).replayPending()).isEqualTo(1);
+                proxy.resumeReplies();
+                long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+                while (((RedisQuotas) q).replayPending() > 0 && System.nanoTime() < deadline) {
+                    ((RedisQuotas) q).replayNow();
+                    Thread.sleep(20);
+                }
+                assertThat(((RedisQuotas) q).replayPending()).isZero();
+                // the timed-out reserve did run in Redis and held 1; its release gave it back
+                admitted(q.reserve(id(), List.of(new Claim(messages, 2, 1))));
+                assertThat(q.used(List.of(messages))).containsEntry(messages, 1L);
+            }
+        }
+
+        @Test
+        void aResolvedReservationKeepsItsMarkerForAMinuteNotAWholeTtl() {
+            Quotas q = track(open(db, 900_000));
+            String open = id();
+            String settled = id();
+            admitted(q.reserve(open, List.of(new Claim(messages, 5, 1))));
+            admitted(q.reserve(settled, List.of(new Claim(messages, 5, 1)))).settle(Map.of(messages, 1L));
+            RedisClient client = RedisClient.create(REDIS);
+            try (StatefulRedisConnection<String, String> c = client.connect()) {
+                long nowMs = Long.parseLong(c.sync().time().get(0)) * 1000;
+                String exp = prefix + "{2026-11}:exp";
+                assertThat(c.sync().zscore(exp, open).longValue() - nowMs).isBetween(890_000L, 901_000L);
+                assertThat(c.sync().zscore(exp, settled).longValue() - nowMs).isBetween(50_000L, 61_000L);
+                assertThat(c.sync().hget(prefix + "{2026-11}:res", settled)).isEqualTo("done");
+            } finally {
+                client.shutdown();
             }
         }
 
@@ -160,7 +202,7 @@ class RedisQuotasTest {
 
         @Override
         Database database() {
-            url = TestDatabases.postgresUrl();
+            url = SharedSchema.postgresUrl();
             return Database.open(url);
         }
 
