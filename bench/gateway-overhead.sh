@@ -95,7 +95,7 @@ models:
 EOF
 data="$tmp/data"
 account="$("$repo/tollgate" accounts create bench --credits 100000000 --config "$tmp/config.yaml" --data "$data" 2>>"$out/cli.log")"
-key="$("$repo/tollgate" keys create "$account" --config "$tmp/config.yaml" --data "$data" 2>>"$out/cli.log")"
+key="$("$repo/tollgate" keys create "$account" --rpm 1000000000 --config "$tmp/config.yaml" --data "$data" 2>>"$out/cli.log")"
 
 gateway_opts="${GATEWAY_JAVA_OPTS:-}"
 if [ -n "${BENCH_JFR:-}" ]; then

@@ -45,7 +45,7 @@ models:
   - { name: bench-model, provider: upstream, price: { input: 0.15, output: 0.60 } }
 YAML
 account="$("$repo/tollgate" accounts create bench --credits 100000000 --config "$tmp/config.yaml" --data "$tmp/data")"
-key="$("$repo/tollgate" keys create "$account" --config "$tmp/config.yaml" --data "$tmp/data")"
+key="$("$repo/tollgate" keys create "$account" --rpm 1000000000 --config "$tmp/config.yaml" --data "$tmp/data")"
 JAVA_OPTS="$gateway_opts" "$repo/tollgate" serve --config "$tmp/config.yaml" --data "$tmp/data" --port 0 >"$tmp/gw.log" 2>&1 &
 gw_pid=$!
 pids+=("$gw_pid")

@@ -29,7 +29,7 @@ import java.util.logging.Logger;
 /**
  * The request path of DESIGN.md, top to bottom, for every chat wire format:
  * for each candidate: breaker → rpm → hold → provider (retried with backoff) → settle (or release) →
- * respond. Every hold placed is settled or released on every exit path; retry and fallback happen only
+ * guard settled → respond. Every hold placed is settled or released on every exit path; retry and fallback happen only
  * before the first byte reaches the client. Auth, parsing and routing happened before; the responder owns the wire format.
  */
 public final class ChatPipeline {

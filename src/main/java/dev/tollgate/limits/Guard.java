@@ -28,6 +28,11 @@ public final class Guard {
     private final EmergencyStops stops;
     private final Set<String> unknownPlansLogged = ConcurrentHashMap.newKeySet();
 
+    /** A guard without the emergency-stop step (benchmarks of the limits alone). */
+    public Guard(Limits limits, RateLimits rates, MonthlyLimits monthly) {
+        this(limits, rates, monthly, null);
+    }
+
     public Guard(Limits limits, RateLimits rates, MonthlyLimits monthly, EmergencyStops stops) {
         this.limits = limits;
         this.rates = rates;
@@ -45,7 +50,7 @@ public final class Guard {
      * @throws dev.tollgate.http.ApiException 503 emergency_stop when the caller is stopped
      */
     public Admission admit(Principal principal, Demand demand, BiConsumer<String, String> headers) {
-        Stop stop = stops.forCaller(principal);
+        Stop stop = stops == null ? null : stops.forCaller(principal);
         if (stop != null) throw stops.refused(stop);
         Limits.Plan plan = plan(principal);
         PlanRules.check(principal, plan, demand);

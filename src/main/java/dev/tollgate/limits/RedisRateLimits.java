@@ -198,7 +198,8 @@ public final class RedisRateLimits implements RateLimits {
         boolean nothingToDo = checks.stream().noneMatch(c -> c.kind() == RateCheck.Kind.PARALLEL
                 || (c.kind() == RateCheck.Kind.TPM && tokensBack != 0));
         if (nothingToDo) return;
-        run(FINISH, checks, List.of(leaseId), c -> c.kind() == RateCheck.Kind.TPM ? tokensBack : 0);
+        String[][] call = call(checks, List.of(leaseId), c -> c.kind() == RateCheck.Kind.TPM ? tokensBack : 0);
+        evalAsync(FINISH, call[0], call[1]);
     }
 
     @Override
@@ -210,6 +211,12 @@ public final class RedisRateLimits implements RateLimits {
 
     /** One script call for all the checks; null when Redis failed (the caller fails open). */
     private List<Object> run(String script, List<RateCheck> checks, List<String> head, Amount amount) {
+        String[][] call = call(checks, head, amount);
+        return eval(script, call[0], call[1]);
+    }
+
+    /** The script's KEYS and ARGV: n, {@code head}, then kind, limit and amount per check. */
+    private String[][] call(List<RateCheck> checks, List<String> head, Amount amount) {
         String[] keys = new String[checks.size()];
         List<String> args = new ArrayList<>(2 + head.size() + 3 * checks.size());
         args.add(Integer.toString(checks.size()));
@@ -221,7 +228,31 @@ public final class RedisRateLimits implements RateLimits {
             args.add(Integer.toString(c.limit()));
             args.add(Long.toString(amount.of(c)));
         }
-        return eval(script, keys, args.toArray(String[]::new));
+        return new String[][] {keys, args.toArray(String[]::new)};
+    }
+
+    /**
+     * Sends without waiting: the finish of a request is off its latency path. One connection keeps commands in
+     * order, so this replica's next admission already sees it.
+     */
+    private void evalAsync(String script, String[] keys, String[] args) {
+        StatefulRedisConnection<String, String> c;
+        try {
+            c = connection();
+        } catch (RuntimeException e) {
+            failed(e);
+            return;
+        }
+        if (c == null) {
+            failed(null);
+            return;
+        }
+        String digest = digests.computeIfAbsent(script, s -> c.sync().digest(s));
+        c.async().evalsha(digest, ScriptOutputType.MULTI, keys, args).whenComplete((ok, e) -> {
+            if (e == null) recovered();
+            else if (e instanceof RedisNoScriptException) c.async().eval(script, ScriptOutputType.MULTI, keys, args);
+            else failed(e instanceof RuntimeException r ? r : new RuntimeException(e));
+        });
     }
 
     private List<Object> eval(String script, String[] keys, String[] args) {

@@ -110,4 +110,20 @@ class PlansConfigTest {
         rejects("limits: { default_tpm: 1 }\n", "limits.default_tpm", "unknown key");
         rejects("limits: { parallel_lease_ms: 10 }\n", "limits.parallel_lease_ms", "at least 1000");
     }
+
+    @Test
+    void theWorkedConfigOfDocsLimitsLoads() throws Exception {
+        String doc = Files.readString(Path.of("docs/limits.md"));
+        int start = doc.indexOf("# tiers.yaml");
+        String yaml = doc.substring(start, doc.indexOf("```", start));
+        Limits limits = load(yaml).limits();
+        assertThat(limits.plans().keySet()).containsExactly("free", "premium", "enterprise", "platform");
+        assertThat(limits.plans().values().stream().map(p -> p.monthly().messages()).toList())
+                .containsExactly(100L, 2_000L, 10_000L, 100_000L);
+        assertThat(limits.plans().values().stream().map(p -> p.monthly().tokens()).toList())
+                .containsExactly(100_000L, 5_000_000L, 50_000_000L, 500_000_000L);
+        assertThat(limits.plans().values().stream().map(p -> p.monthly().images()).toList())
+                .containsExactly(5L, 100L, 1_000L, 10_000L);
+        assertThat(limits.plans().values().stream().map(Limits.Plan::rpm).toList()).containsExactly(5, 50, 1000, 0);
+    }
 }

@@ -53,7 +53,7 @@ public final class Messages implements Handler {
                     new AnthropicResponder(res, requestId, request.stopSequences()),
                     charged -> admission.settle(Demands.spent(charged, 0)));
         } finally {
-            admission.release(); // a no-op after settle: errors, disconnects and cut streams give the reservation back
+            admission.release(); // a no-op after settle; an error or a client gone gives the reservation back
         }
     }
 }
