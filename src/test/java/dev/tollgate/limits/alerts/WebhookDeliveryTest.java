@@ -97,7 +97,8 @@ class WebhookDeliveryTest {
         alerts.sweepDeliveries(); // nothing is due any more
         assertThat(AlertsHarness.settled(alerts)).hasSize(1);
         assertThat(deliveriesOf(a)).hasSize(1); // (the sentinel of settled() is delivered too: count by id)
-        assertThat(metrics.counter("tollgate.alerts.webhook.deliveries", "outcome", "delivered").count()).isEqualTo(1);
+        // ours, and maybe already the sentinel's (delivered asynchronously, like every alert)
+        assertThat(metrics.counter("tollgate.alerts.webhook.deliveries", "outcome", "delivered").count()).isBetween(1.0, 2.0);
     }
 
     @Test
