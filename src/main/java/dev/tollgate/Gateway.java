@@ -11,6 +11,8 @@ import dev.tollgate.limits.quota.UsageListener;
 import dev.tollgate.limits.RateLimits;
 import dev.tollgate.limits.RedisRateLimits;
 import dev.tollgate.ledger.LedgerOptions;
+import dev.tollgate.limits.stop.EmergencyStops;
+import dev.tollgate.limits.alerts.Alerts;
 import dev.tollgate.metering.PriceBook;
 import dev.tollgate.config.TollgateConfig;
 import dev.tollgate.provider.ChatProvider;
@@ -45,6 +47,8 @@ public final class Gateway implements AutoCloseable {
     private final ProviderBudgets budgets;
     private final Router router;
     private final ProviderHealth health;
+    private final EmergencyStops stops;
+    private final Alerts alerts;
     private final Quotas quotas;
     private final Guard guard;
 
@@ -62,10 +66,17 @@ public final class Gateway implements AutoCloseable {
         this.budgets = new ProviderBudgets(config, ledger::providerUsage, clock, metrics);
         billing.onCharged((d, usage, postedMicros) ->
                 budgets.charged(d.providerName(), usage.promptTokens() + usage.completionTokens(), postedMicros));
+        this.alerts = Alerts.start(config.alerts(), db, clock, metrics);
+        budgets.watch((provider, metric, used, limit, month) ->
+                alerts.observe("provider", provider, metric, used, limit, month.toString(), null));
         this.router = new Router(catalog, AutoPolicy.from(config), prices, budgets);
         this.health = ProviderHealth.create(config, metrics, clock, sleeper);
-        this.quotas = Quotas.create(config, db, clock, metrics, UsageListener.NONE);
-        this.guard = new Guard(config.limits(), rateLimits(config, metrics, clock), new QuotaStep(quotas, clock), metrics);
+        this.stops = new EmergencyStops(db, providers.keySet(), clock, metrics, EmergencyStops.POLL_INTERVAL_MS)
+                .autoStopProviders(budgets, config.routing().budgets().autoStopAt()).start();
+        this.quotas = Quotas.create(config, db, clock, metrics, (counter, used, limit, period) ->
+                alerts.observed(counter.scope(), counter.subject(), counter.metric(), used, limit, period));
+        this.guard = new Guard(config.limits(), rateLimits(config, metrics, clock), new QuotaStep(quotas, clock), stops,
+                metrics);
     }
 
     /** Local buckets, or with {@code redis:} buckets every replica shares (docs/limits.md). */
@@ -106,6 +117,11 @@ public final class Gateway implements AutoCloseable {
     /** Breakers, provider rpm limits and retry backoff for the attempt loop; read-only snapshot for admin. */
     public ProviderHealth health() { return health; }
 
+    /** Emergency stops: the in-memory snapshot the request path reads, kept fresh from the store. */
+    public EmergencyStops stops() { return stops; }
+    /** Threshold alerts: {@code observe} from the request path, the admin and usage views read them. */
+    public Alerts alerts() { return alerts; }
+
     /** The guard step: plans, rate limits, quotas and budgets (docs/limits.md). */
     public Guard guard() { return guard; }
 
@@ -114,7 +130,9 @@ public final class Gateway implements AutoCloseable {
 
     @Override
     public void close() {
+        stops.close(); // its poller reads the store
         ledger.close(); // commits what is queued before the store goes away
+        alerts.close(); // records queued crossings, ends webhook attempts under way
         health.close();
         guard.rates().close();
         quotas.close(); // flushes settled usage to the store, which closes after

@@ -2,26 +2,15 @@ package dev.tollgate;
 
 import dev.tollgate.bench.MockUpstream;
 import dev.tollgate.cli.Commands;
-import dev.tollgate.config.ConfigException;
 import picocli.CommandLine;
 
 /** The command line: serve, accounts, keys, and helpers for benchmarks. */
 public final class Tollgate {
-    /** An operator's mistake is one line on stderr and exit code 2, not a stack trace. */
-    public static final CommandLine.IExecutionExceptionHandler ERRORS = (e, cmd, parsed) -> {
-        if (e instanceof ConfigException || e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
-            cmd.getErr().println("tollgate: " + e.getMessage());
-            return 2;
-        }
-        throw e;
-    };
-
     private Tollgate() {}
 
     public static void main(String[] args) {
         quietLibraries();
-        CommandLine cli = Commands.commandLine(MockUpstream.Command.class);
-        cli.setExecutionExceptionHandler(ERRORS);
+        CommandLine cli = Commands.commandLine(MockUpstream.Command.class); // errors: one line, exit != 0
         int code = cli.execute(args);
         if (code != 0 || args.length == 0 || !args[0].equals("serve")) System.exit(code);
     }

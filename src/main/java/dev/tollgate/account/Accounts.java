@@ -36,7 +36,23 @@ public final class Accounts {
         this.byHash = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(keyCacheTtl).build();
     }
 
+    /** Names are shown and typed (CLI, dashboard): short enough for a line, never empty. */
+    public static final int NAME_CHARS_MAX = 200;
+
+    /** Why {@code name} cannot name an account, or null when it can; the API and the CLI ask the same question. */
+    public static String nameProblem(String name) {
+        if (name == null || name.isBlank()) return "an account name must not be empty";
+        if (name.length() > NAME_CHARS_MAX) return "an account name must be at most " + NAME_CHARS_MAX + " characters";
+        return null;
+    }
+
+    /**
+     * @throws IllegalArgumentException when {@link #nameProblem} names a problem
+     * @throws AccountNameTakenException when another account has this name (the UNIQUE index says so, atomically)
+     */
     public Account create(String name, String plan) {
+        String problem = nameProblem(name);
+        if (problem != null) throw new IllegalArgumentException(problem);
         Account a = new Account(ApiKeys.newId("acct"), name, plan, clock.millis());
         try (Connection c = db.connection();
              PreparedStatement ps = c.prepareStatement(
@@ -48,8 +64,15 @@ public final class Accounts {
             ps.executeUpdate();
             return a;
         } catch (SQLException e) {
+            if (db.dialect().isUniqueViolation(e) && isNameIndex(e)) throw new AccountNameTakenException(name);
             throw new StoreException("create account", e);
         }
+    }
+
+    /** SQLite says "accounts.name", PostgreSQL names the index "accounts_name" (004_unique_account_names.sql). */
+    private static boolean isNameIndex(SQLException e) {
+        String m = String.valueOf(e.getMessage());
+        return m.contains("accounts.name") || m.contains("accounts_name");
     }
 
     public Optional<Account> find(String id) {

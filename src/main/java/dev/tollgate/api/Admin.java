@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.account.Account;
+import dev.tollgate.account.AccountNameTakenException;
 import dev.tollgate.account.Accounts;
 import dev.tollgate.account.LimitOverrides;
 import dev.tollgate.config.TollgateConfig;
@@ -53,9 +54,16 @@ public final class Admin implements HttpService {
         auth.admin(req);
         ObjectNode body = Bodies.jsonObject(Bodies.read(req, ADMIN_BODY_BYTES_MAX));
         String name = requiredString(body, "name");
+        String problem = Accounts.nameProblem(name);
+        if (problem != null) throw ApiException.invalid("name", "'name': " + problem);
         String plan = body.hasNonNull("plan") ? LimitFields.plan(body.get("plan"), config) : null;
         long credits = body.has("credits") ? CreditAmounts.micros(body.get("credits"), "credits", false) : 0;
-        Account a = accounts.create(name, plan);
+        Account a;
+        try {
+            a = accounts.create(name, plan);
+        } catch (AccountNameTakenException e) {
+            throw new ApiException(409, "invalid_request_error", "account_name_taken", "name", e.getMessage(), null);
+        }
         long balance = dev.tollgate.billing.Funding.open(ledger, a.id(), credits, "initial credits");
         ObjectNode out = Json.object().put("id", a.id()).put("name", a.name());
         out.put("plan", a.plan());

@@ -13,7 +13,8 @@ import java.util.Locale;
  * entry    = model "@" provider "=" outcome
  * outcome  = "ok"                                ; this call answered (for a stream: it started)
  *          / kind [ "/" status ]                 ; this call failed: kind in lower case, provider's HTTP status
- *          / "skip:" reason [ "/" retry-ms ]     ; not called: breaker_open, rpm_limited, insufficient_credits
+ *          / "skip:" reason [ "/" retry-ms ]     ; not called: breaker_open, rpm_limited, insufficient_credits,
+ *                                                ; emergency_stop (the provider is stopped)
  * </pre>
  *
  * A retry of the same deployment is a repeated entry. Parse each entry from the right: the last

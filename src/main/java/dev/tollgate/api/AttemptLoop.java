@@ -1,9 +1,14 @@
 package dev.tollgate.api;
 
+import dev.tollgate.account.Principal;
 import dev.tollgate.billing.Reservation;
 import dev.tollgate.http.ApiException;
 import dev.tollgate.http.RequestIds;
 import dev.tollgate.ledger.InsufficientCreditsException;
+import dev.tollgate.limits.stop.EmergencyStops;
+import dev.tollgate.limits.stop.Stop;
+import dev.tollgate.limits.stop.StopScope;
+import dev.tollgate.limits.stop.StoppedException;
 import dev.tollgate.provider.ProviderException;
 import dev.tollgate.routing.Deployment;
 import dev.tollgate.routing.health.CircuitBreaker;
@@ -13,7 +18,7 @@ import java.util.List;
 
 /**
  * The attempts of one request, shared by the chat and unary pipelines. For each candidate in order:
- * breaker admits? → provider rpm has room? → hold the worst case (once per deployment) → call; a
+ * provider emergency-stopped? (skip) → breaker admits? → provider rpm has room? → hold the worst case (once per deployment) → call; a
  * retryable failure before the first byte is retried on the same deployment up to
  * {@code routing.retries.max_attempts} tries with backoff, then the next candidate is tried; a
  * non-retryable one ends the request. The deployment's hold resolves exactly once (settled by the
@@ -51,7 +56,8 @@ final class AttemptLoop {
     private enum Next { ANSWERED, NEXT_CANDIDATE, STOP }
 
     private final ProviderHealth health;
-    private final String accountId;
+    private final Principal caller;
+    private final EmergencyStops stops;
     private final AttemptLog log = new AttemptLog();
     private final String holdPrefix = "h_" + RequestIds.newLedgerId() + "_";
     private int holds;
@@ -60,13 +66,15 @@ final class AttemptLoop {
     private InsufficientCreditsException lastRefusal;
     private long rpmRetryAfterMs = -1;
     private long breakerRetryAfterMs = -1;
+    private Stop providerStop;
 
-    AttemptLoop(ProviderHealth health, String accountId) {
+    AttemptLoop(ProviderHealth health, Principal caller, EmergencyStops stops) {
         this.health = health;
-        this.accountId = accountId;
+        this.caller = caller;
+        this.stops = stops;
     }
 
-    String accountId() { return accountId; }
+    String accountId() { return caller.accountId(); }
 
     /** The answer of the first candidate that answered; or throws the final error (see {@link #finalError()}). */
     @SuppressWarnings("unchecked")
@@ -79,6 +87,12 @@ final class AttemptLoop {
         throw finalError();
     }
 
+    /** Emergency stop: a stopped caller gets its 503 before any hold or provider call (nothing to log in the header). */
+    void refuseStoppedCaller() {
+        Stop callerStop = stops.forCaller(caller);
+        if (callerStop != null) throw stops.refused(callerStop);
+    }
+
     /** The header value so far, for an error answer when nothing succeeded. */
     String attemptsHeader() { return log.render(); }
 
@@ -86,6 +100,7 @@ final class AttemptLoop {
         Reservation hold = null;
         try {
             for (int tryNo = 1; ; tryNo++) {
+                if (providerStopped(d, stops.forProvider(d.providerName()))) return Next.NEXT_CANDIDATE;
                 CircuitBreaker.Permit permit = health.admit(d);
                 if (permit == null) {
                     log.skipped(d, "breaker_open");
@@ -103,6 +118,11 @@ final class AttemptLoop {
                         Next next = failed(d, e, permit, tryNo);
                         if (next != null) return next;
                         continue;
+                    } catch (StoppedException e) { // a stop arrived while the call waited for its first byte
+                        permit.neutral();
+                        if (e.stop().scope() != StopScope.PROVIDER) throw stops.refused(e.stop());
+                        providerStopped(d, e.stop());
+                        return Next.NEXT_CANDIDATE;
                     }
                     if (attempt.failedAfterStart == null) permit.success();
                     else if (attempt.failedAfterStart.retryable()) permit.failure();
@@ -132,6 +152,14 @@ final class AttemptLoop {
         return null;
     }
 
+    /** True when an emergency stop takes {@code d}'s provider out (logged as a skip; the next candidate is tried). */
+    private boolean providerStopped(Deployment d, Stop stop) {
+        if (stop == null) return false;
+        log.skipped(d, "emergency_stop");
+        providerStop = stop;
+        return true;
+    }
+
     private boolean rpmAllows(Deployment d) {
         RateLimiter.Decision rpm = health.takeRpm(d);
         if (rpm.allowed()) return true;
@@ -153,7 +181,8 @@ final class AttemptLoop {
 
     /**
      * When nothing answered: an upstream failure if any call was made; else 429 when a provider's rpm
-     * held a candidate back (Retry-After: the soonest free permit); else 402 when credits did; else 502.
+     * held a candidate back (Retry-After: the soonest free permit); else 402 when credits did; else 502
+     * when breakers did; else 503 {@code emergency_stop} when a provider stop did; else 502.
      */
     ApiException finalError() {
         if (lastFailure != null) return ChatPipeline.failure(lastFailure);
@@ -168,6 +197,7 @@ final class AttemptLoop {
                     "Every provider that serves this model is failing (circuit breaker open); try again shortly",
                     breakerRetryAfterMs / 1000);
         }
+        if (providerStop != null) return stops.refused(providerStop); // every candidate's provider is stopped
         return ApiException.upstream(502, "No provider could serve the request");
     }
 }

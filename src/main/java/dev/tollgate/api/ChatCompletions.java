@@ -39,8 +39,9 @@ public final class ChatCompletions implements Handler {
         route.headers().forEach(res::header); // before the pipeline: a stream's headers leave with its first byte
         Admission admission = guard.admit(principal, Demands.chat(chat, route.candidates(), pipeline.billing()), res::header);
         try {
-            pipeline.run(principal.accountId(), RequestIds.of(req), chat, route.candidates(), admission,
-                    new OpenAiResponder(res, chat.clientWantsUsage()));
+            pipeline.run(principal, RequestIds.of(req), chat, route.candidates(),
+                    new OpenAiResponder(res, chat.clientWantsUsage()),
+                    charged -> admission.settle(Demands.spent(charged, 0)));
         } finally {
             admission.release(); // a no-op after settle; an error or a client gone gives the reservation back
         }

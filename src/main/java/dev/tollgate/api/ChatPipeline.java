@@ -1,12 +1,17 @@
 package dev.tollgate.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.account.Principal;
 import dev.tollgate.billing.Billing;
 import dev.tollgate.billing.Reservation;
 import dev.tollgate.billing.StreamMeter;
 import dev.tollgate.http.ApiException;
 import dev.tollgate.ledger.InsufficientCreditsException;
-import dev.tollgate.limits.Admission;
+import dev.tollgate.limits.stop.EmergencyStops;
+import dev.tollgate.limits.stop.Stop;
+import dev.tollgate.limits.stop.StopErrors;
+import dev.tollgate.limits.stop.StoppedException;
 import dev.tollgate.metering.Cost;
 import dev.tollgate.metering.OutputTokens;
 import dev.tollgate.metering.PromptTokens;
@@ -17,6 +22,9 @@ import dev.tollgate.provider.ProviderException;
 import dev.tollgate.routing.Deployment;
 import dev.tollgate.routing.health.ProviderHealth;
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The request path of DESIGN.md, top to bottom, for every chat wire format:
@@ -25,12 +33,15 @@ import java.util.List;
  * before the first byte reaches the client. Auth, parsing and routing happened before; the responder owns the wire format.
  */
 public final class ChatPipeline {
+    private static final Logger LOG = Logger.getLogger(ChatPipeline.class.getName());
     private final Billing billing;
     private final ProviderHealth health;
+    private final EmergencyStops stops;
 
-    public ChatPipeline(Billing billing, ProviderHealth health) {
+    public ChatPipeline(Billing billing, ProviderHealth health, EmergencyStops stops) {
         this.billing = billing;
         this.health = health;
+        this.stops = stops;
     }
 
     public Billing billing() { return billing; }
@@ -40,17 +51,18 @@ public final class ChatPipeline {
      * backoff, breakers, provider rpm). The {@code x-tollgate-attempts} header says what was tried; it
      * is set before the first byte, and on the error answer when nothing succeeded.
      *
-     * {@code admission} (the guard's) is settled to the charge right after the ledger, before the answer's last
-     * byte, so a client that sends its next request on receiving this answer finds its slot and tokens back.
-     * The caller releases it on every other exit.
+     * {@code settled} is told what was charged (null: nothing) once it is durable and BEFORE the answer's last
+     * byte leaves, so the guard's limits (a max_parallel slot above all) are free again when the client has the
+     * answer: a client that sends its next request at once is not refused by its own previous one.
      */
-    public void run(String accountId, String requestId, ChatRequest chat, List<Deployment> candidates,
-                    Admission admission, ChatResponder out) {
-        AttemptLoop attempts = new AttemptLoop(health, accountId);
+    public void run(Principal caller, String requestId, ChatRequest chat, List<Deployment> candidates,
+                    ChatResponder out, Consumer<Reservation.Charged> settled) {
+        AttemptLoop attempts = new AttemptLoop(health, caller, stops);
+        attempts.refuseStoppedCaller();
         try {
-            attempts.run(candidates, (d, holdId) -> billing.reserve(accountId, holdId, d, chat.body()),
-                    (d, hold, attempt) -> chat.stream() ? stream(chat, d, hold, requestId, admission, out, attempt)
-                            : complete(chat, d, hold, requestId, admission, out, attempt));
+            attempts.run(candidates, (d, holdId) -> billing.reserve(caller.accountId(), holdId, d, chat.body()),
+                    (d, hold, attempt) -> chat.stream() ? stream(caller, chat, d, hold, requestId, out, attempt, settled)
+                            : complete(chat, d, hold, requestId, out, attempt, settled));
         } catch (ApiException e) {
             out.attempts(attempts.attemptsHeader());
             throw e;
@@ -58,48 +70,94 @@ public final class ChatPipeline {
     }
 
     private static Reservation.Charged complete(ChatRequest chat, Deployment d, Reservation hold, String requestId,
-                                                Admission admission, ChatResponder out, AttemptLoop.Try attempt)
-            throws ProviderException {
+                                                ChatResponder out, AttemptLoop.Try attempt,
+                                                Consumer<Reservation.Charged> settled) throws ProviderException {
         ChatResult result = d.provider().complete(call(chat, d, requestId, false));
         Usage usage = result.usage() != null ? result.usage() : counted(chat, d, result.body());
         Reservation.Charged charged = hold.settle(usage, requestId);
-        admission.settle(Demands.spent(charged, 0));
+        tell(settled, charged);
         out.attempts(attempt.answeredHeader());
         out.answer(result.body(), d, charged);
         return charged;
     }
 
-    private static Reservation.Charged stream(ChatRequest chat, Deployment d, Reservation hold, String requestId,
-                                              Admission admission, ChatResponder out, AttemptLoop.Try attempt)
-            throws ProviderException {
+    private Reservation.Charged stream(Principal caller, ChatRequest chat, Deployment d, Reservation hold,
+                                       String requestId, ChatResponder out, AttemptLoop.Try attempt,
+                                       Consumer<Reservation.Charged> settled) throws ProviderException {
         StreamMeter meter = new StreamMeter();
+        EmergencyStops.Stream tracked = stops.track(caller, d.providerName()); // emergency stop: may close the upstream
         try {
+            if (tracked.stopped() != null) throw new StoppedException(tracked.stopped()); // emergency stop since admission
             d.provider().stream(call(chat, d, requestId, true), chunk -> {
+                if (tracked.stopped() != null) throw new StoppedException(tracked.stopped()); // emergency stop
                 meter.accept(chunk);
                 if (chunk.usageOnly()) return; // the usage chunk waits for its cost
                 if (!out.started()) out.attempts(attempt.answeredHeader()); // headers go with the first byte
                 out.chunk(chunk, d);
             });
+        } catch (StoppedException e) { // emergency stop, seen before the call or at a chunk
+            return stopped(e.stop(), chat, d, hold, requestId, out, meter, settled);
         } catch (ProviderException e) {
+            if (tracked.stopped() != null) { // emergency stop: it closed the upstream this call was reading
+                return stopped(tracked.stopped(), chat, d, hold, requestId, out, meter, settled);
+            }
             if (!out.started() && !meter.producedTokens()) throw e; // nothing reached anyone: retry or fall over
             // Bytes reached the client: no retry, no fallback now. Bill what was produced, say so in-band.
             attempt.failedAfterStart(e);
-            Reservation.Charged charged = null;
-            if (meter.producedTokens()) charged = hold.settle(meter.usage(chat.body(), d.upstreamModel()), requestId);
-            else hold.release();
-            admission.settle(Demands.spent(charged, 0));
+            Reservation.Charged charged = producedOrReleased(chat, d, hold, requestId, meter);
+            tell(settled, charged);
             out.streamFailed(failure(e));
             return charged;
+        } finally {
+            tracked.close();
         }
         Reservation.Charged charged = hold.settle(meter.usage(chat.body(), d.upstreamModel()), requestId);
-        admission.settle(Demands.spent(charged, 0));
+        tell(settled, charged);
         out.streamDone(meter.usageChunk(), charged);
         return charged;
     }
 
+    /**
+     * An emergency stop ended this stream. Before any byte reached the client the attempt loop decides
+     * (another provider, or 503); after, the stream ends with the in-band error, billed for what was produced.
+     */
+    private Reservation.Charged stopped(Stop stop, ChatRequest chat, Deployment d, Reservation hold, String requestId,
+                                        ChatResponder out, StreamMeter meter, Consumer<Reservation.Charged> settled) {
+        if (!out.started() && !meter.producedTokens()) throw new StoppedException(stop);
+        Reservation.Charged charged = producedOrReleased(chat, d, hold, requestId, meter);
+        tell(settled, charged);
+        out.streamFailed(StopErrors.refused(stop));
+        stops.streamEnded();
+        return charged;
+    }
+
+    /** The guard's settlement must not cost the client an answer that is already paid for. */
+    private static void tell(Consumer<Reservation.Charged> settled, Reservation.Charged charged) {
+        try {
+            settled.accept(charged);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "settling the guard's limits failed; its reservations expire", e);
+        }
+    }
+
+    /** A stream that broke after it started: charged for what it produced, else its hold released (null). */
+    private static Reservation.Charged producedOrReleased(ChatRequest chat, Deployment d, Reservation hold,
+                                                          String requestId, StreamMeter meter) {
+        if (meter.producedTokens()) return hold.settle(meter.usage(chat.body(), d.upstreamModel()), requestId);
+        hold.release();
+        return null;
+    }
+
     private static Usage counted(ChatRequest chat, Deployment d, ObjectNode body) {
+        // every choice, and everything in it the model generated: text, reasoning, tool calls
         StringBuilder text = new StringBuilder();
-        body.path("choices").forEach(c -> text.append(c.path("message").path("content").asText("")));
+        for (JsonNode c : body.path("choices")) {
+            JsonNode m = c.path("message");
+            text.append(m.path("content").asText("")).append(m.path("reasoning_content").asText(""));
+            for (JsonNode call : m.path("tool_calls")) {
+                text.append(call.path("function").path("name").asText("")).append(call.path("function").path("arguments").asText(""));
+            }
+        }
         return Usage.of(PromptTokens.exact(chat.body(), d.upstreamModel()), OutputTokens.count(text.toString(), d.upstreamModel()));
     }
 

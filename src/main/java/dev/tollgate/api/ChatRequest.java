@@ -16,6 +16,8 @@ public record ChatRequest(ObjectNode body, String model, List<String> models, bo
                           Boolean preferCheap) {
     private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool", "function");
     private static final int FALLBACK_MODELS_MAX = 10;
+    /** OpenAI's own limit on {@code n}; every answer is held for and billed, so it must be bounded. */
+    static final int ANSWERS_MAX = 128;
 
     public static ChatRequest parse(ObjectNode body) {
         String model = optionalString(body, "model");
@@ -37,7 +39,9 @@ public record ChatRequest(ObjectNode body, String model, List<String> models, bo
         }
         positiveInteger(body, "max_tokens");
         positiveInteger(body, "max_completion_tokens");
-        positiveInteger(body, "n");
+        answers(body, "n");
+        answers(body, "best_of");
+        refuseAudioOutput(body);
         number(body, "temperature");
         number(body, "top_p");
         Boolean preferCheap = body.has("prefer_cheap") && !body.get("prefer_cheap").isNull()
@@ -110,6 +114,31 @@ public record ChatRequest(ObjectNode body, String model, List<String> models, bo
         if (v == null || v.isNull()) return;
         if (!v.isIntegralNumber() || v.asLong() < 1 || !v.canConvertToInt()) {
             throw ApiException.invalid(field, "'" + field + "' must be a positive integer");
+        }
+    }
+
+    /** {@code n} and {@code best_of}: how many answers are generated (and held for, and billed). */
+    private static void answers(ObjectNode body, String field) {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) return;
+        if (!v.isIntegralNumber() || !v.canConvertToInt() || v.asInt() < 1 || v.asInt() > ANSWERS_MAX) {
+            throw ApiException.invalid(field, "'" + field + "' must be an integer from 1 to " + ANSWERS_MAX);
+        }
+    }
+
+    /**
+     * Audio answers are billed per audio token at prices the price book cannot express; serving them
+     * at text prices would undercharge, so they are refused (audio input is counted as bytes, a bound).
+     */
+    private static void refuseAudioOutput(ObjectNode body) {
+        JsonNode modalities = body.get("modalities");
+        boolean audio = body.has("audio") && !body.get("audio").isNull();
+        if (modalities != null && modalities.isArray()) {
+            for (JsonNode m : modalities) audio |= "audio".equals(m.asText());
+        }
+        if (audio) {
+            throw ApiException.invalid(body.has("audio") ? "audio" : "modalities",
+                    "Audio output is not supported: Tollgate has no audio token prices to bill it with");
         }
     }
 

@@ -21,8 +21,7 @@ public final class Demands {
     public static Demand chat(ChatRequest chat, List<Deployment> candidates, Billing billing) {
         ObjectNode body = chat.body();
         long prompt = PromptTokens.upperBound(body);
-        long n = Math.max(1, body.path("n").asLong(1));
-        long tokens = Math.addExact(prompt, Math.multiplyExact(n, billing.outputCap(body)));
+        long tokens = Math.addExact(prompt, billing.outputBound(body)); // every answer of n / best_of
         String upstream = candidates.get(0).upstreamModel();
         return new Demand(names(chat.model(), chat.models()), Demand.Kind.CHAT, prompt,
                 () -> PromptTokens.exact(body, upstream), tokens,

@@ -10,6 +10,7 @@ import dev.tollgate.limits.Guard;
 import dev.tollgate.http.Bodies;
 import dev.tollgate.http.RequestIds;
 import dev.tollgate.json.Json;
+import dev.tollgate.limits.stop.EmergencyStops;
 import dev.tollgate.metering.Cost;
 import dev.tollgate.metering.EmbeddingTokens;
 import dev.tollgate.metering.Usage;
@@ -38,13 +39,13 @@ public final class Embeddings implements Handler {
     private final UnaryPipeline pipeline;
     private final long maxBodyBytes;
 
-    public Embeddings(Authenticator auth, Catalog catalog, Billing billing, Guard guard, ProviderHealth health,
+    public Embeddings(Authenticator auth, Catalog catalog, Billing billing, Guard guard, ProviderHealth health, EmergencyStops stops,
                       long maxBodyBytes) {
         this.auth = auth;
         this.catalog = catalog;
         this.billing = billing;
         this.guard = guard;
-        this.pipeline = new UnaryPipeline(billing, health);
+        this.pipeline = new UnaryPipeline(billing, health, stops);
         this.maxBodyBytes = maxBodyBytes;
     }
 
@@ -72,7 +73,7 @@ public final class Embeddings implements Handler {
 
     private Answer answer(Principal principal, EmbeddingsRequest request, String requestId, List<Deployment> candidates,
                           UnaryPipeline.WorstCase worstCase, ServerResponse res) {
-        return pipeline.run(principal.accountId(), candidates, worstCase,
+        return pipeline.run(principal, candidates, worstCase,
                 (d, hold) -> {
                     ObjectNode body = request.body().put("model", d.upstreamModel());
                     EmbeddingsProvider.Result r = ((EmbeddingsProvider) d.provider())

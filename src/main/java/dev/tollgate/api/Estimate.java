@@ -46,7 +46,7 @@ public final class Estimate implements Handler {
         Deployment d = route.candidates().get(0);
         ModelPrice price = billing.price(d);
         long inputTokens = PromptTokens.exact(chat.body(), d.upstreamModel());
-        long outputTokens = billing.outputCap(chat.body());
+        long outputTokens = billing.outputBound(chat.body()); // all n answers
         long estimated = Cost.costMicros(price, Usage.of(inputTokens, outputTokens));
         Balance balance = billing.balance(p.accountId());
         long available = Math.max(0, balance.availableMicros());

@@ -11,6 +11,7 @@ import dev.tollgate.limits.Guard;
 import dev.tollgate.http.Bodies;
 import dev.tollgate.http.RequestIds;
 import dev.tollgate.json.Json;
+import dev.tollgate.limits.stop.EmergencyStops;
 import dev.tollgate.metering.Cost;
 import dev.tollgate.metering.ModelPrice;
 import dev.tollgate.provider.ImagesProvider;
@@ -40,13 +41,13 @@ public final class Images implements Handler {
     private final UnaryPipeline pipeline;
     private final long maxBodyBytes;
 
-    public Images(Authenticator auth, Catalog catalog, Billing billing, Guard guard, ProviderHealth health,
+    public Images(Authenticator auth, Catalog catalog, Billing billing, Guard guard, ProviderHealth health, EmergencyStops stops,
                       long maxBodyBytes) {
         this.auth = auth;
         this.catalog = catalog;
         this.billing = billing;
         this.guard = guard;
-        this.pipeline = new UnaryPipeline(billing, health);
+        this.pipeline = new UnaryPipeline(billing, health, stops);
         this.maxBodyBytes = maxBodyBytes;
     }
 
@@ -74,7 +75,7 @@ public final class Images implements Handler {
 
     private Answer answer(Principal principal, ImagesRequest request, String requestId, List<Deployment> candidates,
                           UnaryPipeline.WorstCase worstCase, ServerResponse res) {
-        return pipeline.run(principal.accountId(), candidates, worstCase,
+        return pipeline.run(principal, candidates, worstCase,
                 (d, hold) -> {
                     ObjectNode body = request.body().put("model", d.upstreamModel());
                     ImagesProvider.Result r = ((ImagesProvider) d.provider())

@@ -1,8 +1,10 @@
 package dev.tollgate.api;
 
+import dev.tollgate.account.Principal;
 import dev.tollgate.billing.Billing;
 import dev.tollgate.billing.Reservation;
 import dev.tollgate.http.ApiException;
+import dev.tollgate.limits.stop.EmergencyStops;
 import dev.tollgate.provider.ProviderException;
 import dev.tollgate.routing.Deployment;
 import dev.tollgate.routing.health.ProviderHealth;
@@ -29,18 +31,21 @@ final class UnaryPipeline {
 
     private final Billing billing;
     private final ProviderHealth health;
+    private final EmergencyStops stops;
 
-    UnaryPipeline(Billing billing, ProviderHealth health) {
+    UnaryPipeline(Billing billing, ProviderHealth health, EmergencyStops stops) {
         this.billing = billing;
         this.health = health;
+        this.stops = stops;
     }
 
     /** {@code attemptsHeader} receives the {@code x-tollgate-attempts} value, on success and on failure. */
-    <T> T run(String accountId, List<Deployment> candidates, WorstCase worstCase, Attempt<T> attempt,
+    <T> T run(Principal caller, List<Deployment> candidates, WorstCase worstCase, Attempt<T> attempt,
               Consumer<String> attemptsHeader) {
-        AttemptLoop attempts = new AttemptLoop(health, accountId);
+        AttemptLoop attempts = new AttemptLoop(health, caller, stops);
+        attempts.refuseStoppedCaller();
         try {
-            return attempts.run(candidates, (d, holdId) -> billing.reserve(accountId, holdId, d, worstCase.micros(d)),
+            return attempts.run(candidates, (d, holdId) -> billing.reserve(caller.accountId(), holdId, d, worstCase.micros(d)),
                     (d, hold, t) -> {
                         T answer = attempt.call(d, hold);
                         attemptsHeader.accept(t.answeredHeader());

@@ -71,7 +71,7 @@ public final class MockUpstream {
         }
     }
 
-    @picocli.CommandLine.Command(name = "mock-upstream", description = "Run an OpenAI-compatible mock upstream (for benchmarks).")
+    @picocli.CommandLine.Command(mixinStandardHelpOptions = true, name = "mock-upstream", description = "Run an OpenAI-compatible mock upstream (for benchmarks).")
     public static final class Command implements Callable<Integer> {
         @Option(names = "--port", defaultValue = "9090")
         int port;

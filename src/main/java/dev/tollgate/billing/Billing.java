@@ -40,9 +40,9 @@ public final class Billing {
 
     public ModelPrice price(Deployment d) { return prices.price(d.publicName()); }
 
-    /** The most output the request may produce as far as holds are concerned. */
-    public long outputCap(JsonNode request) {
-        return prices.outputCap(request);
+    /** The most output the whole request may produce as far as holds are concerned (every answer of {@code n}). */
+    public long outputBound(JsonNode request) {
+        return prices.outputBound(request);
     }
 
     /** Told of every charge the ledger posted, once it is durable (provider budgets count them locally). */
@@ -101,13 +101,13 @@ public final class Billing {
 
     /** The worst case from the cheap UTF-8 prompt bound: microseconds, no tokenizer. */
     private long boundMicros(ModelPrice price, Deployment d, JsonNode request) {
-        return Cost.worstCaseMicros(price, PromptTokens.upperBound(request, d.upstreamModel()), outputCap(request));
+        return Cost.worstCaseMicros(price, PromptTokens.upperBound(request, d.upstreamModel()), outputBound(request));
     }
 
     /** The worst case from the exact prompt count, or -1 when the model's vocabulary is not known. */
     private long exactMicros(ModelPrice price, Deployment d, JsonNode request) {
         if (!PromptTokens.exactSupported(d.upstreamModel())) return -1;
-        return Cost.worstCaseMicros(price, PromptTokens.exact(request, d.upstreamModel()), outputCap(request));
+        return Cost.worstCaseMicros(price, PromptTokens.exact(request, d.upstreamModel()), outputBound(request));
     }
 
     /**

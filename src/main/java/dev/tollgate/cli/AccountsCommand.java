@@ -16,15 +16,16 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "accounts", description = "Manage accounts.", subcommands = {AccountsCommand.Create.class, AccountsCommand.Set.class})
+@Command(mixinStandardHelpOptions = true, name = "accounts", description = "Manage accounts.",
+        subcommands = {AccountsCommand.Create.class, AccountsCommand.Set.class})
 final class AccountsCommand {
 
-    @Command(name = "create", description = "Create an account; prints its id.")
+    @Command(mixinStandardHelpOptions = true, name = "create", description = "Create an account; prints its id.")
     static final class Create implements Callable<Integer> {
         @Mixin
         StoreOptions store;
 
-        @Parameters(index = "0", paramLabel = "NAME")
+        @Parameters(index = "0", paramLabel = "NAME", description = "Unique account name.")
         String name;
 
         @Option(names = "--plan")
@@ -35,8 +36,9 @@ final class AccountsCommand {
 
         @Override
         public Integer call() {
-            long micros = credits == null || credits.signum() == 0 ? 0 : Micros.of(credits);
-            if (micros < 0) throw new IllegalArgumentException("--credits must not be negative");
+            String problem = Accounts.nameProblem(name);
+            if (problem != null) throw new IllegalArgumentException(problem + " (give a NAME such as acme)");
+            long micros = credits == null ? 0 : Micros.of(credits, "--credits", false);
             Settings settings = store.settings();
             LimitOptions.plan(plan, settings.config());
             try (Database db = Database.open(settings.storeUrl())) {

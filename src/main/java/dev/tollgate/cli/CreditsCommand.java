@@ -2,6 +2,8 @@ package dev.tollgate.cli;
 
 import dev.tollgate.account.Account;
 import dev.tollgate.account.Accounts;
+import dev.tollgate.ledger.IdempotencyConflictException;
+import dev.tollgate.ledger.InsufficientCreditsException;
 import dev.tollgate.ledger.Ledger;
 import dev.tollgate.ledger.LedgerOptions;
 import dev.tollgate.metering.Cost;
@@ -15,10 +17,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "credits", description = "Manage prepaid credits.", subcommands = CreditsCommand.Grant.class)
+@Command(mixinStandardHelpOptions = true, name = "credits", description = "Manage prepaid credits.", subcommands = CreditsCommand.Grant.class)
 final class CreditsCommand {
 
-    @Command(name = "grant", description = "Add credits to an account (negative AMOUNT removes them); prints the new balance.")
+    @Command(mixinStandardHelpOptions = true, name = "grant", description = "Add credits to an account (negative AMOUNT removes them); prints the new balance.")
     static final class Grant implements Callable<Integer> {
         @Mixin
         StoreOptions store;
@@ -37,17 +39,26 @@ final class CreditsCommand {
 
         @Override
         public Integer call() {
-            long micros = Micros.of(amount);
+            long micros = Micros.of(amount, "AMOUNT", true);
+            if (micros == 0) throw new IllegalArgumentException("AMOUNT must not be zero");
             try (Database db = Database.open(store.settings().storeUrl());
                  Ledger ledger = new Ledger(db, Clock.systemUTC(), LedgerOptions.defaults())) {
                 Account a = new Accounts(db, Clock.systemUTC(), Duration.ZERO).findByIdOrName(account).orElse(null);
-                if (a == null) {
-                    System.err.println("no account with id or unique name '" + account + "'");
-                    return 1;
-                }
+                if (a == null) return KeysCommand.noSuchAccount(account);
                 String id = idempotencyKey != null ? "cli:" + a.id() + ":" + idempotencyKey
                         : "cli:" + dev.tollgate.http.RequestIds.newLedgerId();
-                long balance = ledger.grant(id, a.id(), micros, reason);
+                long balance;
+                try {
+                    balance = ledger.grant(id, a.id(), micros, reason);
+                } catch (InsufficientCreditsException e) {
+                    System.err.println("tollgate: cannot remove " + Cost.toCredits(-micros) + " credits: account '" + a.name()
+                            + "' has " + Cost.toCredits(Math.max(0, e.availableMicros())) + " available");
+                    return Commands.FAILED;
+                } catch (IdempotencyConflictException e) {
+                    System.err.println("tollgate: --idempotency-key '" + idempotencyKey
+                            + "' was already used with another amount or reason; use a new key");
+                    return Commands.FAILED;
+                }
                 System.out.println(Cost.toCredits(balance));
                 return 0;
             }

@@ -13,10 +13,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "keys", description = "Manage API keys.", subcommands = KeysCommand.Create.class)
+@Command(mixinStandardHelpOptions = true, name = "keys", description = "Manage API keys.", subcommands = KeysCommand.Create.class)
 final class KeysCommand {
 
-    @Command(name = "create", description = "Create an API key for an account (id or unique name); prints the key once.")
+    @Command(mixinStandardHelpOptions = true, name = "create", description = "Create an API key for an account (id or unique name); prints the key once.")
     static final class Create implements Callable<Integer> {
         @Mixin
         StoreOptions store;
@@ -54,10 +54,7 @@ final class KeysCommand {
             try (Database db = Database.open(settings.storeUrl())) {
                 Accounts accounts = new Accounts(db, Clock.systemUTC(), Duration.ZERO);
                 Account a = accounts.findByIdOrName(account).orElse(null);
-                if (a == null) {
-                    System.err.println("no account with id or unique name '" + account + "'");
-                    return 1;
-                }
+                if (a == null) return noSuchAccount(account);
                 LimitOverrides limits = new LimitOverrides(rpm, tpm, maxParallel, (Long) budget.get("monthly_budget"));
                 System.out.println(accounts.createKeyWithLimits(a.id(), name, limits, allowed).secret());
                 return 0;
@@ -74,5 +71,10 @@ final class KeysCommand {
             }
             return out;
         }
+    }
+
+    static int noSuchAccount(String account) {
+        System.err.println("tollgate: no account with id or name '" + account + "' (create it with: tollgate accounts create NAME)");
+        return Commands.FAILED;
     }
 }

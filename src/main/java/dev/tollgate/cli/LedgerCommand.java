@@ -9,10 +9,10 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "ledger", description = "Inspect the ledger.", subcommands = LedgerCommand.Verify.class)
+@Command(mixinStandardHelpOptions = true, name = "ledger", description = "Inspect the ledger.", subcommands = LedgerCommand.Verify.class)
 final class LedgerCommand {
 
-    @Command(name = "verify", description = "Check every ledger invariant; exit 0 iff all hold.")
+    @Command(mixinStandardHelpOptions = true, name = "verify", description = "Check every ledger invariant; exit 0 iff all hold.")
     static final class Verify implements Callable<Integer> {
         @Mixin
         StoreOptions store;

@@ -1,17 +1,19 @@
 package dev.tollgate.cli;
 
+import dev.tollgate.api.CreditAmounts;
+import dev.tollgate.http.ApiException;
 import java.math.BigDecimal;
 
-/** Credits typed on the command line, as whole micro-credits. */
+/** Credits typed on the command line, as whole micro-credits, by the same rule as the admin API. */
 final class Micros {
     private Micros() {}
 
-    static long of(BigDecimal credits) {
-        BigDecimal micros = credits.movePointRight(6);
-        if (micros.stripTrailingZeros().scale() > 0) {
-            throw new IllegalArgumentException("amount " + credits.toPlainString() + " has more than 6 decimal places");
+    /** @param what how the value was given, for the message: "--credits", "AMOUNT" */
+    static long of(BigDecimal credits, String what, boolean allowNegative) {
+        try {
+            return CreditAmounts.micros(credits, what, allowNegative);
+        } catch (ApiException e) {
+            throw new IllegalArgumentException(e.getMessage());
         }
-        if (micros.signum() == 0) throw new IllegalArgumentException("amount must not be zero");
-        return micros.longValueExact();
     }
 }

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "serve", description = "Start the gateway (the demo when no config is given).")
+@Command(mixinStandardHelpOptions = true, name = "serve", description = "Start the gateway (the demo when no config is given).")
 final class ServeCommand implements Callable<Integer> {
     @Mixin
     StoreOptions store;

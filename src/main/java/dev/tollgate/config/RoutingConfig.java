@@ -70,7 +70,7 @@ final class RoutingConfig {
     private static TollgateConfig.Budgets budgets(ConfigNode routing) {
         if (!routing.has("budgets")) return TollgateConfig.Budgets.DEFAULT;
         ConfigNode b = routing.child("budgets");
-        b.allowOnly(Set.of("warn_at", "switch_at", "refresh_ms"));
+        b.allowOnly(Set.of("warn_at", "switch_at", "refresh_ms", "auto_stop_at"));
         TollgateConfig.Budgets d = TollgateConfig.Budgets.DEFAULT;
         double warnAt = b.has("warn_at") ? fraction(b.child("warn_at")) : d.warnAt();
         double switchAt = b.has("switch_at") ? fraction(b.child("switch_at")) : d.switchAt();
@@ -79,7 +79,8 @@ final class RoutingConfig {
         }
         long refreshMs = b.longValue("refresh_ms", d.refreshMs(), 100);
         if (refreshMs > 300_000) throw b.child("refresh_ms").error("must be at most 300000 (5 minutes)");
-        return new TollgateConfig.Budgets(warnAt, switchAt, refreshMs);
+        Double autoStopAt = b.has("auto_stop_at") ? fraction(b.child("auto_stop_at")) : null; // emergency stop
+        return new TollgateConfig.Budgets(warnAt, switchAt, refreshMs, autoStopAt);
     }
 
     private static double fraction(ConfigNode node) {

@@ -18,7 +18,8 @@ public record TollgateConfig(
         List<Model> models,
         Map<String, List<String>> aliases,
         Routing routing,
-        Limits limits) {
+        Limits limits,
+        Alerts alerts) {
 
     /** A config without a {@code routing} section (the canonical constructor's other callers). */
     public TollgateConfig(String source, String store, String redis, Credits credits, Server server,
@@ -30,7 +31,27 @@ public record TollgateConfig(
     public TollgateConfig(String source, String store, String redis, Credits credits, Server server,
                           List<Provider> providers, List<Model> models, Map<String, List<String>> aliases,
                           Routing routing) {
-        this(source, store, redis, credits, server, providers, models, aliases, routing, Limits.DEFAULT);
+        this(source, store, redis, credits, server, providers, models, aliases, routing, Limits.DEFAULT, Alerts.DEFAULTS);
+    }
+
+    /**
+     * {@code alerts} (docs/alerts.md): {@code thresholds} in percent, ascending (empty: no alerts);
+     * {@code webhookUrl} null when no webhook is configured, then {@code webhookSecret} is null too.
+     * {@code webhookSecret} is the Standard Webhooks {@code whsec_…} string; never logged (see toString).
+     * A failed delivery is tried {@code maxAttempts} times in all, {@code backoffMs} before the second,
+     * doubling after; each attempt gives up after {@code timeoutMs}.
+     */
+    public record Alerts(List<Integer> thresholds, String webhookUrl, String webhookSecret, int maxAttempts,
+                         long backoffMs, long timeoutMs) {
+        public static final List<Integer> DEFAULT_THRESHOLDS = List.of(80, 95, 100);
+        public static final Alerts DEFAULTS = new Alerts(DEFAULT_THRESHOLDS, null, null, 5, 2_000, 5_000);
+
+        @Override
+        public String toString() {
+            return "Alerts[thresholds=" + thresholds + ", webhookUrl=" + webhookUrl + ", webhookSecret="
+                    + (webhookSecret == null ? "null" : "***") + ", maxAttempts=" + maxAttempts
+                    + ", backoffMs=" + backoffMs + ", timeoutMs=" + timeoutMs + "]";
+        }
     }
 
     /** {@code holdTtlMs}: how long a hold may stay open before the ledger releases it by itself. */
@@ -104,9 +125,15 @@ public record TollgateConfig(
      * {@code routing.budgets}: a provider whose monthly usage reaches {@code warnAt} of a budget is
      * {@code warning}, at {@code switchAt} its deployments move behind the others, at 1.0 it is
      * skipped. {@code refreshMs}: how often a replica re-reads the month's usage from the ledger.
+     * {@code autoStopAt} (null = never): at that fraction an emergency stop of the provider is made,
+     * once per month (docs/operations.md "Emergency stop").
      */
-    public record Budgets(double warnAt, double switchAt, long refreshMs) {
+    public record Budgets(double warnAt, double switchAt, long refreshMs, Double autoStopAt) {
         public static final Budgets DEFAULT = new Budgets(0.80, 0.95, 5_000);
+
+        public Budgets(double warnAt, double switchAt, long refreshMs) {
+            this(warnAt, switchAt, refreshMs, null);
+        }
     }
 
     /**

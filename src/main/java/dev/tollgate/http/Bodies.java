@@ -1,6 +1,8 @@
 package dev.tollgate.http;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.json.Json;
@@ -40,15 +42,33 @@ public final class Bodies {
         JsonNode node;
         try {
             node = Json.MAPPER.readTree(body);
+        } catch (StreamConstraintsException e) {
+            throw ApiException.invalid(null, "Request body exceeds a JSON limit: " + limitMessage(e));
         } catch (JsonProcessingException e) {
-            throw ApiException.invalid(null, "Request body is not valid JSON: " + e.getOriginalMessage()
-                    + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+            throw ApiException.invalid(null, "Request body is not valid JSON: " + e.getOriginalMessage() + where(e.getLocation()));
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            // the bytes are in memory: no I/O can fail, so this is undecodable text (CharConversionException
+            // for a body Jackson's encoding detection takes for UTF-32 and that ends mid-character)
+            throw ApiException.invalid(null, "Request body is not valid JSON text: " + e.getMessage());
         }
         if (!(node instanceof ObjectNode obj)) {
             throw ApiException.invalid(null, "Request body must be a JSON object");
         }
         return obj;
+    }
+
+    /**
+     * Jackson's wording without its internals: "Document nesting depth (1001) exceeds the maximum
+     * allowed (1000, from `StreamReadConstraints.getMaxNestingDepth()`)" loses the parenthesised source.
+     */
+    static String limitMessage(StreamConstraintsException e) {
+        String m = String.valueOf(e.getOriginalMessage());
+        return m.replaceAll(", from `[^`]*`", "");
+    }
+
+    /** A constraint failure may carry no location; never let the error path throw. */
+    private static String where(JsonLocation at) {
+        if (at == null) return "";
+        return " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
     }
 }

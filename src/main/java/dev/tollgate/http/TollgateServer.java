@@ -13,6 +13,7 @@ import dev.tollgate.api.LimitsApi;
 import dev.tollgate.api.UsageReset;
 import dev.tollgate.api.Models;
 import dev.tollgate.json.Json;
+import dev.tollgate.limits.stop.StopsAdmin;
 import dev.tollgate.limits.LimitExceededException;
 import dev.tollgate.api.ProvidersAdmin;
 import dev.tollgate.routing.NoRouteException;
@@ -35,10 +36,16 @@ public final class TollgateServer {
 
     private TollgateServer() {}
 
+    /** Helidon's default limit on the request line plus headers; over it the answer is 431 (TransportErrors). */
+    static final int MAX_HEADERS_BYTES = 16 * 1024;
+
     public static WebServer start(Gateway gateway, String host, int port, String adminToken) {
         return WebServer.builder()
                 .host(host)
                 .port(port)
+                .addProtocol(io.helidon.webserver.http1.Http1Config.builder().maxHeadersSize(MAX_HEADERS_BYTES).build())
+                .directHandlers(TransportErrors.handlers(MAX_HEADERS_BYTES))
+                .errorHandling(e -> e.includeEntity(true)) // lets TransportErrors see why Helidon refused a request
                 // every SSE event is flushed on its own; Nagle would hold small ones back for an ACK
                 .connectionOptions(o -> o.tcpNoDelay(true))
                 .routing(r -> routing(r, gateway, adminToken))
@@ -46,7 +53,8 @@ public final class TollgateServer {
                 .start();
     }
 
-    public static void routing(HttpRouting.Builder r, Gateway gateway, String adminToken) {
+    public static void routing(HttpRouting.Builder router, Gateway gateway, String adminToken) {
+        HttpRouting.Builder r = RouteFallback.install(router); // 404, 405 and HEAD for every route below
         Authenticator auth = new Authenticator(gateway.accounts(), adminToken);
         long maxBody = gateway.config().server().maxBodyBytes();
         LimitsApi limits = new LimitsApi(auth, gateway.config().limits(), gateway.guard(), gateway.quotas());
@@ -57,10 +65,14 @@ public final class TollgateServer {
                     res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
                     res.send(gateway.metrics().scrape());
                 })
-                .post("/v1/chat/completions", new ChatCompletions(auth, gateway.router(), gateway.guard(), new ChatPipeline(gateway.billing(), gateway.health()), maxBody))
-                .post("/v1/messages", new Messages(auth, gateway.router(), gateway.guard(), new ChatPipeline(gateway.billing(), gateway.health()), maxBody))
-                .post("/v1/embeddings", new Embeddings(auth, gateway.catalog(), gateway.billing(), gateway.guard(), gateway.health(), maxBody))
-                .post("/v1/images/generations", new Images(auth, gateway.catalog(), gateway.billing(), gateway.guard(), gateway.health(), maxBody))
+                .post("/v1/chat/completions", new ChatCompletions(auth, gateway.router(), gateway.guard(),
+                        new ChatPipeline(gateway.billing(), gateway.health(), gateway.stops()), maxBody))
+                .post("/v1/messages", new Messages(auth, gateway.router(), gateway.guard(),
+                        new ChatPipeline(gateway.billing(), gateway.health(), gateway.stops()), maxBody))
+                .post("/v1/embeddings", new Embeddings(auth, gateway.catalog(), gateway.billing(), gateway.guard(),
+                        gateway.health(), gateway.stops(), maxBody))
+                .post("/v1/images/generations", new Images(auth, gateway.catalog(), gateway.billing(), gateway.guard(),
+                        gateway.health(), gateway.stops(), maxBody))
                 .post("/v1/estimate", new Estimate(auth, gateway.router(), gateway.billing(), maxBody))
                 .register("/v1/credits", new CreditsApi(auth, gateway.ledger()))
                 .get("/v1/models", new Models(auth, gateway.catalog(), gateway.clock().millis() / 1000))
@@ -68,21 +80,17 @@ public final class TollgateServer {
                 .get("/v1/usage", limits::usage)
                 .post("/admin/accounts/{id}/usage/reset", new UsageReset(auth, gateway.accounts(), gateway.quotas()))
                 .get("/admin/providers", new ProvidersAdmin(auth, gateway.config(), gateway.budgets(), gateway.health()))
+                .register("/admin/emergency-stop", new StopsAdmin(auth, gateway.stops())) // emergency stop
+                .get("/admin/alerts", new dev.tollgate.api.AlertsAdmin(auth, gateway.alerts()))
                 .register("/admin", new Admin(auth, gateway.accounts(), gateway.ledger(), gateway.config()))
-                .any("/v1/*", (req, res) -> {
-                    throw ApiException.notFound("unknown_url", null, "Unknown request URL: "
-                            + req.prologue().method().text() + " " + req.path().path());
-                })
-                .any("/admin/*", (req, res) -> {
-                    throw ApiException.notFound("unknown_url", null, "Unknown admin URL: "
-                            + req.prologue().method().text() + " " + req.path().path());
-                })
                 .error(ApiException.class, TollgateServer::apiError)
                 .error(UnknownModelException.class, (req, res, e) -> apiError(req, res,
                         ApiException.notFound("model_not_found", "model", e.getMessage())))
                 .error(NoRouteException.class, (req, res, e) -> apiError(req, res, noRoute(e)))
                 .error(NoAutoCandidateException.class, (req, res, e) -> apiError(req, res,
                         ApiException.notFound("model_not_found", "model", "model 'auto': " + e.getMessage())))
+                .error(dev.tollgate.limits.stop.StoppedException.class, (req, res, e) -> apiError(req, res, // emergency stop
+                        dev.tollgate.limits.stop.StopErrors.refused(e.stop())))
                 .error(dev.tollgate.ledger.InsufficientCreditsException.class, (req, res, e) -> apiError(req, res,
                         ChatPipeline.insufficient(e)))
                 .error(LimitExceededException.class, (req, res, e) -> apiError(req, res, new ApiException(

@@ -4,6 +4,8 @@ import dev.tollgate.account.Principal;
 import dev.tollgate.config.Limits;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import dev.tollgate.limits.stop.EmergencyStops;
+import dev.tollgate.limits.stop.Stop;
 import java.security.SecureRandom;
 import java.util.EnumMap;
 import java.util.HexFormat;
@@ -17,9 +19,9 @@ import java.util.logging.Logger;
 
 /**
  * The guard step of the request path (DESIGN.md), after auth and routing, before the credit hold:
- * plan (models allowed, max context, features) → rate limits (rpm, tpm, parallel) → monthly quotas and spend
- * budgets. Each limit is reserved now and settled after the call through the returned {@link Admission}.
- * (The emergency stop, first in the DESIGN.md order, is its own step in front of this one.)
+ * emergency stop (of the caller, its account, or everything) → plan (models allowed, max context, features) →
+ * rate limits (rpm, tpm, parallel) → monthly quotas and spend budgets. Each limit is reserved now and settled
+ * after the call through the returned {@link Admission}. A stopped caller consumes no limit.
  */
 public final class Guard {
     private static final Logger LOG = Logger.getLogger(Guard.class.getName());
@@ -28,13 +30,20 @@ public final class Guard {
     private final Limits limits;
     private final RateLimits rates;
     private final MonthlyLimits monthly;
+    private final EmergencyStops stops;
     private final Set<String> unknownPlansLogged = ConcurrentHashMap.newKeySet();
     private final Map<LimitExceededException.Reason, Counter> refusals = new EnumMap<>(LimitExceededException.Reason.class);
 
+    /** A guard without the emergency-stop step (tests and benchmarks of the limits alone). */
     public Guard(Limits limits, RateLimits rates, MonthlyLimits monthly, MeterRegistry metrics) {
+        this(limits, rates, monthly, null, metrics);
+    }
+
+    public Guard(Limits limits, RateLimits rates, MonthlyLimits monthly, EmergencyStops stops, MeterRegistry metrics) {
         this.limits = limits;
         this.rates = rates;
         this.monthly = monthly;
+        this.stops = stops;
         for (LimitExceededException.Reason r : LimitExceededException.Reason.values()) {
             refusals.put(r, Counter.builder("tollgate.limits.refused").tag("code", r.code)
                     .description("Requests the guard refused, by error code").register(metrics));
@@ -48,6 +57,7 @@ public final class Guard {
      * {@code headers} either way (before the throw), for a caller under any rpm or tpm limit.
      *
      * @throws LimitExceededException naming the limit, its value and when it resets
+     * @throws dev.tollgate.http.ApiException 503 emergency_stop when the caller is stopped
      */
     public Admission admit(Principal principal, Demand demand, BiConsumer<String, String> headers) {
         try {
@@ -59,6 +69,8 @@ public final class Guard {
     }
 
     private Admission admitOrThrow(Principal principal, Demand demand, BiConsumer<String, String> headers) {
+        Stop stop = stops == null ? null : stops.forCaller(principal);
+        if (stop != null) throw stops.refused(stop);
         Limits.Plan plan = plan(principal);
         PlanRules.check(principal, plan, demand);
         List<RateCheck> checks = EffectiveLimits.checks(principal, plan, limits.defaultRpm(), demand.tokens());

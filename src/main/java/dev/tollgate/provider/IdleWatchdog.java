@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Closes upstream streams that stay silent longer than their idle limit. One daemon thread scans
  * every registered stream four times a second, so a stalled provider can never pin a request forever.
+ * {@link #closeWatchesOf} closes a thread's streams at once (an emergency stop ends them, stalled or not).
  */
 public final class IdleWatchdog {
     private static final long SCAN_INTERVAL_MS = 250;
@@ -17,6 +18,7 @@ public final class IdleWatchdog {
     public final class Watch implements AutoCloseable {
         private final Closeable target;
         private final long idleLimitMs;
+        private final Thread owner = Thread.currentThread();
         private volatile long lastActivityMs = System.currentTimeMillis();
         private volatile boolean fired;
 
@@ -36,6 +38,10 @@ public final class IdleWatchdog {
         private void check(long now) {
             if (now - lastActivityMs <= idleLimitMs) return;
             fired = true;
+            closeTarget();
+        }
+
+        private void closeTarget() {
             watches.remove(this);
             try {
                 target.close();
@@ -58,6 +64,20 @@ public final class IdleWatchdog {
         Watch w = new Watch(target, idleLimitMs);
         watches.add(w);
         return w;
+    }
+
+    /**
+     * Closes, now, every stream that {@code owner} is reading (its reader then sees the stream end as
+     * broken, not idle); returns how many. For one request thread there is at most one.
+     */
+    public int closeWatchesOf(Thread owner) {
+        int closed = 0;
+        for (Watch w : watches) {
+            if (w.owner != owner) continue;
+            w.closeTarget();
+            closed++;
+        }
+        return closed;
     }
 
     private void run() {

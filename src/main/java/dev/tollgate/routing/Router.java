@@ -109,7 +109,7 @@ public final class Router {
 
     /** Stable sort by what a hold for this request would reserve on each deployment. */
     private List<Deployment> cheapestFirst(List<Deployment> candidates, JsonNode body, Screen screen) {
-        long cap = prices.outputCap(body);
+        long cap = prices.outputBound(body); // n answers cost n outputs
         Map<Deployment, Long> cost = new HashMap<>();
         for (Deployment d : candidates) {
             cost.put(d, Cost.worstCaseMicros(prices.price(d.publicName()), screen.fit.promptBound(d), cap));

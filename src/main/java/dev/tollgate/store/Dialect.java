@@ -10,4 +10,12 @@ public enum Dialect {
         throw new IllegalArgumentException("unsupported store URL '" + jdbcUrl
                 + "' (expected jdbc:sqlite:FILE or jdbc:postgresql://HOST:PORT/DB)");
     }
+
+    /** True when the store refused a row because a UNIQUE constraint or index already holds its value. */
+    public boolean isUniqueViolation(java.sql.SQLException e) {
+        return switch (this) {
+            case POSTGRES -> "23505".equals(e.getSQLState());
+            case SQLITE -> e.getErrorCode() == 19 && String.valueOf(e.getMessage()).contains("UNIQUE");
+        };
+    }
 }

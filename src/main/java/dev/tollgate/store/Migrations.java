@@ -9,16 +9,20 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
- * Applies the numbered scripts under {@code /db} once each, in order, in one transaction.
- * Several processes may start at once on one PostgreSQL: an advisory lock serialises them.
- * New migrations are appended to {@link #SCRIPTS}; an applied script is never edited.
+ * Applies the numbered scripts under {@code /db} once each, in list order, in one transaction; a
+ * store remembers each script it ran by name. Several processes may start at once on one
+ * PostgreSQL: an advisory lock serialises them. New migrations are appended to {@link #SCRIPTS};
+ * an applied script is never edited or renamed.
  */
 final class Migrations {
     static final List<String> SCRIPTS = List.of("001_accounts.sql", "002_ledger.sql", "003_provider_usage.sql",
-            "005_limits.sql", "006_quota_usage.sql");
+            "004_unique_account_names.sql", "005_limits.sql", "006_quota_usage.sql", "007_emergency_stops.sql",
+            "008_alerts.sql");
     private static final long PG_LOCK_ID = 0x7011_6A7EL;
 
     private Migrations() {}
@@ -31,15 +35,16 @@ final class Migrations {
                 st.execute("CREATE TABLE IF NOT EXISTS schema_migrations ("
                         + "version INTEGER PRIMARY KEY, script TEXT NOT NULL, applied_at BIGINT NOT NULL)");
             }
-            int current = currentVersion(c);
-            for (int i = current; i < SCRIPTS.size(); i++) {
-                String script = SCRIPTS.get(i);
+            Set<String> applied = applied(c);
+            int version = maxVersion(c);
+            for (String script : SCRIPTS) {
+                if (applied.contains(script)) continue;
                 try (Statement st = c.createStatement()) {
                     for (String sql : statements(read(script))) st.execute(sql);
                 }
                 try (PreparedStatement ps = c.prepareStatement(
                         "INSERT INTO schema_migrations (version, script, applied_at) VALUES (?, ?, ?)")) {
-                    ps.setInt(1, i + 1);
+                    ps.setInt(1, ++version);
                     ps.setString(2, script);
                     ps.setLong(3, System.currentTimeMillis());
                     ps.executeUpdate();
@@ -49,17 +54,29 @@ final class Migrations {
         }
     }
 
-    private static int currentVersion(Connection c) throws SQLException {
+    private static int maxVersion(Connection c) throws SQLException {
         try (Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")) {
             rs.next();
-            int v = rs.getInt(1);
-            if (v > SCRIPTS.size()) {
-                throw new SQLException("store schema version " + v + " is newer than this build knows ("
-                        + SCRIPTS.size() + "); upgrade Tollgate");
-            }
-            return v;
+            return rs.getInt(1);
         }
+    }
+
+    /**
+     * The scripts this store has run, by name: a script is applied when its name is missing, so two
+     * features developed side by side may each append one without renumbering the other's.
+     */
+    private static Set<String> applied(Connection c) throws SQLException {
+        Set<String> applied = new HashSet<>();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT script FROM schema_migrations")) {
+            while (rs.next()) applied.add(rs.getString(1));
+        }
+        for (String script : applied) {
+            if (!SCRIPTS.contains(script)) {
+                throw new SQLException("store has migration " + script + " that this build does not know; upgrade Tollgate");
+            }
+        }
+        return applied;
     }
 
     private static String read(String script) {

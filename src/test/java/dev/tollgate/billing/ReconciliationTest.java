@@ -39,8 +39,7 @@ class ReconciliationTest {
         StringBuilder models = new StringBuilder();
         PRICES.forEach((name, p) -> models.append("  - { name: ").append(name).append(", provider: mock, price: { input: ")
                 .append(p[0].toPlainString()).append(", output: ").append(p[1].toPlainString()).append(" } }\n"));
-        try (TestGateway gw = TestGateway.start(dir, "credits: { usd_per_credit: 0.003 }\n"
-                + "limits: { default_rpm: 0 }\n" // 150 requests in a few seconds: billing, not rate limits, is tested
+        try (TestGateway gw = TestGateway.start(dir, "credits: { usd_per_credit: 0.003 }\nlimits: { default_rpm: 0 }\n"
                 + "providers: [ { name: mock, type: mock } ]\nmodels:\n" + models, null)) {
             Random random = new Random(20261123);
             List<String> names = List.copyOf(PRICES.keySet()).stream().sorted().toList();

@@ -45,6 +45,82 @@ class CliTest {
         }
     }
 
+    record Outcome(int code, String out, String err) {}
+
+    /** Runs a command as main would, capturing stdout, stderr and the exit code. */
+    Outcome exec(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        System.setOut(new PrintStream(out, true));
+        System.setErr(new PrintStream(err, true));
+        try {
+            picocli.CommandLine cli = Commands.commandLine();
+            cli.setErr(new java.io.PrintWriter(System.err, true));
+            int code = cli.execute(args);
+            return new Outcome(code, out.toString().trim(), err.toString().trim());
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    /** Every CLI error is one line on stderr that says what to do, a non-zero exit, no stack trace or class name. */
+    @Test
+    void everyErrorIsOneLineWithANonZeroExit() {
+        String d = data.toString();
+        String id = run("accounts", "create", "acme", "--data", d);
+        record Case(String[] args, String says) {}
+        for (Case c : java.util.List.of(
+                new Case(new String[] {"accounts", "create", "X", "--credits", "99999999999999", "--data", d}, "at most 1000000000"),
+                new Case(new String[] {"accounts", "create", "Y", "--credits", "-1", "--data", d}, "must not be negative"),
+                new Case(new String[] {"accounts", "create", "Z", "--credits", "0.0000001", "--data", d}, "6 decimal places"),
+                new Case(new String[] {"accounts", "create", "", "--data", d}, "must not be empty"),
+                new Case(new String[] {"accounts", "create", "  ", "--data", d}, "must not be empty"),
+                new Case(new String[] {"accounts", "create", "acme", "--data", d}, "'acme' already exists"),
+                new Case(new String[] {"credits", "grant", id, "-1000", "--data", d}, "cannot remove 1000 credits"),
+                new Case(new String[] {"credits", "grant", id, "abc", "--data", d}, "'abc' is not a number"),
+                new Case(new String[] {"credits", "grant", id, "0", "--data", d}, "must not be zero"),
+                new Case(new String[] {"credits", "grant", id, "1e400", "--data", d}, "at most 1000000000"),
+                new Case(new String[] {"credits", "grant", "ghost", "5", "--data", d}, "tollgate accounts create"),
+                new Case(new String[] {"keys", "create", "acme", "--rpm", "-1", "--data", d}, "0 = unlimited"),
+                new Case(new String[] {"keys", "create", "acme", "--rpm", "many", "--data", d}, "--help"),
+                new Case(new String[] {"ledger", "verify", "--bogus", "--data", d}, "--help"),
+                new Case(new String[] {"accounts"}, "subcommand"))) {
+            Outcome o = exec(c.args());
+            String what = String.join(" ", c.args());
+            assertThat(o.code()).as(what).isNotZero();
+            assertThat(o.err()).as(what).startsWith("tollgate: ").contains(c.says()).doesNotContain("\n")
+                    .doesNotContain("Exception").doesNotContain("java.").doesNotContain("\tat ");
+            assertThat(o.out()).as(what).isEmpty();
+        }
+        assertThat(run("credits", "grant", id, "25", "--data", d)).as("the store is fine afterwards").isEqualTo("25");
+    }
+
+    @Test
+    void everyCommandAndSubcommandHasHelp() {
+        for (String cmd : java.util.List.of("", "serve", "accounts", "accounts create", "keys", "keys create", "credits",
+                "credits grant", "ledger", "ledger verify")) {
+            String[] args = (cmd.isEmpty() ? "--help" : cmd + " --help").split(" ");
+            Outcome o = exec(args);
+            assertThat(o.code()).as(cmd).isZero();
+            assertThat(o.out()).as(cmd).startsWith("Usage: tollgate" + (cmd.isEmpty() ? "" : " " + cmd));
+        }
+    }
+
+    @Test
+    void aDuplicateNameIsRefusedByTheCliAsByTheApi() {
+        String id = run("accounts", "create", "acme", "--credits", "5", "--data", data.toString());
+        Outcome dup = exec("accounts", "create", "acme", "--credits", "5", "--data", data.toString());
+        assertThat(dup.code()).isEqualTo(1);
+        assertThat(dup.err()).isEqualTo("tollgate: An account named 'acme' already exists; choose another name");
+        assertThat(run("credits", "grant", "acme", "1", "--data", data.toString())).as("the name still means one account")
+                .isEqualTo("6");
+        assertThat(run("keys", "create", "acme", "--data", data.toString())).startsWith("tg-");
+        assertThat(id).startsWith("acct_");
+    }
+
     @Test
     void unknownAccountFails() {
         int code = Commands.commandLine().execute("keys", "create", "ghost", "--data", data.toString());
@@ -136,7 +212,6 @@ class CliTest {
         java.io.StringWriter err = new java.io.StringWriter();
         picocli.CommandLine cli = Commands.commandLine();
         cli.setErr(new java.io.PrintWriter(err, true));
-        cli.setExecutionExceptionHandler(dev.tollgate.Tollgate.ERRORS);
         assertThat(cli.execute(args)).as(String.join(" ", args)).isEqualTo(2);
         return err.toString().trim();
     }

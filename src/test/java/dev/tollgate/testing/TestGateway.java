@@ -64,7 +64,8 @@ public final class TestGateway implements AutoCloseable {
             TollgateConfig config = new ConfigLoader(env).load(file);
             Gateway gateway = Gateway.open(config, storeUrl, clock, sleeper);
             WebServer server = TollgateServer.start(gateway, "127.0.0.1", 0, ADMIN_TOKEN);
-            String accountId = gateway.accounts().create("test-account", null).id();
+            // names are unique per store, and several gateways may share one store (replicas, restarts)
+            String accountId = gateway.accounts().create("test-account-" + java.util.UUID.randomUUID(), null).id();
             gateway.ledger().grant("test-funding:" + accountId, accountId, FUNDING_MICROS, "test funding");
             String key = gateway.accounts().createKey(accountId, "test", null, null).secret();
             return new TestGateway(gateway, server, accountId, key);

@@ -49,8 +49,9 @@ public final class Messages implements Handler {
         route.headers().forEach(res::header); // before the pipeline: a stream's headers leave with its first byte
         Admission admission = guard.admit(principal, Demands.chat(chat, route.candidates(), pipeline.billing()), res::header);
         try {
-            pipeline.run(principal.accountId(), requestId, chat, route.candidates(), admission,
-                    new AnthropicResponder(res, requestId, request.stopSequences()));
+            pipeline.run(principal, requestId, chat, route.candidates(),
+                    new AnthropicResponder(res, requestId, request.stopSequences()),
+                    charged -> admission.settle(Demands.spent(charged, 0)));
         } finally {
             admission.release(); // a no-op after settle; an error or a client gone gives the reservation back
         }

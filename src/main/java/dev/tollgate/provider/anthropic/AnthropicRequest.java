@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.json.Json;
+import dev.tollgate.metering.PriceBook;
 import dev.tollgate.provider.FieldTable;
 import dev.tollgate.provider.ProviderException;
 import dev.tollgate.provider.ProviderException.Kind;
@@ -40,8 +41,9 @@ final class AnthropicRequest {
         if (messages.system() != null) out.set("system", messages.system());
         out.set("messages", messages.messages());
         PARAMS.apply(req, out);
-        // Anthropic requires max_tokens; the gateway's hold used the same default, so the cap matches it
-        if (!out.has("max_tokens")) out.put("max_tokens", defaultMaxTokens);
+        // Anthropic requires max_tokens (thinking included); the hold assumed the same default plus any
+        // thinking budget (PriceBook.outputCap), so the cap sent matches what was held
+        if (!out.has("max_tokens")) out.put("max_tokens", defaultMaxTokens + PriceBook.reasoningBudget(req));
         tools(provider, req, out);
         if (stream) out.put("stream", true);
         return out;

@@ -39,6 +39,19 @@ public final class ProviderBudgets {
         ProviderUsage usage(String provider, long fromMs, long toMs);
     }
 
+    /**
+     * Told a budgeted provider's usage whenever this replica looks at it (routing, charges, admin):
+     * {@code metric} "tokens" (against {@code monthly_token_budget}) or "spend_usd_micros" (µUSD,
+     * against {@code monthly_usd_budget}). Alerts listen here; a watcher must be fast and never throw.
+     */
+    @FunctionalInterface
+    public interface Watcher {
+        void usage(String provider, String metric, long used, long limit, YearMonth month);
+    }
+
+    private static final Watcher NO_WATCHER = (provider, metric, used, limit, month) -> { };
+    private static final BigDecimal MICROS_PER_USD = BigDecimal.valueOf(1_000_000);
+
     private static final Logger LOG = Logger.getLogger(ProviderBudgets.class.getName());
     private static final BigDecimal MICROS_PER_CREDIT = BigDecimal.valueOf(1_000_000);
 
@@ -51,6 +64,7 @@ public final class ProviderBudgets {
     private final ReentrantLock refreshLock = new ReentrantLock();
     private volatile YearMonth month;
     private volatile long refreshedAtMs;
+    private volatile Watcher watcher = NO_WATCHER;
 
     public ProviderBudgets(TollgateConfig config, UsageSource source, Clock clock, MeterRegistry metrics) {
         this.source = source;
@@ -67,6 +81,11 @@ public final class ProviderBudgets {
                         .tag("provider", p.name()).register(metrics);
             }
         }
+    }
+
+    /** Sets the one watcher (the gateway's alerts). */
+    public void watch(Watcher w) {
+        this.watcher = w;
     }
 
     /** Whether any provider has a budget; without one routing never asks. */
@@ -88,6 +107,8 @@ public final class ProviderBudgets {
         if (t == null) return;
         t.localTokens.addAndGet(tokens);
         t.localMicros.addAndGet(micros);
+        YearMonth current = month;
+        if (t.budgeted() && current != null && current.equals(monthOf(clock.millis()))) tell(t, current);
     }
 
     /** Every provider's status, re-read from the ledger first when {@code fresh}. */
@@ -154,6 +175,7 @@ public final class ProviderBudgets {
     }
 
     private BudgetState observe(Tally t) {
+        tell(t, month);
         double used = fraction(t);
         BudgetState s = used >= 1.0 ? BudgetState.EXHAUSTED
                 : used >= thresholds.switchAt() ? BudgetState.SWITCHING
@@ -170,6 +192,17 @@ public final class ProviderBudgets {
                     t.config.name(), before.wireName(), s.wireName(), used * 100));
         }
         return s;
+    }
+
+    private void tell(Tally t, YearMonth m) {
+        Long tokenBudget = t.config.monthlyTokenBudget();
+        if (tokenBudget != null) watcher.usage(t.config.name(), "tokens", t.tokens(), tokenBudget, m);
+        BigDecimal usdBudget = t.config.monthlyUsdBudget();
+        if (usdBudget != null) {
+            // µcr × USD per credit = µUSD, rounded down to a whole µUSD
+            watcher.usage(t.config.name(), "spend_usd_micros", BigDecimal.valueOf(t.micros()).multiply(usdPerCredit).longValue(),
+                    usdBudget.multiply(MICROS_PER_USD).longValue(), m);
+        }
     }
 
     private double fraction(Tally t) {

@@ -68,6 +68,11 @@ class AnthropicAdapterTest {
         assertThat(upstream.last().body().path("max_tokens").asInt()).isEqualTo(50);
         adapter.complete(call("text", "{\"max_tokens\":50,\"max_completion_tokens\":60,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", false));
         assertThat(upstream.last().body().path("max_tokens").asInt()).isEqualTo(60);
+        // thinking counts inside max_tokens: with no cap, room for the whole budget plus the default answer (as held)
+        adapter.complete(call("text", "{\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":2000},"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", false));
+        assertThat(upstream.last().body().path("max_tokens").asInt()).isEqualTo(DEFAULT_MAX_TOKENS + 2000);
+        assertThat(upstream.last().body().path("thinking").path("budget_tokens").asInt()).isEqualTo(2000);
     }
 
     @Test
