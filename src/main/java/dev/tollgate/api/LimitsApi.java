@@ -8,6 +8,8 @@ import dev.tollgate.http.Authenticator;
 import dev.tollgate.json.Json;
 import dev.tollgate.limits.Guard;
 import dev.tollgate.limits.UsageReport;
+import dev.tollgate.limits.alerts.AlertJson;
+import dev.tollgate.limits.alerts.Alerts;
 import dev.tollgate.limits.quota.Quotas;
 import dev.tollgate.metering.Cost;
 import io.helidon.webserver.http.ServerRequest;
@@ -21,12 +23,14 @@ public final class LimitsApi {
     private final Authenticator auth;
     private final Guard guard;
     private final Quotas quotas;
+    private final Alerts alerts;
     private final byte[] plans;
 
-    public LimitsApi(Authenticator auth, Limits limits, Guard guard, Quotas quotas) {
+    public LimitsApi(Authenticator auth, Limits limits, Guard guard, Quotas quotas, Alerts alerts) {
         this.auth = auth;
         this.guard = guard;
         this.quotas = quotas;
+        this.alerts = alerts;
         this.plans = Json.bytes(plans(limits)); // the config is immutable: render once
     }
 
@@ -47,7 +51,8 @@ public final class LimitsApi {
         count(out.putObject("images"), u.images());
         credits(out.putObject("spend"), u.spendMicros());
         if (u.keySpend() != null) credits(out.putObject("key").put("id", p.keyId()).putObject("spend"), u.keySpend());
-        out.putArray("alerts"); // the caller's recent threshold alerts: filled by the alerts package
+        // the account's and its keys' threshold alerts this month, newest first (docs/alerts.md)
+        out.set("alerts", AlertJson.list(alerts.forAccount(p.accountId(), alerts.currentPeriod())));
         Admin.json(res, 200, out);
     }
 

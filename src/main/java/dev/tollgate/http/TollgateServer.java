@@ -57,7 +57,8 @@ public final class TollgateServer {
         HttpRouting.Builder r = RouteFallback.install(router); // 404, 405 and HEAD for every route below
         Authenticator auth = new Authenticator(gateway.accounts(), adminToken);
         long maxBody = gateway.config().server().maxBodyBytes();
-        LimitsApi limits = new LimitsApi(auth, gateway.config().limits(), gateway.guard(), gateway.quotas());
+        LimitsApi limits = new LimitsApi(auth, gateway.config().limits(), gateway.guard(), gateway.quotas(),
+                gateway.alerts());
         r.addFilter(new RequestIds())
                 .addFilter(new Metrics(gateway.metrics()))
                 .get("/health", (req, res) -> json(res, 200, HEALTHY))
