@@ -15,6 +15,7 @@ import dev.tollgate.routing.budget.ProviderBudgets;
 import dev.tollgate.routing.health.Backoff;
 import dev.tollgate.routing.health.ProviderHealth;
 import dev.tollgate.store.Database;
+import dev.tollgate.usage.UsageAnalytics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
@@ -37,6 +38,7 @@ public final class Gateway implements AutoCloseable {
     private final ProviderBudgets budgets;
     private final Router router;
     private final ProviderHealth health;
+    private final UsageAnalytics usage;
 
     private Gateway(TollgateConfig config, Database db, Clock clock, Backoff.Sleeper sleeper) {
         this.config = config;
@@ -54,6 +56,7 @@ public final class Gateway implements AutoCloseable {
                 budgets.charged(d.providerName(), usage.promptTokens() + usage.completionTokens(), postedMicros));
         this.router = new Router(catalog, AutoPolicy.from(config), prices, budgets);
         this.health = ProviderHealth.create(config, metrics, clock, sleeper);
+        this.usage = new UsageAnalytics(db, config.usage(), clock, metrics);
     }
 
     public static Gateway open(TollgateConfig config, String storeUrl, Clock clock) {
@@ -87,9 +90,13 @@ public final class Gateway implements AutoCloseable {
     /** Breakers, provider rpm limits and retry backoff for the attempt loop; read-only snapshot for admin. */
     public ProviderHealth health() { return health; }
 
+    /** Usage events, rollups and analytics queries (docs/analytics.md). */
+    public UsageAnalytics usage() { return usage; }
+
     @Override
     public void close() {
         ledger.close(); // commits what is queued before the store goes away
+        usage.close(); // writes the queued usage events, likewise
         health.close();
         metrics.close();
         db.close();

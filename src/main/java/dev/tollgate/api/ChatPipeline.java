@@ -16,6 +16,7 @@ import dev.tollgate.provider.ChatResult;
 import dev.tollgate.provider.ProviderException;
 import dev.tollgate.routing.Deployment;
 import dev.tollgate.routing.health.ProviderHealth;
+import dev.tollgate.usage.UsageFacts;
 import java.util.List;
 
 /**
@@ -65,11 +66,15 @@ public final class ChatPipeline {
     private static void stream(ChatRequest chat, Deployment d, Reservation hold, String requestId, ChatResponder out,
                                AttemptLoop.Try attempt) throws ProviderException {
         StreamMeter meter = new StreamMeter();
+        UsageFacts facts = UsageFacts.current();
         try {
             d.provider().stream(call(chat, d, requestId, true), chunk -> {
                 meter.accept(chunk);
                 if (chunk.usageOnly()) return; // the usage chunk waits for its cost
-                if (!out.started()) out.attempts(attempt.answeredHeader()); // headers go with the first byte
+                if (!out.started()) {
+                    out.attempts(attempt.answeredHeader()); // headers go with the first byte
+                    facts.firstByte();
+                }
                 out.chunk(chunk, d);
             });
         } catch (ProviderException e) {
@@ -78,6 +83,7 @@ public final class ChatPipeline {
             attempt.failedAfterStart(e);
             if (meter.producedTokens()) hold.settle(meter.usage(chat.body(), d.upstreamModel()), requestId);
             else hold.release();
+            facts.error(failure(e).code());
             out.streamFailed(failure(e));
             return;
         }

@@ -68,7 +68,7 @@ public final class ConfigLoader {
             throw new ConfigException(source, "", "is empty");
         }
         ConfigNode root = new ConfigNode(source, "", tree, env);
-        root.allowOnly(Set.of("store", "redis", "credits", "server", "providers", "models", "aliases", "plans", "routing"));
+        root.allowOnly(Set.of("store", "redis", "credits", "server", "providers", "models", "aliases", "plans", "routing", "usage"));
 
         List<TollgateConfig.Provider> providers = providers(root.child("providers"));
         List<TollgateConfig.Model> models = models(root.child("models"), providers);
@@ -79,7 +79,8 @@ public final class ConfigLoader {
                 credits(root),
                 server(root),
                 List.copyOf(providers), List.copyOf(models), aliases,
-                RoutingConfig.parse(root, models, aliases));
+                RoutingConfig.parse(root, models, aliases),
+                UsageConfig.parse(root));
     }
 
     /**

@@ -17,7 +17,14 @@ public record TollgateConfig(
         List<Provider> providers,
         List<Model> models,
         Map<String, List<String>> aliases,
-        Routing routing) {
+        Routing routing,
+        UsageSettings usage) {
+
+    /** A config without a {@code usage} section: analytics at their defaults. */
+    public TollgateConfig(String source, String store, String redis, Credits credits, Server server,
+                          List<Provider> providers, List<Model> models, Map<String, List<String>> aliases, Routing routing) {
+        this(source, store, redis, credits, server, providers, models, aliases, routing, UsageSettings.DEFAULTS);
+    }
 
     /** A config without a {@code routing} section (the canonical constructor's other callers). */
     public TollgateConfig(String source, String store, String redis, Credits credits, Server server,
@@ -128,6 +135,15 @@ public record TollgateConfig(
 
     /** A public model name (model or alias) with its quality score (0..1) for one (task, complexity) cell. */
     public record AutoCandidate(String model, double quality) {}
+
+    /**
+     * {@code usage}: raw usage events are kept {@code retentionDays} (rollups forever); {@code accessLog} is
+     * {@code stdout}, {@code off} or a file path; {@code logPrompts} adds the prompt to access-log lines;
+     * {@code queueCapacity} bounds the events waiting for the writer (more are dropped and counted).
+     */
+    public record UsageSettings(int retentionDays, String accessLog, boolean logPrompts, int queueCapacity) {
+        public static final UsageSettings DEFAULTS = new UsageSettings(30, "off", false, 50_000);
+    }
 
     public Provider provider(String name) {
         for (Provider p : providers) {

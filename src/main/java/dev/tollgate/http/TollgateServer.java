@@ -10,6 +10,8 @@ import dev.tollgate.api.Estimate;
 import dev.tollgate.api.anthropic.Messages;
 import dev.tollgate.api.Images;
 import dev.tollgate.api.Models;
+import dev.tollgate.api.UsageApi;
+import dev.tollgate.api.AnalyticsAdmin;
 import dev.tollgate.json.Json;
 import dev.tollgate.api.ProvidersAdmin;
 import dev.tollgate.routing.NoRouteException;
@@ -46,8 +48,10 @@ public final class TollgateServer {
     public static void routing(HttpRouting.Builder r, Gateway gateway, String adminToken) {
         Authenticator auth = new Authenticator(gateway.accounts(), adminToken);
         long maxBody = gateway.config().server().maxBodyBytes();
+        UsageApi usage = new UsageApi(auth, gateway.usage());
         r.addFilter(new RequestIds())
                 .addFilter(new Metrics(gateway.metrics()))
+                .addFilter(gateway.usage().recorder())
                 .get("/health", (req, res) -> json(res, 200, HEALTHY))
                 .get("/metrics", (req, res) -> {
                     res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
@@ -57,8 +61,11 @@ public final class TollgateServer {
                 .post("/v1/messages", new Messages(auth, gateway.router(), new ChatPipeline(gateway.billing(), gateway.health()), maxBody))
                 .post("/v1/embeddings", new Embeddings(auth, gateway.catalog(), gateway.billing(), gateway.health(), maxBody))
                 .post("/v1/images/generations", new Images(auth, gateway.catalog(), gateway.billing(), gateway.health(), maxBody))
-                .post("/v1/estimate", new Estimate(auth, gateway.router(), gateway.billing(), maxBody))
+                .post("/v1/estimate", new Estimate(auth, gateway.router(), gateway.billing(), maxBody, gateway.usage().queries(), gateway.clock()))
                 .register("/v1/credits", new CreditsApi(auth, gateway.ledger()))
+                .get(UsageApi.STATS, usage::stats)
+                .get(UsageApi.DAILY, usage::daily)
+                .register("/admin/analytics", new AnalyticsAdmin(auth, gateway.usage()))
                 .get("/v1/models", new Models(auth, gateway.catalog(), gateway.clock().millis() / 1000))
                 .get("/admin/providers", new ProvidersAdmin(auth, gateway.config(), gateway.budgets(), gateway.health()))
                 .register("/admin", new Admin(auth, gateway.accounts(), gateway.ledger()))
@@ -100,6 +107,7 @@ public final class TollgateServer {
     }
 
     static void apiError(ServerRequest req, ServerResponse res, ApiException e) {
+        dev.tollgate.usage.UsageFacts.current().error(e.code());
         if (res.isSent()) return;
         if (e.retryAfterSeconds() != null) res.header(HeaderNames.RETRY_AFTER, Long.toString(e.retryAfterSeconds()));
         String path = req.path().path();

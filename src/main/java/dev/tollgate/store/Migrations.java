@@ -17,7 +17,8 @@ import java.util.List;
  * New migrations are appended to {@link #SCRIPTS}; an applied script is never edited.
  */
 final class Migrations {
-    static final List<String> SCRIPTS = List.of("001_accounts.sql", "002_ledger.sql", "003_provider_usage.sql");
+    static final List<String> SCRIPTS = List.of("001_accounts.sql", "002_ledger.sql", "003_provider_usage.sql",
+            "009_usage.sql");
     private static final long PG_LOCK_ID = 0x7011_6A7EL;
 
     private Migrations() {}

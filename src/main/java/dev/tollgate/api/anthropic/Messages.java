@@ -40,7 +40,7 @@ public final class Messages implements Handler {
         Principal principal = auth.apiKey(req);
         AnthropicRequest request = AnthropicRequest.translate(Bodies.jsonObject(Bodies.read(req, maxBodyBytes)));
         ChatRequest chat = request.chat();
-        Route route = Routes.of(router, chat, principal);
+        Route route = Routes.of(router, chat, principal, req);
         route.headers().forEach(res::header); // before the pipeline: a stream's headers leave with its first byte
         pipeline.run(principal.accountId(), requestId, chat, route.candidates(),
                 new AnthropicResponder(res, requestId, request.stopSequences()));

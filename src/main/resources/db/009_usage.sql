@@ -1,0 +1,71 @@
+-- Usage analytics (docs/analytics.md). Portable SQL: runs on SQLite and PostgreSQL.
+-- Times are epoch milliseconds (UTC), money is µcr (1 credit = 1,000,000).
+
+-- One row per request, successful or not; kept usage.retention_days, deleted in bounded batches.
+-- id is the gateway's own (unique across replicas); request_id is what x-request-id said.
+CREATE TABLE usage_events (
+    id                   TEXT PRIMARY KEY,
+    request_id           TEXT NOT NULL,
+    created_at           BIGINT NOT NULL,
+    account_id           TEXT NOT NULL,
+    key_id               TEXT,
+    end_user             TEXT,
+    tags                 TEXT,
+    endpoint             TEXT NOT NULL,
+    requested_model      TEXT,
+    model                TEXT,
+    provider             TEXT,
+    upstream_model       TEXT,
+    calls                INTEGER NOT NULL,
+    fallback             INTEGER NOT NULL,
+    attempts             TEXT,
+    task                 TEXT,
+    task_declared        INTEGER NOT NULL,
+    complexity           TEXT,
+    status               INTEGER NOT NULL,
+    error_code           TEXT,
+    input_tokens         BIGINT NOT NULL,
+    output_tokens        BIGINT NOT NULL,
+    cached_tokens        BIGINT NOT NULL,
+    cache_write_tokens   BIGINT NOT NULL,
+    reasoning_tokens     BIGINT NOT NULL,
+    cost_micros          BIGINT NOT NULL,
+    cache_savings_micros BIGINT NOT NULL,
+    cache_hit            INTEGER NOT NULL,
+    streamed             INTEGER NOT NULL,
+    latency_ms           BIGINT NOT NULL,
+    ttfb_ms              BIGINT NOT NULL
+);
+
+CREATE INDEX usage_events_time ON usage_events(created_at);
+
+-- Counters per period ('h' hour, 'd' day; bucket = its start) and scope: 'k' account × key × end user ×
+-- model × provider × task, 'u' account × end user, 'a' account, 's' model × provider × task (all
+-- accounts). Dimensions a scope leaves out, and unknown ones, are ''. Maintained by the usage writer
+-- in the same transaction as the events; every analytics query reads these, never usage_events.
+CREATE TABLE usage_rollups (
+    period               TEXT NOT NULL,
+    scope                TEXT NOT NULL,
+    bucket               BIGINT NOT NULL,
+    account_id           TEXT NOT NULL,
+    key_id               TEXT NOT NULL,
+    end_user             TEXT NOT NULL,
+    model                TEXT NOT NULL,
+    provider             TEXT NOT NULL,
+    task                 TEXT NOT NULL,
+    requests             BIGINT NOT NULL,
+    ok                   BIGINT NOT NULL,
+    failed               BIGINT NOT NULL,
+    input_tokens         BIGINT NOT NULL,
+    output_tokens        BIGINT NOT NULL,
+    cached_tokens        BIGINT NOT NULL,
+    reasoning_tokens     BIGINT NOT NULL,
+    cost_micros          BIGINT NOT NULL,
+    cache_savings_micros BIGINT NOT NULL,
+    cache_hits           BIGINT NOT NULL,
+    latency_ms_sum       BIGINT NOT NULL,
+    PRIMARY KEY (period, scope, bucket, account_id, key_id, end_user, model, provider, task)
+);
+
+-- The caller's views: one account's rows of a period and scope over a time range.
+CREATE INDEX usage_rollups_account ON usage_rollups(account_id, period, scope, bucket);
