@@ -41,6 +41,7 @@ public final class UsageRecorder implements Filter {
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         UsageFacts facts = new UsageFacts(System.nanoTime(), clock.millis());
+        String path = req.path().path(); // now: a service registered under a prefix sees (and leaves) a relative path
         facts.endUserHeader(req.headers().first(USER_HEADER).orElse(null));
         writer.requestStarted();
         UsageFacts.bind(facts);
@@ -49,16 +50,15 @@ public final class UsageRecorder implements Filter {
         } finally {
             UsageFacts.unbind();
             try {
-                finished(req, res, facts);
+                finished(req, res, facts, path);
             } finally {
                 writer.requestEnded();
             }
         }
     }
 
-    private void finished(RoutingRequest req, RoutingResponse res, UsageFacts f) {
+    private void finished(RoutingRequest req, RoutingResponse res, UsageFacts f, String path) {
         long latencyNanos = System.nanoTime() - f.startNanos;
-        String path = req.path().path();
         int status = res.status().code();
         Deployment d = f.answeredBy;
         String model = d != null ? d.publicName() : "none";
