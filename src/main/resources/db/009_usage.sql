@@ -39,10 +39,11 @@ CREATE TABLE usage_events (
 
 CREATE INDEX usage_events_time ON usage_events(created_at);
 
--- Counters per period ('h' hour, 'd' day; bucket = its start) and scope: 'k' account × key × end user ×
--- model × provider × task, 'u' account × end user, 'a' account, 's' model × provider × task (all
--- accounts). Dimensions a scope leaves out, and unknown ones, are ''. Maintained by the usage writer
--- in the same transaction as the events; every analytics query reads these, never usage_events.
+-- Counters per period ('h' hour, 'd' day; bucket = its start) and scope (docs/analytics.md "Rollups"):
+-- 'k' account × key × end user × model × provider × task (daily only), 'p' account × model × provider × task,
+-- 'u' account × end user, 'y' account × key (daily only), 'a' account, 's' model × provider × task over all
+-- accounts. Dimensions a scope leaves out, and unknown ones, are ''. Maintained by the usage writer in the
+-- same transaction as the events; every analytics query reads these, never usage_events.
 CREATE TABLE usage_rollups (
     period               TEXT NOT NULL,
     scope                TEXT NOT NULL,

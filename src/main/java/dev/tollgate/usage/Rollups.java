@@ -11,20 +11,25 @@ import java.util.Map;
 
 /**
  * The rollup rows of a batch of events, added up in memory and then upserted once each (adding to the
- * counters already stored), in the writer's transaction. Every event lands in two periods (hour, day)
- * and four scopes, so that each dashboard query reads a few rows (docs/analytics.md "Rollups"):
+ * counters already stored), in the writer's transaction. Each scope keeps the dimensions one family of
+ * dashboard queries groups by, so that every query reads few rows even for the busiest account
+ * (docs/analytics.md "Rollups"):
  * <ul>
- *   <li>{@code k}: account × key × end user × model × provider × task — the caller's own views;
- *   <li>{@code u}: account × end user — top end users;
- *   <li>{@code a}: account — active and top accounts, plans;
- *   <li>{@code s}: model × provider × task, all accounts — system totals, trends, models, providers.
+ *   <li>{@code k}: account × key × end user × model × provider × task, per day — every dimension at once
+ *       (drill-down and export; per hour it would be about one row per request, as big as the raw events);
+ *   <li>{@code p}: account × model × provider × task, per hour and day — the caller's stats and daily views
+ *       by model, provider or task, and the estimate's history;
+ *   <li>{@code u}: account × end user, per hour and day — by end user, top end users;
+ *   <li>{@code y}: account × key, per day — by key;
+ *   <li>{@code a}: account, per hour and day — active and top accounts, plans;
+ *   <li>{@code s}: model × provider × task over all accounts, per hour and day — system totals, trends,
+ *       models, providers, task types.
  * </ul>
  * A dimension a scope leaves out is stored as {@code ''}; so is an unknown one (no provider answered).
  */
 final class Rollups {
     static final long HOUR_MS = 3_600_000L;
     static final long DAY_MS = 86_400_000L;
-    static final String[] SCOPES = {"k", "u", "a", "s"};
 
     record Key(String period, String scope, long bucket, String account, String key, String user, String model,
                String provider, String task) {}
@@ -40,12 +45,16 @@ final class Rollups {
         String provider = nz(e.provider());
         String task = nz(e.task());
         String key = nz(e.keyId());
+        String account = e.accountId();
+        long day = Math.floorDiv(e.createdAtMs(), DAY_MS) * DAY_MS;
+        long hour = Math.floorDiv(e.createdAtMs(), HOUR_MS) * HOUR_MS;
+        count(new Key("d", "k", day, account, key, user, model, provider, task), e);
+        count(new Key("d", "y", day, account, key, "", "", "", ""), e);
         for (String period : new String[] {"h", "d"}) {
-            long size = period.equals("h") ? HOUR_MS : DAY_MS;
-            long bucket = Math.floorDiv(e.createdAtMs(), size) * size;
-            count(new Key(period, "k", bucket, e.accountId(), key, user, model, provider, task), e);
-            count(new Key(period, "u", bucket, e.accountId(), "", user, "", "", ""), e);
-            count(new Key(period, "a", bucket, e.accountId(), "", "", "", "", ""), e);
+            long bucket = period.equals("h") ? hour : day;
+            count(new Key(period, "p", bucket, account, "", "", model, provider, task), e);
+            count(new Key(period, "u", bucket, account, "", user, "", "", ""), e);
+            count(new Key(period, "a", bucket, account, "", "", "", "", ""), e);
             count(new Key(period, "s", bucket, "", "", "", model, provider, task), e);
         }
     }

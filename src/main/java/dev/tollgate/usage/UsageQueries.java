@@ -38,11 +38,21 @@ public final class UsageQueries {
 
     /**
      * One account's counters over the window, grouped by {@code columns} (rollup columns) and, with
-     * {@code byBucket}, by bucket. Scope {@code k}: every dimension of the account's own requests.
+     * {@code byBucket}, by bucket, from the smallest scope that has those columns.
      */
     public List<Row> account(String accountId, Window w, List<String> columns, boolean byBucket) {
-        return grouped("account_id = ? AND period = ? AND scope = 'k' AND bucket >= ?",
-                List.of(accountId, w.period(), w.fromBucketMs()), columns, byBucket, null, 0, false);
+        return grouped("account_id = ? AND period = ? AND scope = ? AND bucket >= ?",
+                List.of(accountId, w.period(), scopeFor(columns, w), w.fromBucketMs()), columns, byBucket, null, 0, false);
+    }
+
+    /** The scope (see {@link Rollups}) with every column of {@code columns} and the fewest rows. */
+    static String scopeFor(List<String> columns, Window w) {
+        if (columns.isEmpty()) return "a";
+        if (Set.of("model", "provider", "task").containsAll(columns)) return "p";
+        if (columns.equals(List.of("end_user"))) return "u";
+        if (w.period().equals("d") && columns.equals(List.of("key_id"))) return "y";
+        if (w.period().equals("d")) return "k";
+        throw new IllegalArgumentException("no hourly rollup groups by " + columns);
     }
 
     /** All accounts, by model × provider × task (scope {@code s}), grouped by {@code columns} and optionally bucket. */
@@ -115,14 +125,14 @@ public final class UsageQueries {
 
     /**
      * Successful requests and their output tokens for {@code model} (and {@code task} when not null),
-     * of one account ({@code accountId} not null, scope {@code k}) or of all (scope {@code s}), over the window.
+     * of one account ({@code accountId} not null, scope {@code p}) or of all (scope {@code s}), over the window.
      * [0] = ok requests, [1] = output tokens.
      */
     public long[] observedOutput(String accountId, String model, String task, Window w) {
         StringBuilder sql = new StringBuilder("SELECT COALESCE(SUM(ok), 0), COALESCE(SUM(output_tokens), 0) FROM usage_rollups WHERE ");
         List<Object> args = new ArrayList<>();
         if (accountId != null) {
-            sql.append("account_id = ? AND period = ? AND scope = 'k'");
+            sql.append("account_id = ? AND period = ? AND scope = 'p'");
             args.add(accountId);
         } else {
             sql.append("period = ? AND scope = 's'");

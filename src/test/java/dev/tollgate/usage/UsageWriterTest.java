@@ -45,9 +45,12 @@ class UsageWriterTest {
             assertThat(metrics.get("tollgate.usage.events.dropped").counter().count()).isEqualTo(1_000 - accepted);
             try (Connection c = db.connection(); Statement st = c.createStatement()) {
                 assertThat(count(st, "SELECT COUNT(*) FROM usage_events")).isEqualTo(accepted);
-                assertThat(count(st, "SELECT SUM(requests) FROM usage_rollups WHERE period = 'h' AND scope = 'k'")).isEqualTo(accepted);
+                assertThat(count(st, "SELECT SUM(requests) FROM usage_rollups WHERE period = 'h' AND scope = 'p'")).isEqualTo(accepted);
                 assertThat(count(st, "SELECT SUM(cost_micros) FROM usage_rollups WHERE period = 'd' AND scope = 's'")).isEqualTo(7 * accepted);
-                assertThat(count(st, "SELECT SUM(requests) FROM usage_rollups WHERE period = 'd' AND scope = 'a'")).isEqualTo(accepted);
+                for (String scope : new String[] {"k", "p", "u", "y", "a", "s"}) {
+                    assertThat(count(st, "SELECT SUM(requests) FROM usage_rollups WHERE period = 'd' AND scope = '" + scope + "'"))
+                            .as(scope).isEqualTo(accepted);
+                }
             }
             writer.close();
         }
