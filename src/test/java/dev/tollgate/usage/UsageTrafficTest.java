@@ -152,6 +152,16 @@ class UsageTrafficTest {
             }
             assertThat(dailyCost).as(why).isEqualTo(ledger);
             assertThat(dailyRequests).as(why).isEqualTo(e.getValue().requests.get());
+            for (String groupBy : new String[] {"key", "model", "provider", "task"}) {
+                JsonNode rows = JSON.readTree(gw.get("/v1/usage/daily?days=1&group_by=" + groupBy, key).body()).get("data");
+                long cost = 0, count = 0;
+                for (JsonNode row : rows) {
+                    cost += Credits.micros(row.get("cost").asText());
+                    count += row.get("requests").asLong();
+                }
+                assertThat(cost).as(why + " by " + groupBy).isEqualTo(ledger);
+                assertThat(count).as(why + " by " + groupBy).isEqualTo(e.getValue().requests.get());
+            }
             allCost += ledger;
             allRequests += e.getValue().requests.get();
             allFailed += e.getValue().failed.get();
@@ -182,6 +192,26 @@ class UsageTrafficTest {
             modelSum += Credits.micros(row.get("cost").asText());
         }
         assertThat(modelSum).isEqualTo(allCost);
+        for (String view : new String[] {"providers", "tasks", "plans"}) {
+            long sum = 0, count = 0;
+            for (JsonNode row : JSON.readTree(gw.get("/admin/analytics/" + view + "?hours=24", TestGateway.ADMIN_TOKEN).body())
+                    .get("data")) {
+                sum += Credits.micros(row.get("cost").asText());
+                count += row.get("requests").asLong();
+            }
+            assertThat(sum).as(view).isEqualTo(allCost);
+            assertThat(count).as(view).isEqualTo(allRequests);
+        }
+        long userCost = 0;
+        for (JsonNode row : JSON.readTree(gw.get("/admin/analytics/top-users?days=1&limit=1000", TestGateway.ADMIN_TOKEN)
+                .body()).get("data")) {
+            userCost += Credits.micros(row.get("cost").asText());
+            assertThat(row.get("user").asText()).startsWith("user-");
+        }
+        assertThat(userCost).isLessThanOrEqualTo(allCost); // requests without an end user are not ranked
+        String csv = TestGateway.send(HttpRequest.newBuilder(URI.create(gw.baseUrl() + "/admin/analytics/models?days=1"))
+                .header("Authorization", "Bearer " + TestGateway.ADMIN_TOKEN).header("Accept", "text/csv").GET().build()).body();
+        assertThat(csv).startsWith("model,requests,successful_requests,failed_requests,error_rate,");
         // and a key cannot read the operator's views
         assertThat(gw.get("/admin/analytics/summary", gw.key).statusCode()).isEqualTo(401);
     }
