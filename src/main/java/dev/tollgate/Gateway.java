@@ -57,6 +57,7 @@ public final class Gateway implements AutoCloseable {
         this.router = new Router(catalog, AutoPolicy.from(config), prices, budgets);
         this.health = ProviderHealth.create(config, metrics, clock, sleeper);
         this.usage = new UsageAnalytics(db, config.usage(), clock, metrics);
+        dev.tollgate.usage.SystemGauges.register(metrics, config, health, ledger);
     }
 
     public static Gateway open(TollgateConfig config, String storeUrl, Clock clock) {

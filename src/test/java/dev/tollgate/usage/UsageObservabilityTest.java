@@ -124,6 +124,9 @@ class UsageObservabilityTest {
         assertThat(scrape).contains("tollgate_upstream_errors_total{kind=\"server_error\",provider=\"fake\"} 2.0");
         assertThat(scrape).contains("tollgate_usage_queue_depth", "tollgate_usage_events_dropped_total 0.0",
                 "tollgate_usage_batch_commit_seconds_count");
+        assertThat(scrape).contains("tollgate_breaker_state{model=\"ok\",provider=\"fake\"} 0.0",
+                "tollgate_ledger_holds_open 0.0", "tollgate_ledger_batches_total", "tollgate_ledger_operations_total",
+                "tollgate_ledger_commit_seconds_count");
         assertThat(scrape).doesNotContain(gw.accountId).doesNotContain("typed-by-a-caller");
     }
 
