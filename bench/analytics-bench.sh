@@ -12,7 +12,11 @@ if [ -z "${JAVA_HOME:-}" ]; then
 fi
 export JAVA_HOME
 mvn -q -B compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath >/dev/null
-CP="target/classes:$(cat target/bench.classpath)"
+# Run a private copy: a rebuild of target/ during a long run must not pull classes from under the JVM.
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+cp -r target/classes "$tmp/classes"
+CP="$tmp/classes:$(cat target/bench.classpath)"
 if [ "$STORES" != sqlite ]; then
   if ! psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'tollgate_bench'" | grep -q 1; then
     psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE tollgate_bench"

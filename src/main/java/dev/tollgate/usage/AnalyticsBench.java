@@ -19,7 +19,7 @@ import java.util.function.Supplier;
  * Events are generated day by day over {@value #DAYS} days for {@value #ACCOUNTS} accounts with skewed
  * activity (Zipf), keys, end users, models, providers and task types, added up exactly as the usage writer
  * does ({@link Rollups}) and bulk-inserted; then every dashboard query runs {@value #RUNS} times.
- * Usage: AnalyticsBench sqlite|postgres [events] [postgres base URL]. Also measures the writer's ingest:
+ * Usage: AnalyticsBench sqlite|postgres [events] [postgres base URL]; 0 events measures ingest only. Also measures the writer's ingest:
  * events/s through {@link UsageWriter} and the request thread's CPU per event.
  */
 public final class AnalyticsBench {
@@ -42,6 +42,15 @@ public final class AnalyticsBench {
         String url = store.equals("postgres") ? createSchema(pgBase, schema) + "&reWriteBatchedInserts=true"
                 : "jdbc:sqlite:" + dir.resolve("bench.db");
         long now = System.currentTimeMillis();
+        if (events == 0) { // ingest only: the writer's rate and the request thread's CPU, no dashboard data
+            try (Database db = Database.open(url)) {
+                ingest(db);
+                recorderCpu(db);
+            } finally {
+                if (store.equals("postgres")) dropSchema(pgBase, schema);
+            }
+            return;
+        }
         try (Database db = Database.open(url)) {
             long start = System.nanoTime();
             long rows = load(db, events, now);
@@ -50,6 +59,7 @@ public final class AnalyticsBench {
                     store, events, DAYS, ACCOUNTS, rows, loadS);
             queries(db, now);
             ingest(db);
+            recorderCpu(db);
         } finally {
             if (store.equals("postgres")) dropSchema(pgBase, schema);
         }
@@ -176,6 +186,55 @@ public final class AnalyticsBench {
         writer.close();
         System.out.printf(Locale.ROOT, "  ingest: %,d events written with rollups in %.1f s = %,.0f events/s; offer() %.2f µs/event%n",
                 n, seconds, n / seconds, offeredNs / 1e3 / n);
+    }
+
+    /**
+     * CPU the request thread spends recording one chat request (facts filled as the request path does,
+     * the event built, meters updated, the event queued): without and with the prompt analysis that runs
+     * when a request declares no task and was not routed by auto.
+     */
+    static void recorderCpu(Database db) throws Exception {
+        var registry = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+                io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+        UsageWriter writer = new UsageWriter(db, 1_000, 500, 50, registry);
+        UsageRecorder recorder = new UsageRecorder(writer, new UsageMetrics(registry), AccessLog.open("off", false),
+                java.time.Clock.systemUTC());
+        var model = new dev.tollgate.config.TollgateConfig.Model("gpt-4o-mini", "openai", "gpt-4o-mini",
+                dev.tollgate.config.TollgateConfig.Price.FREE, true, null);
+        var provider = new dev.tollgate.provider.ChatProvider() {
+            public String name() { return "openai"; }
+            public dev.tollgate.provider.ChatResult complete(dev.tollgate.provider.ChatCall c) { throw new UnsupportedOperationException(); }
+            public void stream(dev.tollgate.provider.ChatCall c, java.util.function.Consumer<dev.tollgate.provider.StreamChunk> s) {
+                throw new UnsupportedOperationException();
+            }
+        };
+        var d = new dev.tollgate.routing.Deployment(model, provider);
+        var body = (com.fasterxml.jackson.databind.node.ObjectNode) dev.tollgate.json.Json.MAPPER.readTree(
+                "{\"model\":\"gpt-4o-mini\",\"user\":\"u-42\",\"messages\":[{\"role\":\"user\",\"content\":"
+                + "\"Write a short function that reverses a string in Python and explain it briefly.\"}]}");
+        for (boolean analyse : new boolean[] {false, true, false, true}) {
+            int n = 200_000;
+            long cpuBefore = threadCpuNanos();
+            for (int i = 0; i < n; i++) {
+                UsageFacts f = new UsageFacts(System.nanoTime(), System.currentTimeMillis());
+                f.caller("acct_1", "key_1");
+                f.requested("gpt-4o-mini", body);
+                f.chat(false, body);
+                if (!analyse) f.task("coding", true, null);
+                f.attempts("gpt-4o-mini@openai=ok", 1, false);
+                f.charged(d, new dev.tollgate.metering.Usage(120, 0, 40, 0), 90, 0);
+                recorder.record(f, "/v1/chat/completions", 200, "req_1", 1_000_000);
+                if (i % 500 == 499) writer.flush(java.time.Duration.ofMinutes(1)); // keep the queue from dropping
+            }
+            double nsPerRequest = (threadCpuNanos() - cpuBefore) / (double) n;
+            System.out.printf(Locale.ROOT, "  recorder CPU on the request thread: %.2f µs/request (%s)%n", nsPerRequest / 1e3,
+                    analyse ? "with prompt analysis" : "task declared");
+        }
+        writer.close();
+    }
+
+    private static long threadCpuNanos() {
+        return java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
     }
 
     static double[] zipf(int n, double s) {

@@ -59,7 +59,11 @@ public final class UsageRecorder implements Filter {
 
     private void finished(RoutingRequest req, RoutingResponse res, UsageFacts f, String path) {
         long latencyNanos = System.nanoTime() - f.startNanos;
-        int status = res.status().code();
+        record(f, path, res.status().code(), RequestIds.of(req), latencyNanos);
+    }
+
+    /** Meters, usage event and access-log line of one finished request (the bench calls it without a server). */
+    UsageEvent record(UsageFacts f, String path, int status, String requestId, long latencyNanos) {
         Deployment d = f.answeredBy;
         String model = d != null ? d.publicName() : "none";
         String provider = d != null ? d.providerName() : "none";
@@ -74,16 +78,17 @@ public final class UsageRecorder implements Filter {
         }
         UsageEvent event = null;
         if (f.accountId != null && ENDPOINTS.contains(path)) {
-            event = event(f, RequestIds.of(req), path, status, latencyNanos);
+            event = event(f, requestId, path, status, latencyNanos);
             writer.offer(event);
         }
         if (accessLog.enabled() && !path.equals("/health") && !path.equals("/metrics")) {
-            accessLog.write(path, status, event, RequestIds.of(req), f.accountId, f.keyId, latencyNanos / 1_000_000,
+            accessLog.write(path, status, event, requestId, f.accountId, f.keyId, latencyNanos / 1_000_000,
                     f.chatBody == null ? null : String.valueOf(f.chatBody.get("messages")));
         }
+        return event;
     }
 
-    private static UsageEvent event(UsageFacts f, String requestId, String path, int status, long latencyNanos) {
+    static UsageEvent event(UsageFacts f, String requestId, String path, int status, long latencyNanos) {
         if (f.task == null && f.chatBody != null && CHAT.contains(path)) {
             // not routed by auto and not declared: the analyser's verdict (bounded work, after the answer left)
             var analysis = PromptAnalyzer.analyze(f.chatBody);
