@@ -11,6 +11,8 @@ import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import java.time.Clock;
 import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The request's recorder: binds a fresh {@link UsageFacts} to the request before the handler runs and,
@@ -20,6 +22,7 @@ import java.util.Set;
  * the event (counted).
  */
 public final class UsageRecorder implements Filter {
+    private static final Logger LOG = Logger.getLogger(UsageRecorder.class.getName());
     public static final HeaderName USER_HEADER = HeaderNames.create("x-tollgate-user");
     /** The endpoints that call a model: one usage event per request to them. */
     static final Set<String> ENDPOINTS = Set.of("/v1/chat/completions", "/v1/messages", "/v1/embeddings",
@@ -51,6 +54,9 @@ public final class UsageRecorder implements Filter {
             UsageFacts.unbind();
             try {
                 finished(req, res, facts, path);
+            } catch (RuntimeException e) {
+                // the answer has left: recording must never turn it into an error
+                LOG.log(Level.WARNING, "usage recording failed for " + path, e);
             } finally {
                 writer.requestEnded();
             }
