@@ -127,6 +127,8 @@ class UsageObservabilityTest {
         assertThat(scrape).contains("tollgate_breaker_state{model=\"ok\",provider=\"fake\"} 0.0",
                 "tollgate_ledger_holds_open 0.0", "tollgate_ledger_batches_total", "tollgate_ledger_operations_total",
                 "tollgate_ledger_commit_seconds_count");
+        assertThat(gw.get("/v1/credits/history", gw.key).statusCode()).isEqualTo(200);
+        assertThat(gw.get("/metrics", null).body()).contains("tollgate_http_requests_total{path=\"/v1/credits/history\",status=\"200\"} 1.0");
         assertThat(scrape).doesNotContain(gw.accountId).doesNotContain("typed-by-a-caller");
     }
 
