@@ -42,12 +42,19 @@ public final class AnalyticsBench {
         String url = store.equals("postgres") ? createSchema(pgBase, schema) + "&reWriteBatchedInserts=true"
                 : "jdbc:sqlite:" + dir.resolve("bench.db");
         long now = System.currentTimeMillis();
+        if (store.equals("postgres")) { // an interrupted run leaves no schema behind
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    dropSchema(pgBase, schema);
+                } catch (Exception ignored) {
+                    // dropped already by the normal path
+                }
+            }));
+        }
         if (events == 0) { // ingest only: the writer's rate and the request thread's CPU, no dashboard data
             try (Database db = Database.open(url)) {
                 ingest(db);
                 recorderCpu(db);
-            } finally {
-                if (store.equals("postgres")) dropSchema(pgBase, schema);
             }
             return;
         }
@@ -60,8 +67,6 @@ public final class AnalyticsBench {
             queries(db, now);
             ingest(db);
             recorderCpu(db);
-        } finally {
-            if (store.equals("postgres")) dropSchema(pgBase, schema);
         }
     }
 

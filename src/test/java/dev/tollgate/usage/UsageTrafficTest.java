@@ -97,7 +97,7 @@ class UsageTrafficTest {
         poorKey = poor.key();
         Caller idle = newCaller("idle", 1_000_000);
 
-        int requests = 160;
+        int requests = 120;
         try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
             List<Future<?>> done = new ArrayList<>();
             for (int i = 0; i < requests; i++) {
