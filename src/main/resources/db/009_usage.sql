@@ -65,8 +65,11 @@ CREATE TABLE usage_rollups (
     cache_savings_micros BIGINT NOT NULL,
     cache_hits           BIGINT NOT NULL,
     latency_ms_sum       BIGINT NOT NULL,
-    PRIMARY KEY (period, scope, bucket, account_id, key_id, end_user, model, provider, task)
+    PRIMARY KEY (account_id, period, scope, bucket, key_id, end_user, model, provider, task)
 );
 
--- The caller's views: one account's rows of a period and scope over a time range.
-CREATE INDEX usage_rollups_account ON usage_rollups(account_id, period, scope, bucket);
+-- The key serves one account's rows of a period and scope over a time range (the caller's views) and, with
+-- account_id '', the all-accounts scope 's'. Views across accounts of scopes 'a' and 'u' (top accounts, top
+-- end users, active accounts, plans) read these partial indexes, which the other scopes' writes never touch.
+CREATE INDEX usage_rollups_accounts ON usage_rollups(period, bucket) WHERE scope = 'a';
+CREATE INDEX usage_rollups_users ON usage_rollups(period, bucket) WHERE scope = 'u';

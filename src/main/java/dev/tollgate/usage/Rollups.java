@@ -79,7 +79,7 @@ final class Rollups {
             + "provider, task, requests, ok, failed, input_tokens, output_tokens, cached_tokens, reasoning_tokens, "
             + "cost_micros, cache_savings_micros, cache_hits, latency_ms_sum) "
             + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            + "ON CONFLICT (period, scope, bucket, account_id, key_id, end_user, model, provider, task) DO UPDATE SET "
+            + "ON CONFLICT (account_id, period, scope, bucket, key_id, end_user, model, provider, task) DO UPDATE SET "
             + "requests = usage_rollups.requests + excluded.requests, ok = usage_rollups.ok + excluded.ok, "
             + "failed = usage_rollups.failed + excluded.failed, "
             + "input_tokens = usage_rollups.input_tokens + excluded.input_tokens, "
@@ -117,8 +117,8 @@ final class Rollups {
         for (int i = 0; i < COUNTERS; i++) ps.setLong(10 + i, c[i]);
     }
 
-    private static final Comparator<Key> ORDER = Comparator.comparing(Key::period).thenComparing(Key::scope)
-            .thenComparingLong(Key::bucket).thenComparing(Key::account).thenComparing(Key::key)
+    private static final Comparator<Key> ORDER = Comparator.comparing(Key::account).thenComparing(Key::period)
+            .thenComparing(Key::scope).thenComparingLong(Key::bucket).thenComparing(Key::key)
             .thenComparing(Key::user).thenComparing(Key::model).thenComparing(Key::provider).thenComparing(Key::task);
 
     private static String nz(String s) {

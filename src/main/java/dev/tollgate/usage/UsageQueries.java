@@ -57,7 +57,7 @@ public final class UsageQueries {
 
     /** All accounts, by model × provider × task (scope {@code s}), grouped by {@code columns} and optionally bucket. */
     public List<Row> system(Window w, List<String> columns, boolean byBucket) {
-        return grouped("period = ? AND scope = 's' AND bucket >= ?", List.of(w.period(), w.fromBucketMs()),
+        return grouped("account_id = '' AND period = ? AND scope = 's' AND bucket >= ?", List.of(w.period(), w.fromBucketMs()),
                 columns, byBucket, null, 0, false);
     }
 
@@ -75,7 +75,7 @@ public final class UsageQueries {
 
     /** Totals over every account (scope {@code s}), plus the number of accounts with a request (scope {@code a}). */
     public Row totals(Window w) {
-        List<Row> rows = grouped("period = ? AND scope = 's' AND bucket >= ?", List.of(w.period(), w.fromBucketMs()),
+        List<Row> rows = grouped("account_id = '' AND period = ? AND scope = 's' AND bucket >= ?", List.of(w.period(), w.fromBucketMs()),
                 List.of(), false, null, 0, false);
         long active = count("SELECT COUNT(DISTINCT account_id) FROM usage_rollups WHERE period = ? AND scope = 'a' "
                 + "AND bucket >= ?", w.period(), w.fromBucketMs());
@@ -135,7 +135,7 @@ public final class UsageQueries {
             sql.append("account_id = ? AND period = ? AND scope = 'p'");
             args.add(accountId);
         } else {
-            sql.append("period = ? AND scope = 's'");
+            sql.append("account_id = '' AND period = ? AND scope = 's'");
         }
         args.add(w.period());
         sql.append(" AND bucket >= ? AND model = ?");
