@@ -71,5 +71,10 @@ CREATE TABLE usage_rollups (
 -- The key serves one account's rows of a period and scope over a time range (the caller's views) and, with
 -- account_id '', the all-accounts scope 's'. Views across accounts of scopes 'a' and 'u' (top accounts, top
 -- end users, active accounts, plans) read these partial indexes, which the other scopes' writes never touch.
-CREATE INDEX usage_rollups_accounts ON usage_rollups(period, bucket) WHERE scope = 'a';
-CREATE INDEX usage_rollups_users ON usage_rollups(period, bucket) WHERE scope = 'u';
+-- They cover every counter, so those views read the index alone (no lookup into the table per row).
+CREATE INDEX usage_rollups_accounts ON usage_rollups(period, scope, bucket, account_id, requests, ok, failed, input_tokens,
+    output_tokens, cached_tokens, reasoning_tokens, cost_micros, cache_savings_micros, cache_hits, latency_ms_sum)
+    WHERE scope = 'a';
+CREATE INDEX usage_rollups_users ON usage_rollups(period, scope, bucket, account_id, end_user, requests, ok, failed,
+    input_tokens, output_tokens, cached_tokens, reasoning_tokens, cost_micros, cache_savings_micros, cache_hits,
+    latency_ms_sum) WHERE scope = 'u';
