@@ -97,7 +97,8 @@ public final class AnalyticsAdmin implements HttpService {
         Window w = window(req);
         ObjectNode out = answer(w);
         ArrayNode data = out.putArray("data");
-        for (UsageQueries.Row r : usage.queries().topUsers(w, rank(req), limit(req))) {
+        String account = req.query().first("account").filter(s -> !s.isBlank()).orElse(null);
+        for (UsageQueries.Row r : usage.queries().topUsers(w, rank(req), limit(req), account)) {
             counters(data.addObject().put("account", r.group().get(0)).put("user", r.group().get(1)), r);
         }
         UsageTable.send(req, res, out, concat2("account", "user", USAGE_COLUMNS));

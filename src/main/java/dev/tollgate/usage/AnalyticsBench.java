@@ -144,8 +144,9 @@ public final class AnalyticsBench {
         time("admin summary days=30", () -> q.totals(d30));
         time("admin trends days=90", () -> q.system(d90, List.of(), true));
         time("admin top-accounts days=30", () -> q.topAccounts(d30, "cost_micros", 10));
-        time("admin top-users days=30", () -> q.topUsers(d30, "cost_micros", 10));
-        time("admin top-users days=90", () -> q.topUsers(d90, "cost_micros", 10));
+        time("admin top-users days=30", () -> q.topUsers(d30, "cost_micros", 10, null));
+        time("admin top-users days=90", () -> q.topUsers(d90, "cost_micros", 10, null));
+        time("admin top-users days=90 account=heaviest", () -> q.topUsers(d90, "cost_micros", 10, heavy));
         time("admin models days=30", () -> q.system(d30, List.of("model"), false));
         time("admin providers days=90", () -> q.system(d90, List.of("provider"), false));
         time("admin tasks days=30", () -> q.system(d30, List.of("task"), false));

@@ -67,8 +67,16 @@ public final class UsageQueries {
                 List.of("account_id"), false, rank, limit, false);
     }
 
-    /** The top {@code limit} end users (account × user, scope {@code u}) by {@code rank}; requests with no user left out. */
-    public List<Row> topUsers(Window w, String rank, int limit) {
+    /**
+     * The top {@code limit} end users (account × user, scope {@code u}) by {@code rank}; requests with no user
+     * left out. With {@code accountId} (not null) that account's users only: one key range, fast at any size;
+     * across all accounts it adds up every (account, user, bucket) row of the window.
+     */
+    public List<Row> topUsers(Window w, String rank, int limit, String accountId) {
+        if (accountId != null) {
+            return grouped("account_id = ? AND period = ? AND scope = 'u' AND bucket >= ? AND end_user <> ''",
+                    List.of(accountId, w.period(), w.fromBucketMs()), List.of("account_id", "end_user"), false, rank, limit, false);
+        }
         return grouped("period = ? AND scope = 'u' AND bucket >= ? AND end_user <> ''",
                 List.of(w.period(), w.fromBucketMs()), List.of("account_id", "end_user"), false, rank, limit, false);
     }

@@ -209,6 +209,11 @@ class UsageTrafficTest {
             assertThat(row.get("user").asText()).startsWith("user-");
         }
         assertThat(userCost).isLessThanOrEqualTo(allCost); // requests without an end user are not ranked
+        for (JsonNode row : JSON.readTree(gw.get("/admin/analytics/top-users?days=1&limit=1000&account=" + gw.accountId,
+                TestGateway.ADMIN_TOKEN).body()).get("data")) {
+            assertThat(row.get("account").asText()).isEqualTo(gw.accountId);
+            assertThat(row.get("requests").asLong()).isEqualTo(callers.get(0).sent().byUser.get(row.get("user").asText()).get());
+        }
         String csv = TestGateway.send(HttpRequest.newBuilder(URI.create(gw.baseUrl() + "/admin/analytics/models?days=1"))
                 .header("Authorization", "Bearer " + TestGateway.ADMIN_TOKEN).header("Accept", "text/csv").GET().build()).body();
         assertThat(csv).startsWith("model,requests,successful_requests,failed_requests,error_rate,");
