@@ -95,9 +95,16 @@ public final class UsageQueries {
 
     /** Per plan: accounts with requests in the window and their counters (scope {@code a} joined with accounts). */
     public List<Row> plans(Window w) {
-        String sql = "SELECT COALESCE(a.plan, ''), " + SUMS.replace("SUM(", "SUM(r.") + ", COUNT(DISTINCT r.account_id) "
-                + "FROM usage_rollups r JOIN accounts a ON a.id = r.account_id "
-                + "WHERE r.period = ? AND r.scope = 'a' AND r.bucket >= ? GROUP BY COALESCE(a.plan, '') ORDER BY 1";
+        // per account first (one row each), then one accounts lookup per account, not per (account, bucket) row
+        String perAccount = "SELECT account_id, SUM(requests) requests, SUM(ok) ok, SUM(failed) failed, "
+                + "SUM(input_tokens) input_tokens, SUM(output_tokens) output_tokens, SUM(cached_tokens) cached_tokens, "
+                + "SUM(reasoning_tokens) reasoning_tokens, SUM(cost_micros) cost_micros, "
+                + "SUM(cache_savings_micros) cache_savings_micros, SUM(cache_hits) cache_hits, "
+                + "SUM(latency_ms_sum) latency_ms_sum FROM usage_rollups WHERE period = ? AND scope = 'a' AND bucket >= ? "
+                + "GROUP BY account_id";
+        String sql = "SELECT COALESCE(a.plan, ''), " + SUMS.replace("SUM(", "SUM(r.") + ", COUNT(*) "
+                + "FROM (" + perAccount + ") r JOIN accounts a ON a.id = r.account_id "
+                + "GROUP BY COALESCE(a.plan, '') ORDER BY 1";
         return rows(sql, List.of(w.period(), w.fromBucketMs()), 1, false, true);
     }
 
