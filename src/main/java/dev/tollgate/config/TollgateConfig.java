@@ -139,10 +139,13 @@ public record TollgateConfig(
     /**
      * {@code usage}: raw usage events are kept {@code retentionDays} (rollups forever); {@code accessLog} is
      * {@code stdout}, {@code off} or a file path; {@code logPrompts} adds the prompt to access-log lines;
-     * {@code queueCapacity} bounds the events waiting for the writer (more are dropped and counted).
+     * {@code queueCapacity} bounds the events waiting for the writer (more are dropped and counted);
+     * {@code taskAnalysis}: record the prompt analyser's task type for chat requests that neither declare
+     * one nor use {@code model: auto} (a few µs of CPU per request; off: their task is unknown).
      */
-    public record UsageSettings(int retentionDays, String accessLog, boolean logPrompts, int queueCapacity) {
-        public static final UsageSettings DEFAULTS = new UsageSettings(30, "off", false, 50_000);
+    public record UsageSettings(int retentionDays, String accessLog, boolean logPrompts, int queueCapacity,
+                                boolean taskAnalysis) {
+        public static final UsageSettings DEFAULTS = new UsageSettings(30, "off", false, 50_000, true);
     }
 
     public Provider provider(String name) {

@@ -12,20 +12,22 @@ final class UsageConfig {
     static TollgateConfig.UsageSettings parse(ConfigNode root) {
         if (!root.has("usage")) return TollgateConfig.UsageSettings.DEFAULTS;
         ConfigNode u = root.child("usage");
-        u.allowOnly(Set.of("retention_days", "access_log", "log_prompts", "queue_capacity"));
+        u.allowOnly(Set.of("retention_days", "access_log", "log_prompts", "queue_capacity", "task_analysis"));
         TollgateConfig.UsageSettings d = TollgateConfig.UsageSettings.DEFAULTS;
         long retentionDays = u.longValue("retention_days", d.retentionDays(), 1);
         if (retentionDays > 3_650) throw u.child("retention_days").error("must be at most 3650 (ten years), got " + retentionDays);
         String accessLog = u.text("access_log", d.accessLog()).trim();
         if (accessLog.isEmpty()) throw u.child("access_log").error("must be stdout, off or a file path");
-        boolean logPrompts = false;
-        if (u.has("log_prompts")) {
-            String raw = u.child("log_prompts").text().trim();
-            if (!raw.equals("true") && !raw.equals("false")) throw u.child("log_prompts").error("must be true or false");
-            logPrompts = raw.equals("true");
-        }
         long capacity = u.longValue("queue_capacity", d.queueCapacity(), 100);
         if (capacity > 1_000_000) throw u.child("queue_capacity").error("must be at most 1000000, got " + capacity);
-        return new TollgateConfig.UsageSettings((int) retentionDays, accessLog, logPrompts, (int) capacity);
+        return new TollgateConfig.UsageSettings((int) retentionDays, accessLog, flag(u, "log_prompts", d.logPrompts()),
+                (int) capacity, flag(u, "task_analysis", d.taskAnalysis()));
+    }
+
+    private static boolean flag(ConfigNode u, String key, boolean fallback) {
+        if (!u.has(key)) return fallback;
+        String raw = u.child(key).text().trim();
+        if (!raw.equals("true") && !raw.equals("false")) throw u.child(key).error("must be true or false");
+        return raw.equals("true");
     }
 }

@@ -28,7 +28,7 @@ public final class UsageAnalytics implements AutoCloseable {
                 Retention.PAUSE, true);
         this.queries = new UsageQueries(db);
         this.accessLog = AccessLog.open(settings.accessLog(), settings.logPrompts());
-        this.recorder = new UsageRecorder(writer, new UsageMetrics(metrics), accessLog, clock);
+        this.recorder = new UsageRecorder(writer, new UsageMetrics(metrics), accessLog, clock, settings.taskAnalysis());
     }
 
     /** The filter that records every request; add it to the routing once. */

@@ -33,12 +33,14 @@ public final class UsageRecorder implements Filter {
     private final UsageMetrics metrics;
     private final AccessLog accessLog;
     private final Clock clock;
+    private final boolean taskAnalysis;
 
-    UsageRecorder(UsageWriter writer, UsageMetrics metrics, AccessLog accessLog, Clock clock) {
+    UsageRecorder(UsageWriter writer, UsageMetrics metrics, AccessLog accessLog, Clock clock, boolean taskAnalysis) {
         this.writer = writer;
         this.metrics = metrics;
         this.accessLog = accessLog;
         this.clock = clock;
+        this.taskAnalysis = taskAnalysis;
     }
 
     @Override
@@ -84,7 +86,7 @@ public final class UsageRecorder implements Filter {
         }
         UsageEvent event = null;
         if (f.accountId != null && ENDPOINTS.contains(path)) {
-            event = event(f, requestId, path, status, latencyNanos);
+            event = event(f, requestId, path, status, latencyNanos, taskAnalysis);
             writer.offer(event);
         }
         if (accessLog.enabled() && !path.equals("/health") && !path.equals("/metrics")) {
@@ -94,8 +96,9 @@ public final class UsageRecorder implements Filter {
         return event;
     }
 
-    static UsageEvent event(UsageFacts f, String requestId, String path, int status, long latencyNanos) {
-        if (f.task == null && f.chatBody != null && CHAT.contains(path)) {
+    static UsageEvent event(UsageFacts f, String requestId, String path, int status, long latencyNanos,
+                            boolean taskAnalysis) {
+        if (taskAnalysis && f.task == null && f.chatBody != null && CHAT.contains(path)) {
             // not routed by auto and not declared: the analyser's verdict (bounded work, after the answer left)
             var analysis = PromptAnalyzer.analyze(f.chatBody);
             f.task(analysis.taskType().wireName(), false, analysis.complexity().wireName());

@@ -34,9 +34,9 @@ class UsageConfigTest {
     @Test
     void everyKeyParses() throws Exception {
         TollgateConfig.UsageSettings u = load("""
-                usage: { retention_days: 90, access_log: stdout, log_prompts: true, queue_capacity: 1000 }
+                usage: { retention_days: 90, access_log: stdout, log_prompts: true, queue_capacity: 1000, task_analysis: false }
                 """).usage();
-        assertThat(u).isEqualTo(new TollgateConfig.UsageSettings(90, "stdout", true, 1000));
+        assertThat(u).isEqualTo(new TollgateConfig.UsageSettings(90, "stdout", true, 1000, false));
     }
 
     @Test
