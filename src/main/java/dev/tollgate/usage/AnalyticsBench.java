@@ -103,7 +103,9 @@ public final class AnalyticsBench {
             }
         }
         try (Connection c = db.connection(); Statement st = c.createStatement()) {
-            st.execute("ANALYZE");
+            // PostgreSQL: VACUUM sets the visibility map, as autovacuum does for past days in a running system;
+            // without it no index-only scan is possible and the covering indexes are read like plain ones
+            st.execute(db.dialect() == dev.tollgate.store.Dialect.POSTGRES ? "VACUUM ANALYZE usage_rollups" : "ANALYZE");
         }
         return rows;
     }
