@@ -24,6 +24,7 @@ import dev.tollgate.routing.budget.ProviderBudgets;
 import dev.tollgate.routing.health.Backoff;
 import dev.tollgate.routing.health.ProviderHealth;
 import dev.tollgate.store.Database;
+import dev.tollgate.usage.UsageAnalytics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -51,6 +52,7 @@ public final class Gateway implements AutoCloseable {
     private final Alerts alerts;
     private final Quotas quotas;
     private final Guard guard;
+    private final UsageAnalytics usage;
 
     private Gateway(TollgateConfig config, Database db, Clock clock, Backoff.Sleeper sleeper) {
         this.config = config;
@@ -71,6 +73,8 @@ public final class Gateway implements AutoCloseable {
                 alerts.observe("provider", provider, metric, used, limit, month.toString(), null));
         this.router = new Router(catalog, AutoPolicy.from(config), prices, budgets);
         this.health = ProviderHealth.create(config, metrics, clock, sleeper);
+        this.usage = new UsageAnalytics(db, config.usage(), clock, metrics);
+        dev.tollgate.usage.SystemGauges.register(metrics, config, health, ledger);
         this.stops = new EmergencyStops(db, providers.keySet(), clock, metrics, EmergencyStops.POLL_INTERVAL_MS)
                 .autoStopProviders(budgets, config.routing().budgets().autoStopAt()).start();
         this.quotas = Quotas.create(config, db, clock, metrics, (counter, used, limit, period) ->
@@ -128,11 +132,15 @@ public final class Gateway implements AutoCloseable {
     /** Monthly quota and budget counters (limits/quota). */
     public Quotas quotas() { return quotas; }
 
+    /** Usage events, rollups and analytics queries (docs/analytics.md). */
+    public UsageAnalytics usage() { return usage; }
+
     @Override
     public void close() {
         stops.close(); // its poller reads the store
         ledger.close(); // commits what is queued before the store goes away
         alerts.close(); // records queued crossings, ends webhook attempts under way
+        usage.close(); // writes the queued usage events before the store goes away
         health.close();
         guard.rates().close();
         quotas.close(); // flushes settled usage to the store, which closes after

@@ -14,6 +14,7 @@ import dev.tollgate.routing.Deployment;
 import dev.tollgate.routing.health.CircuitBreaker;
 import dev.tollgate.routing.health.ProviderHealth;
 import dev.tollgate.routing.health.RateLimiter;
+import dev.tollgate.usage.UsageFacts;
 import java.util.List;
 
 /**
@@ -61,6 +62,7 @@ final class AttemptLoop {
     private final AttemptLog log = new AttemptLog();
     private final String holdPrefix = "h_" + RequestIds.newLedgerId() + "_";
     private int holds;
+    private int calls;
     private Object answer;
     private ProviderException lastFailure;
     private InsufficientCreditsException lastRefusal;
@@ -81,9 +83,13 @@ final class AttemptLoop {
     <T> T run(List<Deployment> candidates, Holds place, Call<T> call) {
         for (Deployment d : candidates) {
             Next next = onDeployment(d, place, call);
-            if (next == Next.ANSWERED) return (T) answer;
+            if (next == Next.ANSWERED) {
+                UsageFacts.current().attempts(log.withOk(d), calls, d != candidates.get(0));
+                return (T) answer;
+            }
             if (next == Next.STOP) break;
         }
+        UsageFacts.current().attempts(log.render(), calls, false);
         throw finalError();
     }
 
@@ -112,6 +118,7 @@ final class AttemptLoop {
                     if (hold == null) hold = hold(d, place);
                     if (hold == null) return Next.NEXT_CANDIDATE;
                     Try attempt = new Try(d, log);
+                    calls++;
                     try {
                         answer = call.call(d, hold, attempt);
                     } catch (ProviderException e) {
@@ -140,6 +147,7 @@ final class AttemptLoop {
     /** Records a failure before the first byte; null to retry the same deployment (after the backoff). */
     private Next failed(Deployment d, ProviderException e, CircuitBreaker.Permit permit, int tryNo) {
         log.failed(d, e);
+        UsageFacts.current().upstreamError(d.providerName(), e.kind().name().toLowerCase(java.util.Locale.ROOT));
         lastFailure = e;
         if (!e.retryable()) {
             permit.neutral();

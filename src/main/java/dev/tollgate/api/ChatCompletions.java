@@ -35,7 +35,7 @@ public final class ChatCompletions implements Handler {
     public void handle(ServerRequest req, ServerResponse res) {
         Principal principal = auth.apiKey(req);
         ChatRequest chat = ChatRequest.parse(Bodies.jsonObject(Bodies.read(req, maxBodyBytes)));
-        Route route = Routes.of(router, chat, principal);
+        Route route = Routes.of(router, chat, principal, req);
         route.headers().forEach(res::header); // before the pipeline: a stream's headers leave with its first byte
         Admission admission = guard.admit(principal, Demands.chat(chat, route.candidates(), pipeline.billing()), res::header);
         try {

@@ -21,6 +21,7 @@ import dev.tollgate.provider.ChatResult;
 import dev.tollgate.provider.ProviderException;
 import dev.tollgate.routing.Deployment;
 import dev.tollgate.routing.health.ProviderHealth;
+import dev.tollgate.usage.UsageFacts;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.logging.Level;
@@ -85,6 +86,7 @@ public final class ChatPipeline {
                                        String requestId, ChatResponder out, AttemptLoop.Try attempt,
                                        Consumer<Reservation.Charged> settled) throws ProviderException {
         StreamMeter meter = new StreamMeter();
+        UsageFacts facts = UsageFacts.current();
         EmergencyStops.Stream tracked = stops.track(caller, d.providerName()); // emergency stop: may close the upstream
         try {
             if (tracked.stopped() != null) throw new StoppedException(tracked.stopped()); // emergency stop since admission
@@ -92,7 +94,10 @@ public final class ChatPipeline {
                 if (tracked.stopped() != null) throw new StoppedException(tracked.stopped()); // emergency stop
                 meter.accept(chunk);
                 if (chunk.usageOnly()) return; // the usage chunk waits for its cost
-                if (!out.started()) out.attempts(attempt.answeredHeader()); // headers go with the first byte
+                if (!out.started()) {
+                    out.attempts(attempt.answeredHeader()); // headers go with the first byte
+                    facts.firstByte();
+                }
                 out.chunk(chunk, d);
             });
         } catch (StoppedException e) { // emergency stop, seen before the call or at a chunk
@@ -106,6 +111,7 @@ public final class ChatPipeline {
             attempt.failedAfterStart(e);
             Reservation.Charged charged = producedOrReleased(chat, d, hold, requestId, meter);
             tell(settled, charged);
+            facts.error(failure(e).code());
             out.streamFailed(failure(e));
             return charged;
         } finally {
@@ -126,6 +132,7 @@ public final class ChatPipeline {
         if (!out.started() && !meter.producedTokens()) throw new StoppedException(stop);
         Reservation.Charged charged = producedOrReleased(chat, d, hold, requestId, meter);
         tell(settled, charged);
+        UsageFacts.current().error("emergency_stop");
         out.streamFailed(StopErrors.refused(stop));
         stops.streamEnded();
         return charged;

@@ -18,6 +18,7 @@ import dev.tollgate.provider.EmbeddingsProvider;
 import dev.tollgate.routing.Catalog;
 import dev.tollgate.routing.Deployment;
 import dev.tollgate.routing.health.ProviderHealth;
+import dev.tollgate.usage.UsageFacts;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
@@ -56,6 +57,7 @@ public final class Embeddings implements Handler {
         Principal principal = auth.apiKey(req);
         EmbeddingsRequest request = EmbeddingsRequest.parse(Bodies.jsonObject(Bodies.read(req, maxBodyBytes)));
         String requestId = RequestIds.of(req);
+        UsageFacts.current().requested(request.model(), request.body());
         List<Deployment> candidates = Capabilities.require(request.model(),
                 catalog.candidates(request.model(), List.of()), EmbeddingsProvider.class, ENDPOINT);
         long promptBound = EmbeddingTokens.upperBound(request.input());

@@ -18,6 +18,7 @@ import dev.tollgate.provider.ImagesProvider;
 import dev.tollgate.routing.Catalog;
 import dev.tollgate.routing.Deployment;
 import dev.tollgate.routing.health.ProviderHealth;
+import dev.tollgate.usage.UsageFacts;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
@@ -58,6 +59,7 @@ public final class Images implements Handler {
         Principal principal = auth.apiKey(req);
         ImagesRequest request = ImagesRequest.parse(Bodies.jsonObject(Bodies.read(req, maxBodyBytes)));
         String requestId = RequestIds.of(req);
+        UsageFacts.current().requested(request.model(), request.body());
         List<Deployment> candidates = priced(request, Capabilities.require(request.model(),
                 catalog.candidates(request.model(), List.of()), ImagesProvider.class, ENDPOINT));
         UnaryPipeline.WorstCase worstCase =

@@ -6,6 +6,7 @@ import dev.tollgate.metering.Cost;
 import dev.tollgate.metering.ModelPrice;
 import dev.tollgate.metering.Usage;
 import dev.tollgate.routing.Deployment;
+import dev.tollgate.usage.UsageFacts;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -52,6 +53,7 @@ public final class Reservation {
         resolved = true;
         if (heldMicros == 0) {
             // A free answer moves no credits: no ledger write, and no read just to echo the balance.
+            UsageFacts.current().charged(deployment, usage, 0, 0);
             return new Charged(0, null, usage);
         }
         Settlement s = billing.ledger().settle(holdId, cost, new ChargeDetails(requestId, deployment.publicName(),
@@ -59,7 +61,15 @@ public final class Reservation {
                 usage.completionTokens(), usage.reasoningTokens()));
         if (s.shortfallMicros() > 0) billing.shortfallMicros.increment(s.shortfallMicros());
         billing.charged(deployment, usage, s.postedMicros());
+        UsageFacts.current().charged(deployment, usage, s.postedMicros(), cacheSavingsMicros(usage, cost));
         return new Charged(s.postedMicros(), s.balanceAfterMicros(), usage);
+    }
+
+    /** What provider prompt caching saved: the cost had every cached prompt token been billed at the input price. */
+    private long cacheSavingsMicros(Usage usage, long cost) {
+        if (usage.cachedPromptTokens() == 0) return 0;
+        Usage uncached = new Usage(usage.promptTokens(), 0, usage.completionTokens(), usage.reasoningTokens());
+        return Math.max(0, Cost.costMicros(price, uncached) - cost);
     }
 
     /** Voids the hold: nothing is charged. Safe to call after a failed settle; never throws. */

@@ -19,7 +19,16 @@ public record TollgateConfig(
         Map<String, List<String>> aliases,
         Routing routing,
         Limits limits,
-        Alerts alerts) {
+        Alerts alerts,
+        UsageSettings usage) {
+
+    /** A config without a {@code usage} section: analytics at their defaults. */
+    public TollgateConfig(String source, String store, String redis, Credits credits, Server server,
+                          List<Provider> providers, List<Model> models, Map<String, List<String>> aliases, Routing routing,
+                          Limits limits, Alerts alerts) {
+        this(source, store, redis, credits, server, providers, models, aliases, routing, limits, alerts,
+                UsageSettings.DEFAULTS);
+    }
 
     /** A config without a {@code routing} section (the canonical constructor's other callers). */
     public TollgateConfig(String source, String store, String redis, Credits credits, Server server,
@@ -163,6 +172,18 @@ public record TollgateConfig(
 
     /** A public model name (model or alias) with its quality score (0..1) for one (task, complexity) cell. */
     public record AutoCandidate(String model, double quality) {}
+
+    /**
+     * {@code usage}: raw usage events are kept {@code retentionDays} (rollups forever); {@code accessLog} is
+     * {@code stdout}, {@code off} or a file path; {@code logPrompts} adds the prompt to access-log lines;
+     * {@code queueCapacity} bounds the events waiting for the writer (more are dropped and counted);
+     * {@code taskAnalysis}: record the prompt analyser's task type for chat requests that neither declare
+     * one nor use {@code model: auto} (a few µs of CPU per request; off: their task is unknown).
+     */
+    public record UsageSettings(int retentionDays, String accessLog, boolean logPrompts, int queueCapacity,
+                                boolean taskAnalysis) {
+        public static final UsageSettings DEFAULTS = new UsageSettings(30, "off", false, 50_000, true);
+    }
 
     public Provider provider(String name) {
         for (Provider p : providers) {

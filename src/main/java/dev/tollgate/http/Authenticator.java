@@ -24,8 +24,10 @@ public final class Authenticator {
     public Principal apiKey(ServerRequest req) {
         String presented = presented(req).orElseThrow(() -> ApiException.unauthenticated(
                 "Missing API key: send it as 'Authorization: Bearer tg-...' or 'x-api-key: tg-...'"));
-        return accounts.authenticate(presented).orElseThrow(() -> ApiException.unauthenticated(
+        Principal p = accounts.authenticate(presented).orElseThrow(() -> ApiException.unauthenticated(
                 "Invalid or revoked API key"));
+        dev.tollgate.usage.UsageFacts.current().caller(p.accountId(), p.keyId());
+        return p;
     }
 
     public void admin(ServerRequest req) {

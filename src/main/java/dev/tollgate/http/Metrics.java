@@ -24,11 +24,11 @@ public final class Metrics implements Filter {
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         long start = System.nanoTime();
+        String path = route(req.path().path()); // before routing: a service registered under a prefix leaves it relative
         try {
             chain.proceed();
         } finally {
             latency.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
-            String path = route(req.path().path());
             int status = res.status().code();
             counters.computeIfAbsent(path + " " + status, k -> Counter.builder("tollgate.http.requests")
                     .tag("path", path).tag("status", Integer.toString(status)).register(registry)).increment();

@@ -12,6 +12,8 @@ import dev.tollgate.api.Images;
 import dev.tollgate.api.LimitsApi;
 import dev.tollgate.api.UsageReset;
 import dev.tollgate.api.Models;
+import dev.tollgate.api.UsageApi;
+import dev.tollgate.api.AnalyticsAdmin;
 import dev.tollgate.json.Json;
 import dev.tollgate.limits.stop.StopsAdmin;
 import dev.tollgate.limits.LimitExceededException;
@@ -59,8 +61,10 @@ public final class TollgateServer {
         long maxBody = gateway.config().server().maxBodyBytes();
         LimitsApi limits = new LimitsApi(auth, gateway.config().limits(), gateway.guard(), gateway.quotas(),
                 gateway.alerts());
+        UsageApi usage = new UsageApi(auth, gateway.usage());
         r.addFilter(new RequestIds())
                 .addFilter(new Metrics(gateway.metrics()))
+                .addFilter(gateway.usage().recorder())
                 .get("/health", (req, res) -> json(res, 200, HEALTHY))
                 .get("/metrics", (req, res) -> {
                     res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
@@ -74,8 +78,12 @@ public final class TollgateServer {
                         gateway.health(), gateway.stops(), maxBody))
                 .post("/v1/images/generations", new Images(auth, gateway.catalog(), gateway.billing(), gateway.guard(),
                         gateway.health(), gateway.stops(), maxBody))
-                .post("/v1/estimate", new Estimate(auth, gateway.router(), gateway.billing(), maxBody))
+                .post("/v1/estimate", new Estimate(auth, gateway.router(), gateway.billing(), maxBody,
+                        gateway.usage().queries(), gateway.clock()))
                 .register("/v1/credits", new CreditsApi(auth, gateway.ledger()))
+                .get(UsageApi.STATS, usage::stats)
+                .get(UsageApi.DAILY, usage::daily)
+                .register("/admin/analytics", new AnalyticsAdmin(auth, gateway.usage()))
                 .get("/v1/models", new Models(auth, gateway.catalog(), gateway.clock().millis() / 1000))
                 .get("/v1/plans", limits::plans)
                 .get("/v1/usage", limits::usage)
@@ -118,6 +126,7 @@ public final class TollgateServer {
     }
 
     static void apiError(ServerRequest req, ServerResponse res, ApiException e) {
+        dev.tollgate.usage.UsageFacts.current().error(e.code());
         if (res.isSent()) return;
         if (e.retryAfterSeconds() != null) res.header(HeaderNames.RETRY_AFTER, Long.toString(e.retryAfterSeconds()));
         String path = req.path().path();

@@ -29,6 +29,9 @@ final class BatchWriter implements AutoCloseable {
     private volatile boolean stopped;
     /** Committed transactions; written by the writer thread only (for tests and the benchmark). */
     private volatile long batchesCommitted;
+    /** Operations in committed batches, and the time spent applying and committing them (writer thread only). */
+    private volatile long operationsCommitted;
+    private volatile long commitNanos;
     /** Size of the previous batch (writer thread only): decides whether lingering can pay off. */
     private int lastBatchSize;
 
@@ -111,7 +114,10 @@ final class BatchWriter implements AutoCloseable {
     private void process(List<Op> batch) {
         if (batch.isEmpty()) return;
         try {
+            long start = System.nanoTime();
             List<BatchApplier.Outcome> outcomes = applyWithRetry(batch);
+            commitNanos += System.nanoTime() - start;
+            operationsCommitted += batch.size();
             batchesCommitted++;
             complete(batch, outcomes);
         } catch (SQLException e) {
@@ -165,6 +171,10 @@ final class BatchWriter implements AutoCloseable {
     long batchesCommitted() {
         return batchesCommitted;
     }
+
+    long operationsCommitted() { return operationsCommitted; }
+
+    long commitNanos() { return commitNanos; }
 
     @Override
     public void close() {

@@ -115,8 +115,19 @@ public final class Ledger implements AutoCloseable {
     }
 
     /** Transactions the writer has committed so far: operations per batch shows group commit at work. */
-    long batchesCommitted() {
+    public long batchesCommitted() {
         return writer.batchesCommitted();
+    }
+
+    /** Operations in those transactions (their mean batch size is this ÷ {@link #batchesCommitted()}). */
+    public long operationsCommitted() { return writer.operationsCommitted(); }
+
+    /** Nanoseconds the writer spent applying and committing those transactions. */
+    public long commitNanos() { return writer.commitNanos(); }
+
+    /** Holds open now (reserved, not yet settled, released or expired): one indexed count. */
+    public long openHolds() {
+        return LedgerQueries.openHolds(db);
     }
 
     /** Commits what is queued, then stops the writer. The Database stays open (it is the caller's). */

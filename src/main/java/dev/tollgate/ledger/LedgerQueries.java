@@ -29,6 +29,17 @@ final class LedgerQueries {
         }
     }
 
+    static long openHolds(Database db) {
+        try (Connection c = db.connection();
+             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM ledger_holds WHERE status = 'open'");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new StoreException("count open holds", e);
+        }
+    }
+
     static HistoryPage history(Database db, String account, int limit, String beforeCursor) {
         long beforeSeq = beforeCursor == null || beforeCursor.isEmpty() ? Long.MAX_VALUE : decode(beforeCursor);
         List<HistoryEntry> entries = new ArrayList<>(limit);

@@ -8,6 +8,7 @@ import dev.tollgate.routing.auto.AutoPolicy;
 import dev.tollgate.routing.auto.AutoSelection;
 import dev.tollgate.routing.auto.NoAutoCandidateException;
 import dev.tollgate.routing.auto.PromptAnalyzer;
+import dev.tollgate.routing.auto.TaskType;
 import dev.tollgate.routing.budget.BudgetState;
 import dev.tollgate.routing.budget.ProviderBudgets;
 import java.util.ArrayList;
@@ -41,14 +42,23 @@ public final class Router {
 
     /**
      * Per-request routing choices. {@code preferCheap} comes from the request's {@code prefer_cheap};
-     * a per-key or per-plan default goes in {@link #of}'s second argument.
+     * a per-key or per-plan default goes in {@link #of}'s second argument. {@code task}: the task type
+     * the caller declared (null: none), which {@code model: auto} uses instead of the analyser's.
      */
-    public record Options(boolean preferCheap) {
+    public record Options(boolean preferCheap, TaskType task) {
         public static final Options DEFAULT = new Options(false);
+
+        public Options(boolean preferCheap) {
+            this(preferCheap, null);
+        }
 
         /** The request's choice when it made one, else the caller's default. */
         public static Options of(Boolean requestedPreferCheap, boolean defaultPreferCheap) {
             return new Options(requestedPreferCheap != null ? requestedPreferCheap : defaultPreferCheap);
+        }
+
+        public Options withTask(TaskType declared) {
+            return new Options(preferCheap, declared);
         }
     }
 
@@ -72,14 +82,18 @@ public final class Router {
      */
     public Route route(JsonNode body, String model, List<String> fallbacks, Options options) {
         Screen screen = new Screen(body);
-        if (AUTO.equals(model)) return auto(body, fallbacks, screen);
+        if (AUTO.equals(model)) return auto(body, fallbacks, screen, options.task());
         List<Deployment> eligible = screen.keep(catalog.candidates(model, fallbacks), describe(model, fallbacks));
         if (options.preferCheap()) eligible = cheapestFirst(eligible, body, screen);
         return new Route(screen.switchingLast(eligible), null);
     }
 
-    private Route auto(JsonNode body, List<String> fallbacks, Screen screen) {
+    private Route auto(JsonNode body, List<String> fallbacks, Screen screen, TaskType declared) {
         Analysis analysis = PromptAnalyzer.analyze(body);
+        if (declared != null) { // the caller knows its task; the analyser still judges the complexity
+            analysis = new Analysis(declared, analysis.complexity(), 1.0,
+                    "task " + declared.wireName() + " (declared); " + analysis.reasoning());
+        }
         Set<String> available = new LinkedHashSet<>();
         Set<String> preferred = new LinkedHashSet<>(); // available on a provider that is not switching away
         List<Deployment> all = new ArrayList<>();

@@ -45,7 +45,7 @@ public final class Messages implements Handler {
         Principal principal = auth.apiKey(req);
         AnthropicRequest request = AnthropicRequest.translate(Bodies.jsonObject(Bodies.read(req, maxBodyBytes)));
         ChatRequest chat = request.chat();
-        Route route = Routes.of(router, chat, principal);
+        Route route = Routes.of(router, chat, principal, req);
         route.headers().forEach(res::header); // before the pipeline: a stream's headers leave with its first byte
         Admission admission = guard.admit(principal, Demands.chat(chat, route.candidates(), pipeline.billing()), res::header);
         try {

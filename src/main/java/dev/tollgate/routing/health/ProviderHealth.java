@@ -92,6 +92,11 @@ public final class ProviderHealth implements AutoCloseable {
     }
 
     /** Per provider, in config order: its rpm limit and headroom, and each deployment's breaker. */
+    /** The breaker state of one deployment (by public model name), for the metrics gauge: no I/O. */
+    public CircuitBreaker.State breakerState(String model) {
+        return breaker(model).state();
+    }
+
     public Snapshot snapshot() {
         List<ProviderView> out = new ArrayList<>();
         modelsByProvider.forEach((provider, models) -> {

@@ -1,0 +1,127 @@
+package dev.tollgate.usage;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The rollup rows of a batch of events, added up in memory and then upserted once each (adding to the
+ * counters already stored), in the writer's transaction. Each scope keeps the dimensions one family of
+ * dashboard queries groups by, so that every query reads few rows even for the busiest account
+ * (docs/analytics.md "Rollups"):
+ * <ul>
+ *   <li>{@code k}: account × key × end user × model × provider × task, per day — every dimension at once
+ *       (drill-down and export; per hour it would be about one row per request, as big as the raw events);
+ *   <li>{@code p}: account × model × provider × task, per hour and day — the caller's stats and daily views
+ *       by model, provider or task, and the estimate's history;
+ *   <li>{@code u}: account × end user, per hour and day — by end user, top end users;
+ *   <li>{@code y}: account × key, per day — by key;
+ *   <li>{@code a}: account, per hour and day — active and top accounts, plans;
+ *   <li>{@code s}: model × provider × task over all accounts, per hour and day — system totals, trends,
+ *       models, providers, task types.
+ * </ul>
+ * A dimension a scope leaves out is stored as {@code ''}; so is an unknown one (no provider answered).
+ */
+final class Rollups {
+    static final long HOUR_MS = 3_600_000L;
+    static final long DAY_MS = 86_400_000L;
+
+    record Key(String period, String scope, long bucket, String account, String key, String user, String model,
+               String provider, String task) {}
+
+    /** requests, ok, failed, input, output, cached, reasoning, cost µcr, cache savings µcr, cache hits, latency ms sum. */
+    static final int COUNTERS = 11;
+
+    private final Map<Key, long[]> rows = new HashMap<>();
+
+    void add(UsageEvent e) {
+        String user = nz(e.endUser());
+        String model = nz(e.model());
+        String provider = nz(e.provider());
+        String task = nz(e.task());
+        String key = nz(e.keyId());
+        String account = e.accountId();
+        long day = Math.floorDiv(e.createdAtMs(), DAY_MS) * DAY_MS;
+        long hour = Math.floorDiv(e.createdAtMs(), HOUR_MS) * HOUR_MS;
+        count(new Key("d", "k", day, account, key, user, model, provider, task), e);
+        count(new Key("d", "y", day, account, key, "", "", "", ""), e);
+        for (String period : new String[] {"h", "d"}) {
+            long bucket = period.equals("h") ? hour : day;
+            count(new Key(period, "p", bucket, account, "", "", model, provider, task), e);
+            count(new Key(period, "u", bucket, account, "", user, "", "", ""), e);
+            count(new Key(period, "a", bucket, account, "", "", "", "", ""), e);
+            count(new Key(period, "s", bucket, "", "", "", model, provider, task), e);
+        }
+    }
+
+    int size() { return rows.size(); }
+
+    private void count(Key k, UsageEvent e) {
+        long[] c = rows.computeIfAbsent(k, x -> new long[COUNTERS]);
+        c[0]++;
+        c[e.ok() ? 1 : 2]++;
+        c[3] += e.inputTokens();
+        c[4] += e.outputTokens();
+        c[5] += e.cachedTokens();
+        c[6] += e.reasoningTokens();
+        c[7] += e.costMicros();
+        c[8] += e.cacheSavingsMicros();
+        c[9] += e.cacheHit() ? 1 : 0;
+        c[10] += e.latencyMs();
+    }
+
+    static final String UPSERT = "INSERT INTO usage_rollups (period, scope, bucket, account_id, key_id, end_user, model, "
+            + "provider, task, requests, ok, failed, input_tokens, output_tokens, cached_tokens, reasoning_tokens, "
+            + "cost_micros, cache_savings_micros, cache_hits, latency_ms_sum) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            + "ON CONFLICT (account_id, period, scope, bucket, key_id, end_user, model, provider, task) DO UPDATE SET "
+            + "requests = usage_rollups.requests + excluded.requests, ok = usage_rollups.ok + excluded.ok, "
+            + "failed = usage_rollups.failed + excluded.failed, "
+            + "input_tokens = usage_rollups.input_tokens + excluded.input_tokens, "
+            + "output_tokens = usage_rollups.output_tokens + excluded.output_tokens, "
+            + "cached_tokens = usage_rollups.cached_tokens + excluded.cached_tokens, "
+            + "reasoning_tokens = usage_rollups.reasoning_tokens + excluded.reasoning_tokens, "
+            + "cost_micros = usage_rollups.cost_micros + excluded.cost_micros, "
+            + "cache_savings_micros = usage_rollups.cache_savings_micros + excluded.cache_savings_micros, "
+            + "cache_hits = usage_rollups.cache_hits + excluded.cache_hits, "
+            + "latency_ms_sum = usage_rollups.latency_ms_sum + excluded.latency_ms_sum";
+
+    /** Upserts every row, in key order so that two replicas' batches lock rows in the same order. */
+    void upsert(Connection c) throws SQLException {
+        List<Map.Entry<Key, long[]>> sorted = new ArrayList<>(rows.entrySet());
+        sorted.sort(Map.Entry.comparingByKey(ORDER));
+        try (PreparedStatement ps = c.prepareStatement(UPSERT)) {
+            for (Map.Entry<Key, long[]> row : sorted) {
+                bind(ps, row.getKey(), row.getValue());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    static void bind(PreparedStatement ps, Key k, long[] c) throws SQLException {
+        ps.setString(1, k.period());
+        ps.setString(2, k.scope());
+        ps.setLong(3, k.bucket());
+        ps.setString(4, k.account());
+        ps.setString(5, k.key());
+        ps.setString(6, k.user());
+        ps.setString(7, k.model());
+        ps.setString(8, k.provider());
+        ps.setString(9, k.task());
+        for (int i = 0; i < COUNTERS; i++) ps.setLong(10 + i, c[i]);
+    }
+
+    private static final Comparator<Key> ORDER = Comparator.comparing(Key::account).thenComparing(Key::period)
+            .thenComparing(Key::scope).thenComparingLong(Key::bucket).thenComparing(Key::key)
+            .thenComparing(Key::user).thenComparing(Key::model).thenComparing(Key::provider).thenComparing(Key::task);
+
+    private static String nz(String s) {
+        return s == null ? "" : s;
+    }
+}

@@ -1,0 +1,22 @@
+package dev.tollgate.usage;
+
+/**
+ * One request as analytics sees it (docs/analytics.md "Usage events"). Text fields that were not
+ * known are null; {@code model} is the public model that answered, else the one asked for;
+ * {@code provider} and {@code upstreamModel} are null when no provider answered. Token counts and
+ * {@code costMicros} are what the ledger charged (0 when nothing was). {@code ttfbMs} is -1 when
+ * nothing was sent before the end.
+ */
+public record UsageEvent(
+        String id, String requestId, long createdAtMs, String accountId, String keyId, String endUser, String tags,
+        String endpoint, String requestedModel, String model, String provider, String upstreamModel,
+        int calls, boolean fallback, String attempts, String task, boolean taskDeclared, String complexity,
+        int status, String errorCode,
+        long inputTokens, long outputTokens, long cachedTokens, long cacheWriteTokens, long reasoningTokens,
+        long costMicros, long cacheSavingsMicros, boolean cacheHit, boolean streamed, long latencyMs, long ttfbMs) {
+
+    /** A success: a 2xx/3xx answer that did not end in an in-band error. */
+    public boolean ok() {
+        return status < 400 && errorCode == null;
+    }
+}

@@ -1,0 +1,234 @@
+package dev.tollgate.usage;
+
+import dev.tollgate.store.Database;
+import dev.tollgate.store.StoreException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Every analytics read, from {@code usage_rollups} only (one indexed range per query, never the raw
+ * events). The caller's queries filter by account in SQL; the admin ones read the all-accounts scopes.
+ */
+public final class UsageQueries {
+    /** The dimensions a caller may group by, and their columns. */
+    public static final Map<String, String> GROUPS = Map.of("model", "model", "provider", "provider", "task", "task",
+            "key", "key_id", "user", "end_user");
+    static final Set<String> RANKS = Set.of("cost_micros", "requests", "input_tokens", "output_tokens");
+
+    /** Summed counters of one group (a row of the answer); group values '' mean "unknown" or "none". */
+    public record Row(List<String> group, long bucket, long requests, long ok, long failed, long inputTokens,
+                      long outputTokens, long cachedTokens, long reasoningTokens, long costMicros,
+                      long cacheSavingsMicros, long cacheHits, long latencyMsSum, long accounts) {}
+
+    private static final String SUMS = "SUM(requests), SUM(ok), SUM(failed), SUM(input_tokens), SUM(output_tokens), "
+            + "SUM(cached_tokens), SUM(reasoning_tokens), SUM(cost_micros), SUM(cache_savings_micros), SUM(cache_hits), "
+            + "SUM(latency_ms_sum)";
+
+    private final Database db;
+
+    UsageQueries(Database db) {
+        this.db = db;
+    }
+
+    /**
+     * One account's counters over the window, grouped by {@code columns} (rollup columns) and, with
+     * {@code byBucket}, by bucket, from the smallest scope that has those columns.
+     */
+    public List<Row> account(String accountId, Window w, List<String> columns, boolean byBucket) {
+        return grouped("account_id = ? AND period = ? AND scope = ? AND bucket >= ?",
+                List.of(accountId, w.period(), scopeFor(columns, w), w.fromBucketMs()), columns, byBucket, null, 0, false);
+    }
+
+    /** The scope (see {@link Rollups}) with every column of {@code columns} and the fewest rows. */
+    static String scopeFor(List<String> columns, Window w) {
+        if (columns.isEmpty()) return "a";
+        if (Set.of("model", "provider", "task").containsAll(columns)) return "p";
+        if (columns.equals(List.of("end_user"))) return "u";
+        if (w.period().equals("d") && columns.equals(List.of("key_id"))) return "y";
+        if (w.period().equals("d")) return "k";
+        throw new IllegalArgumentException("no hourly rollup groups by " + columns);
+    }
+
+    /** All accounts, by model × provider × task (scope {@code s}), grouped by {@code columns} and optionally bucket. */
+    public List<Row> system(Window w, List<String> columns, boolean byBucket) {
+        return grouped("account_id = '' AND period = ? AND scope = 's' AND bucket >= ?", List.of(w.period(), w.fromBucketMs()),
+                columns, byBucket, null, 0, false);
+    }
+
+    /** The top {@code limit} accounts by {@code rank} (scope {@code a}). */
+    public List<Row> topAccounts(Window w, String rank, int limit) {
+        return grouped("period = ? AND scope = 'a' AND bucket >= ?", List.of(w.period(), w.fromBucketMs()),
+                List.of("account_id"), false, rank, limit, false);
+    }
+
+    /**
+     * The top {@code limit} end users (account × user, scope {@code u}) by {@code rank}; requests with no user
+     * left out. With {@code accountId} (not null) that account's users only: one key range, fast at any size;
+     * across all accounts it adds up every (account, user, bucket) row of the window.
+     */
+    public List<Row> topUsers(Window w, String rank, int limit, String accountId) {
+        if (accountId != null) {
+            return grouped("account_id = ? AND period = ? AND scope = 'u' AND bucket >= ? AND end_user <> ''",
+                    List.of(accountId, w.period(), w.fromBucketMs()), List.of("account_id", "end_user"), false, rank, limit, false);
+        }
+        return grouped("period = ? AND scope = 'u' AND bucket >= ? AND end_user <> ''",
+                List.of(w.period(), w.fromBucketMs()), List.of("account_id", "end_user"), false, rank, limit, false);
+    }
+
+    /** Totals over every account (scope {@code s}), plus the number of accounts with a request (scope {@code a}). */
+    public Row totals(Window w) {
+        List<Row> rows = grouped("account_id = '' AND period = ? AND scope = 's' AND bucket >= ?", List.of(w.period(), w.fromBucketMs()),
+                List.of(), false, null, 0, false);
+        long active = count("SELECT COUNT(DISTINCT account_id) FROM usage_rollups WHERE period = ? AND scope = 'a' "
+                + "AND bucket >= ?", w.period(), w.fromBucketMs());
+        Row r = rows.isEmpty() ? null : rows.get(0);
+        if (r == null || r.requests() == 0) return new Row(List.of(), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, active);
+        return new Row(List.of(), 0, r.requests(), r.ok(), r.failed(), r.inputTokens(), r.outputTokens(), r.cachedTokens(),
+                r.reasoningTokens(), r.costMicros(), r.cacheSavingsMicros(), r.cacheHits(), r.latencyMsSum(), active);
+    }
+
+    /** Per plan: accounts with requests in the window and their counters (scope {@code a} joined with accounts). */
+    public List<Row> plans(Window w) {
+        // per account first (one row each), then one accounts lookup per account, not per (account, bucket) row
+        String perAccount = "SELECT account_id, SUM(requests) requests, SUM(ok) ok, SUM(failed) failed, "
+                + "SUM(input_tokens) input_tokens, SUM(output_tokens) output_tokens, SUM(cached_tokens) cached_tokens, "
+                + "SUM(reasoning_tokens) reasoning_tokens, SUM(cost_micros) cost_micros, "
+                + "SUM(cache_savings_micros) cache_savings_micros, SUM(cache_hits) cache_hits, "
+                + "SUM(latency_ms_sum) latency_ms_sum FROM usage_rollups WHERE period = ? AND scope = 'a' AND bucket >= ? "
+                + "GROUP BY account_id";
+        String sql = "SELECT COALESCE(a.plan, ''), " + SUMS.replace("SUM(", "SUM(r.") + ", COUNT(*) "
+                + "FROM (" + perAccount + ") r JOIN accounts a ON a.id = r.account_id "
+                + "GROUP BY COALESCE(a.plan, '') ORDER BY 1";
+        return rows(sql, List.of(w.period(), w.fromBucketMs()), 1, false, true);
+    }
+
+    /** How many accounts exist, by plan ('' for none). */
+    public Map<String, Long> accountsByPlan() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        try (Connection c = db.connection();
+             PreparedStatement ps = c.prepareStatement("SELECT COALESCE(plan, ''), COUNT(*) FROM accounts GROUP BY COALESCE(plan, '')");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) out.put(rs.getString(1), rs.getLong(2));
+        } catch (SQLException e) {
+            throw new StoreException("read accounts by plan", e);
+        }
+        return out;
+    }
+
+    /** Account names for display (ids not found are left out). */
+    public Map<String, String> accountNames(List<String> ids) {
+        Map<String, String> out = new java.util.HashMap<>();
+        if (ids.isEmpty()) return out;
+        String in = String.join(", ", java.util.Collections.nCopies(ids.size(), "?"));
+        try (Connection c = db.connection();
+             PreparedStatement ps = c.prepareStatement("SELECT id, name FROM accounts WHERE id IN (" + in + ")")) {
+            for (int i = 0; i < ids.size(); i++) ps.setString(i + 1, ids.get(i));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.put(rs.getString(1), rs.getString(2));
+            }
+        } catch (SQLException e) {
+            throw new StoreException("read account names", e);
+        }
+        return out;
+    }
+
+    /**
+     * Successful requests and their output tokens for {@code model} (and {@code task} when not null),
+     * of one account ({@code accountId} not null, scope {@code p}) or of all (scope {@code s}), over the window.
+     * [0] = ok requests, [1] = output tokens.
+     */
+    public long[] observedOutput(String accountId, String model, String task, Window w) {
+        StringBuilder sql = new StringBuilder("SELECT COALESCE(SUM(ok), 0), COALESCE(SUM(output_tokens), 0) FROM usage_rollups WHERE ");
+        List<Object> args = new ArrayList<>();
+        if (accountId != null) {
+            sql.append("account_id = ? AND period = ? AND scope = 'p'");
+            args.add(accountId);
+        } else {
+            sql.append("account_id = '' AND period = ? AND scope = 's'");
+        }
+        args.add(w.period());
+        sql.append(" AND bucket >= ? AND model = ?");
+        args.add(w.fromBucketMs());
+        args.add(model);
+        if (task != null) {
+            sql.append(" AND task = ?");
+            args.add(task);
+        }
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            bind(ps, args);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new long[] {rs.getLong(1), rs.getLong(2)};
+            }
+        } catch (SQLException e) {
+            throw new StoreException("read observed output", e);
+        }
+    }
+
+    private List<Row> grouped(String where, List<Object> args, List<String> columns, boolean byBucket, String rank,
+                              int limit, boolean accounts) {
+        List<String> select = new ArrayList<>(columns);
+        if (byBucket) select.add("bucket");
+        String cols = String.join(", ", select);
+        StringBuilder sql = new StringBuilder("SELECT ");
+        if (!cols.isEmpty()) sql.append(cols).append(", ");
+        sql.append(SUMS).append(" FROM usage_rollups WHERE ").append(where);
+        if (!cols.isEmpty()) sql.append(" GROUP BY ").append(cols);
+        if (rank != null) {
+            if (!RANKS.contains(rank)) throw new IllegalArgumentException("unknown rank " + rank);
+            sql.append(" ORDER BY SUM(").append(rank).append(") DESC LIMIT ").append(limit);
+        } else if (!cols.isEmpty()) {
+            sql.append(" ORDER BY ").append(cols);
+        }
+        return rows(sql.toString(), args, columns.size(), byBucket, accounts);
+    }
+
+    private List<Row> rows(String sql, List<Object> args, int groupColumns, boolean byBucket, boolean accounts) {
+        List<Row> out = new ArrayList<>();
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    List<String> group = new ArrayList<>(groupColumns);
+                    int i = 1;
+                    for (; i <= groupColumns; i++) group.add(rs.getString(i));
+                    long bucket = byBucket ? rs.getLong(i++) : 0;
+                    long[] v = new long[11];
+                    for (int k = 0; k < 11; k++) v[k] = rs.getLong(i++);
+                    long accountCount = accounts ? rs.getLong(i) : 0;
+                    out.add(new Row(List.copyOf(group), bucket, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8],
+                            v[9], v[10], accountCount));
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException("read usage rollups", e);
+        }
+        return out;
+    }
+
+    private long count(String sql, Object... args) {
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, List.of(args));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("count usage rollups", e);
+        }
+    }
+
+    private static void bind(PreparedStatement ps, List<Object> args) throws SQLException {
+        for (int i = 0; i < args.size(); i++) {
+            Object a = args.get(i);
+            if (a instanceof Long l) ps.setLong(i + 1, l);
+            else ps.setString(i + 1, (String) a);
+        }
+    }
+}

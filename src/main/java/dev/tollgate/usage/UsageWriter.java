@@ -1,0 +1,176 @@
+package dev.tollgate.usage;
+
+import dev.tollgate.store.Database;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Writes usage events off the request path. {@link #offer} never blocks and never throws: when the
+ * bounded queue is full the event is dropped and counted. One writer thread takes up to
+ * {@code batchSizeMax} events at a time (lingering {@code lingerMs} for more), inserts them and adds
+ * them to the rollups in one transaction, so rollups always equal the events written.
+ */
+public final class UsageWriter implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(UsageWriter.class.getName());
+    private static final int ATTEMPTS_MAX = 3;
+    private static final long IDLE_POLL_MS = 50;
+
+    private final Database db;
+    private final ArrayBlockingQueue<UsageEvent> queue;
+    private final int batchSizeMax;
+    private final long lingerMs;
+    private final Thread thread;
+    private final Counter dropped;
+    private final Counter failed;
+    private final Timer commit;
+    private final AtomicLong accepted = new AtomicLong();
+    private final AtomicLong done = new AtomicLong(); // written, or given up on after a store failure
+    private final AtomicLong inFlight = new AtomicLong();
+    private final Object progress = new Object();
+    private volatile boolean closing;
+
+    public UsageWriter(Database db, int queueCapacity, int batchSizeMax, long lingerMs, MeterRegistry metrics) {
+        this.db = db;
+        this.queue = new ArrayBlockingQueue<>(queueCapacity);
+        this.batchSizeMax = batchSizeMax;
+        this.lingerMs = lingerMs;
+        this.dropped = Counter.builder("tollgate.usage.events.dropped")
+                .description("Usage events dropped because the queue was full").register(metrics);
+        this.failed = Counter.builder("tollgate.usage.events.failed")
+                .description("Usage events lost to a store failure after retries").register(metrics);
+        this.commit = Timer.builder("tollgate.usage.batch.commit").description("Usage batch transactions")
+                .publishPercentileHistogram().register(metrics);
+        Gauge.builder("tollgate.usage.queue.depth", queue, ArrayBlockingQueue::size)
+                .description("Usage events waiting for the writer").register(metrics);
+        this.thread = Thread.ofPlatform().name("tollgate-usage-writer").daemon(true).start(this::loop);
+    }
+
+    /** Queues the event; false (and counted) when the queue is full or the writer is closed. */
+    public boolean offer(UsageEvent e) {
+        if (closing || !queue.offer(e)) {
+            dropped.increment();
+            return false;
+        }
+        accepted.incrementAndGet();
+        return true;
+    }
+
+    /** A request that may produce an event has started; {@link #flush} waits for it. */
+    void requestStarted() { inFlight.incrementAndGet(); }
+
+    void requestEnded() {
+        inFlight.decrementAndGet();
+        synchronized (progress) { progress.notifyAll(); }
+    }
+
+    /**
+     * Waits until every request that started has ended and every event it queued is written (tests,
+     * the CLI, shutdown). False when {@code timeout} passed first.
+     */
+    public boolean flush(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (progress) {
+            while (inFlight.get() > 0 || done.get() < accepted.get()) {
+                long leftMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (leftMs <= 0) return false;
+                try {
+                    progress.wait(Math.min(leftMs, 10));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    public long droppedCount() { return (long) dropped.count(); }
+
+    private void loop() {
+        List<UsageEvent> batch = new ArrayList<>(batchSizeMax);
+        while (!closing) {
+            try {
+                UsageEvent first = queue.poll(IDLE_POLL_MS, TimeUnit.MILLISECONDS);
+                if (first == null) continue;
+                batch.add(first);
+                long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(lingerMs);
+                while (batch.size() < batchSizeMax) {
+                    queue.drainTo(batch, batchSizeMax - batch.size());
+                    long leftNs = deadline - System.nanoTime();
+                    if (batch.size() >= batchSizeMax || leftNs <= 0) break;
+                    UsageEvent next = queue.poll(leftNs, TimeUnit.NANOSECONDS);
+                    if (next == null) break;
+                    batch.add(next);
+                }
+            } catch (InterruptedException e) {
+                break;
+            }
+            write(batch);
+            batch.clear();
+        }
+        while (queue.drainTo(batch, batchSizeMax) > 0) {
+            write(batch);
+            batch.clear();
+        }
+    }
+
+    private void write(List<UsageEvent> batch) {
+        Rollups rollups = new Rollups();
+        batch.forEach(rollups::add);
+        long start = System.nanoTime();
+        try {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    commit(batch, rollups);
+                    break;
+                } catch (SQLException e) {
+                    if (attempt >= ATTEMPTS_MAX) throw e; // busy store, lost race with another replica: retry
+                }
+            }
+            commit.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        } catch (SQLException | RuntimeException e) {
+            failed.increment(batch.size());
+            LOG.log(Level.WARNING, "usage batch of " + batch.size() + " events lost", e);
+        } finally {
+            done.addAndGet(batch.size());
+            synchronized (progress) { progress.notifyAll(); }
+        }
+    }
+
+    private void commit(List<UsageEvent> batch, Rollups rollups) throws SQLException {
+        try (Connection c = db.connection()) {
+            c.setAutoCommit(false);
+            try {
+                EventRows.insert(c, batch);
+                rollups.upsert(c);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    /** Writes what is queued, then stops. */
+    @Override
+    public void close() {
+        closing = true;
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
