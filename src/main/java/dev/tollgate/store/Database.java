@@ -43,6 +43,8 @@ public final class Database implements AutoCloseable {
             hc.setMaximumPoolSize(8);
         } else {
             hc.setMaximumPoolSize(16);
+            // grow on demand: several replicas (and test suites) share one server's max_connections (100 by default)
+            hc.setMinimumIdle(2);
         }
         HikariDataSource ds = new HikariDataSource(hc);
         Database db = new Database(ds, dialect, jdbcUrl);
