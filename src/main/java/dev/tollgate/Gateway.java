@@ -87,7 +87,7 @@ public final class Gateway implements AutoCloseable {
     private static RateLimits rateLimits(TollgateConfig config, MeterRegistry metrics, Clock clock) {
         if (config.redis() == null || config.redis().isBlank()) return new LocalRateLimits(clock);
         return new RedisRateLimits(config.redis(), "tollgate:limits:", config.limits().parallelLeaseMs(),
-                Duration.ofMillis(250), metrics, clock);
+                Duration.ofMillis(config.limits().redisTimeoutMs()), metrics, clock);
     }
 
     public static Gateway open(TollgateConfig config, String storeUrl, Clock clock) {

@@ -10,11 +10,12 @@ import java.util.Set;
  *
  * @param defaultRpm requests per minute per key when neither the key nor its account or plan sets one; 0 = unlimited
  * @param parallelLeaseMs with Redis, how long a max_parallel slot outlives the last renewal by the replica
+ * @param redisTimeoutMs with Redis, how long one limits call may take before rate limits fail open and quotas closed
  *                   holding it (renewed every third of it while the request runs), so a dead replica's slots expire
  * @param plans      by name, in the YAML's order
  */
-public record Limits(int defaultRpm, long parallelLeaseMs, Map<String, Plan> plans) {
-    public static final Limits DEFAULT = new Limits(60, 30_000, Map.of());
+public record Limits(int defaultRpm, long parallelLeaseMs, long redisTimeoutMs, Map<String, Plan> plans) {
+    public static final Limits DEFAULT = new Limits(60, 30_000, 500, Map.of());
 
     public Plan plan(String name) {
         return name == null ? null : plans.get(name);

@@ -25,12 +25,15 @@ final class PlansConfig {
     static Limits parse(ConfigNode root, List<TollgateConfig.Model> models, Map<String, List<String>> aliases) {
         int defaultRpm = Limits.DEFAULT.defaultRpm();
         long leaseMs = Limits.DEFAULT.parallelLeaseMs();
+        long redisTimeoutMs = Limits.DEFAULT.redisTimeoutMs();
         if (root.has("limits")) {
             ConfigNode limits = root.child("limits");
-            limits.allowOnly(Set.of("default_rpm", "parallel_lease_ms"));
+            limits.allowOnly(Set.of("default_rpm", "parallel_lease_ms", "redis_timeout_ms"));
             defaultRpm = (int) bounded(limits, "default_rpm", defaultRpm);
             leaseMs = limits.longValue("parallel_lease_ms", leaseMs, 1_000);
             if (leaseMs > 3_600_000) throw limits.child("parallel_lease_ms").error("must be at most 3600000 (an hour)");
+            redisTimeoutMs = limits.longValue("redis_timeout_ms", redisTimeoutMs, 10);
+            if (redisTimeoutMs > 10_000) throw limits.child("redis_timeout_ms").error("must be at most 10000 (10 s)");
         }
         Set<String> names = new HashSet<>(aliases.keySet());
         models.forEach(m -> names.add(m.name()));
@@ -40,7 +43,7 @@ final class PlansConfig {
         for (String name : section.keys()) {
             plans.put(name, plan(name, section.child(name), names));
         }
-        return new Limits(defaultRpm, leaseMs, java.util.Collections.unmodifiableMap(plans));
+        return new Limits(defaultRpm, leaseMs, redisTimeoutMs, java.util.Collections.unmodifiableMap(plans));
     }
 
     private static Limits.Plan plan(String name, ConfigNode p, Set<String> modelNames) {

@@ -35,8 +35,8 @@ public final class GuardBench {
         Limits.Plan plan = new Limits.Plan("bench", 1_000_000_000, 1_000_000_000, 1_000_000, new Limits.Monthly(
                 Long.MAX_VALUE / 8, Long.MAX_VALUE / 8, Long.MAX_VALUE / 8), null, null, null, Limits.Features.ALL,
                 null, null, null);
-        Limits limits = new Limits(60, 30_000, Map.of("bench", plan));
-        Limits noQuotas = new Limits(60, 30_000, Map.of("bench", new Limits.Plan("bench", plan.rpm(), plan.tpm(),
+        Limits limits = new Limits(60, 30_000, 250, Map.of("bench", plan));
+        Limits noQuotas = new Limits(60, 30_000, 250, Map.of("bench", new Limits.Plan("bench", plan.rpm(), plan.tpm(),
                 plan.maxParallel(), Limits.Monthly.NONE, null, null, null, Limits.Features.ALL, null, null, null)));
         Principal[] callers = new Principal[KEYS];
         String run = UUID.randomUUID().toString().substring(0, 8);

@@ -47,7 +47,7 @@ class GuardTest {
     }
 
     Guard guard(Quotas quotas) {
-        return new Guard(new Limits(0, 30_000, Map.of()), rates, quotas, metrics);
+        return new Guard(new Limits(0, 30_000, 250, Map.of()), rates, quotas, metrics);
     }
 
     @Test

@@ -44,7 +44,7 @@ class SharedLimitsTest {
     @BeforeAll
     void start() throws Exception {
         upstream = new FakeOpenAi();
-        String yaml = "redis: " + REDIS + "\n" + TestGateway.openAiConfig("ok", "gated") + "limits: { default_rpm: 0 }\n"
+        String yaml = "redis: " + REDIS + "\n" + TestGateway.openAiConfig("ok", "gated") + "limits: { default_rpm: 0, redis_timeout_ms: 5000 }\n"
                 + "plans: { team: { monthly: { messages: 30 } } }\n";
         String store = TestDatabases.postgresUrl();
         one = gateway("one", yaml, store);

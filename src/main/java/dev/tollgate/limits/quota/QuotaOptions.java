@@ -41,7 +41,9 @@ public record QuotaOptions(Store store, long reservationTtlMs, long flushInterva
      */
     public static QuotaOptions from(TollgateConfig config, Dialect dialect) {
         QuotaOptions local = local(config.credits().holdTtlMs());
-        if (config.redis() != null && !config.redis().isBlank()) return local.withRedis(config.redis(), KEY_PREFIX);
+        if (config.redis() != null && !config.redis().isBlank()) {
+            return local.withRedis(config.redis(), KEY_PREFIX).withRedisTimeout(Duration.ofMillis(config.limits().redisTimeoutMs()));
+        }
         if (dialect == Dialect.POSTGRES) return local.withStore(Store.DATABASE);
         return local;
     }
