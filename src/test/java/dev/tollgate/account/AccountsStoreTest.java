@@ -74,11 +74,12 @@ class AccountsStoreTest {
         try (Database db = store.get()) {
             Accounts accounts = new Accounts(db, Clock.systemUTC(), Duration.ZERO);
             Account a = accounts.create("solo", null);
-            accounts.create("twin", null);
-            accounts.create("twin", null);
+            Account twin = accounts.create("twin", null);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> accounts.create("twin", null))
+                    .as("names are unique").isInstanceOf(AccountNameTakenException.class);
             assertThat(accounts.findByIdOrName(a.id())).contains(a);
             assertThat(accounts.findByIdOrName("solo")).contains(a);
-            assertThat(accounts.findByIdOrName("twin")).as("ambiguous").isEmpty();
+            assertThat(accounts.findByIdOrName("twin")).contains(twin);
             assertThat(accounts.withKeys("acct_missing")).isEmpty();
         }
     }
