@@ -9,4 +9,5 @@ target="${1:?usage: bench/fuzz.sh 'Class#method'}"
 # sees a handful of edges and never learns JSON's shape.
 export JAZZER_FUZZ=1
 export JAZZER_INSTRUMENTATION_INCLUDES="${JAZZER_INSTRUMENTATION_INCLUDES:-dev.tollgate.**:com.fasterxml.jackson.**}"
-exec mvn -B -f "$here/pom.xml" test -Dtest="$target" -Dsurefire.failIfNoSpecifiedTests=false
+exec mvn -B -f "$here/pom.xml" test-compile surefire:test@fuzz-regression -Dfuzz.tests="$target" -Dfuzz.hooks=true \
+  -Dsurefire.failIfNoSpecifiedTests=false

@@ -64,8 +64,9 @@ public final class TestGateway implements AutoCloseable {
             TollgateConfig config = new ConfigLoader(env).load(file);
             Gateway gateway = Gateway.open(config, storeUrl, clock, sleeper);
             WebServer server = TollgateServer.start(gateway, "127.0.0.1", 0, ADMIN_TOKEN);
-            // names are unique per store, and several gateways may share one store (replicas, restarts)
-            String accountId = gateway.accounts().create("test-account-" + java.util.UUID.randomUUID(), null).id();
+            // names are unique, and a test may start a gateway twice on one store
+            String name = "test-account-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+            String accountId = gateway.accounts().create(name, null).id();
             gateway.ledger().grant("test-funding:" + accountId, accountId, FUNDING_MICROS, "test funding");
             String key = gateway.accounts().createKey(accountId, "test", null, null).secret();
             return new TestGateway(gateway, server, accountId, key);
