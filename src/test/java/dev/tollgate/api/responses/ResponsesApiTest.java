@@ -39,7 +39,21 @@ class ResponsesApiTest {
                         ScriptedOpenAi.chunk("{\"content\":\"Hel\"}", null),
                         ScriptedOpenAi.chunk("{\"content\":\"lo Ada\"}", null),
                         ScriptedOpenAi.chunk("{}", "stop"),
-                        ScriptedOpenAi.usageChunk(USAGE));
+                        ScriptedOpenAi.usageChunk(USAGE))
+                .stream("up-stream-tools",
+                        ScriptedOpenAi.chunk("{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"index\":0,\"id\":\"call_7\","
+                                + "\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"arguments\":\"\"}}]}", null),
+                        ScriptedOpenAi.chunk("{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"{\\\"city\\\":\"}}]}", null),
+                        ScriptedOpenAi.chunk("{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"\\\"Paris\\\"}\"}}]}", null),
+                        ScriptedOpenAi.chunk("{}", "tool_calls"),
+                        ScriptedOpenAi.usageChunk(USAGE))
+                .stream("up-stream-reasoning",
+                        ScriptedOpenAi.chunk("{\"role\":\"assistant\",\"reasoning_content\":\"Think\"}", null),
+                        ScriptedOpenAi.chunk("{\"content\":\"Answer\"}", null),
+                        ScriptedOpenAi.chunk("{}", "stop"),
+                        ScriptedOpenAi.usageChunk(USAGE))
+                .streamThenCut("up-cut",
+                        ScriptedOpenAi.chunk("{\"role\":\"assistant\",\"content\":\"Partial\"}", null));
         gw = TestGateway.start(dir, """
                 limits: { default_rpm: 0 }
                 providers:
@@ -49,6 +63,9 @@ class ResponsesApiTest {
                   - { name: gpt-tools, provider: fake, upstream: up-tools, price: { input: 1, output: 2 } }
                   - { name: gpt-long, provider: fake, upstream: up-long, price: { input: 1, output: 2 } }
                   - { name: gpt-stream, provider: fake, upstream: up-stream, price: { input: 1, output: 2 } }
+                  - { name: gpt-stream-tools, provider: fake, upstream: up-stream-tools, price: { input: 1, output: 2 } }
+                  - { name: gpt-stream-reasoning, provider: fake, upstream: up-stream-reasoning, price: { input: 1, output: 2 } }
+                  - { name: gpt-cut, provider: fake, upstream: up-cut, price: { input: 1, output: 2 } }
                   - { name: gpt-dear, provider: fake, upstream: up-text, price: { input: 1000000, output: 1000000 } }
                 """, upstream.baseUrl());
     }
@@ -193,18 +210,8 @@ class ResponsesApiTest {
         HttpResponse<String> res = gw.post("/v1/responses", "{\"model\":\"gpt-stream\",\"input\":\"hi\",\"stream\":true}", gw.key);
         assertThat(res.statusCode()).isEqualTo(200);
         assertThat(res.headers().firstValue("content-type").orElse("")).startsWith("text/event-stream");
-        List<String> types = new ArrayList<>();
-        List<JsonNode> events = new ArrayList<>();
-        for (String block : res.body().split("\n\n")) {
-            String[] lines = block.split("\n");
-            assertThat(lines[0]).startsWith("event: ");
-            assertThat(lines[1]).startsWith("data: ");
-            JsonNode data = JSON.readTree(lines[1].substring(6));
-            assertThat(data.path("type").asText()).as("event name = type").isEqualTo(lines[0].substring(7));
-            assertThat(data.path("sequence_number").asInt()).isEqualTo(events.size());
-            types.add(data.path("type").asText());
-            events.add(data);
-        }
+        List<JsonNode> events = events(res.body());
+        List<String> types = events.stream().map(e -> e.path("type").asText()).toList();
         assertThat(types).containsExactly("response.created", "response.in_progress", "response.output_item.added",
                 "response.content_part.added", "response.output_text.delta", "response.output_text.delta",
                 "response.output_text.done", "response.content_part.done", "response.output_item.done", "response.completed");
@@ -246,6 +253,76 @@ class ResponsesApiTest {
         assertThat(reference.path("error").path("param").asText()).isEqualTo("input[0].type");
         JsonNode cap = post("{\"model\":\"gpt-text\",\"input\":\"hi\",\"max_output_tokens\":0}", gw.key, 400);
         assertThat(cap.path("error").path("param").asText()).isEqualTo("max_output_tokens");
+    }
+
+    /** The events of a Responses stream, checking the framing: event name = type, sequence numbers from 0. */
+    static List<JsonNode> events(String body) throws Exception {
+        List<JsonNode> events = new ArrayList<>();
+        assertThat(body).endsWith("\n\n");
+        for (String block : body.split("\n\n")) {
+            String[] lines = block.split("\n");
+            assertThat(lines).hasSize(2);
+            assertThat(lines[0]).startsWith("event: ");
+            assertThat(lines[1]).startsWith("data: ");
+            JsonNode data = JSON.readTree(lines[1].substring(6));
+            assertThat(data.path("type").asText()).as("event name = type").isEqualTo(lines[0].substring(7));
+            assertThat(data.path("sequence_number").asInt()).isEqualTo(events.size());
+            events.add(data);
+        }
+        return events;
+    }
+
+    static List<JsonNode> stream(String model) throws Exception {
+        HttpResponse<String> res = gw.post("/v1/responses", "{\"model\":\"" + model + "\",\"input\":\"hi\",\"stream\":true}", gw.key);
+        assertThat(res.statusCode()).as(res.body()).isEqualTo(200);
+        return events(res.body());
+    }
+
+    static List<String> types(List<JsonNode> events) {
+        return events.stream().map(e -> e.path("type").asText()).toList();
+    }
+
+    @Test
+    void aStreamedFunctionCallHasItsArgumentEvents() throws Exception {
+        List<JsonNode> events = stream("gpt-stream-tools");
+        assertThat(types(events)).containsExactly("response.created", "response.in_progress", "response.output_item.added",
+                "response.function_call_arguments.delta", "response.function_call_arguments.delta",
+                "response.function_call_arguments.done", "response.output_item.done", "response.completed");
+        JsonNode added = events.get(2).path("item");
+        assertThat(added.path("type").asText()).isEqualTo("function_call");
+        assertThat(added.path("call_id").asText()).isEqualTo("call_7");
+        assertThat(events.get(5).path("arguments").asText()).isEqualTo("{\"city\":\"Paris\"}");
+        assertThat(events.get(5).path("item_id").asText()).isEqualTo(added.path("id").asText());
+        JsonNode call = events.get(7).path("response").path("output").get(0);
+        assertThat(call.path("arguments").asText()).isEqualTo("{\"city\":\"Paris\"}");
+        assertThat(call.path("status").asText()).isEqualTo("completed");
+    }
+
+    @Test
+    void streamedReasoningIsAReasoningItemBeforeTheMessage() throws Exception {
+        List<JsonNode> events = stream("gpt-stream-reasoning");
+        assertThat(types(events)).containsExactly("response.created", "response.in_progress",
+                "response.output_item.added", "response.reasoning_text.delta", "response.reasoning_text.done", "response.output_item.done",
+                "response.output_item.added", "response.content_part.added", "response.output_text.delta",
+                "response.output_text.done", "response.content_part.done", "response.output_item.done", "response.completed");
+        JsonNode output = events.get(12).path("response").path("output");
+        assertThat(output.get(0).path("type").asText()).isEqualTo("reasoning");
+        assertThat(output.get(0).path("content").get(0).path("text").asText()).isEqualTo("Think");
+        assertThat(events.get(8).path("output_index").asInt()).as("the message is output item 1").isEqualTo(1);
+        assertThat(output.get(1).path("content").get(0).path("text").asText()).isEqualTo("Answer");
+    }
+
+    @Test
+    void aStreamCutAfterItStartedEndsWithResponseFailedAndIsChargedForWhatWasProduced() throws Exception {
+        long before = balanceMicros();
+        List<JsonNode> events = stream("gpt-cut");
+        assertThat(types(events)).startsWith("response.created", "response.in_progress", "response.output_item.added")
+                .endsWith("response.failed");
+        JsonNode failed = events.get(events.size() - 1).path("response");
+        assertThat(failed.path("status").asText()).isEqualTo("failed");
+        assertThat(failed.path("error").path("message").asText()).isNotBlank();
+        assertThat(before - balanceMicros()).as("the tokens produced before the cut").isPositive();
+        assertThat(gw.get("/v1/responses/" + failed.path("id").asText(), gw.key).statusCode()).as("not stored").isEqualTo(404);
     }
 
     /** A second account with its own key and {@code micros} of credits. */
