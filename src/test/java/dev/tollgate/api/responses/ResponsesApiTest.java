@@ -325,6 +325,29 @@ class ResponsesApiTest {
         assertThat(gw.get("/v1/responses/" + failed.path("id").asText(), gw.key).statusCode()).as("not stored").isEqualTo(404);
     }
 
+    @Test
+    void anEmergencyStopOfTheAccountRefusesWithoutCallingOrCharging() throws Exception {
+        String account = gw.gateway.accounts().create("stopped-" + java.util.UUID.randomUUID(), null).id();
+        gw.gateway.ledger().grant("fund:" + account, account, 1_000_000_000L, "test");
+        String key = gw.gateway.accounts().createKey(account, "stopped", null, null).secret();
+        HttpResponse<String> stop = gw.post("/admin/emergency-stop",
+                "{\"scope\":\"account\",\"id\":\"" + account + "\",\"reason\":\"runaway agent\"}", TestGateway.ADMIN_TOKEN);
+        assertThat(stop.statusCode()).as(stop.body()).isEqualTo(201);
+        int calls = upstream.requests.size();
+        for (String stream : new String[] {"false", "true"}) {
+            JsonNode error = post("{\"model\":\"gpt-text\",\"input\":\"hi\",\"stream\":" + stream + "}", key, 503);
+            assertThat(error.path("error").path("code").asText()).isEqualTo("emergency_stop");
+        }
+        assertThat(upstream.requests).hasSize(calls);
+        assertThat(gw.gateway.ledger().balance(account).postedMicros()).isEqualTo(1_000_000_000L);
+    }
+
+    @Test
+    void otherMethodsOnTheResponsesPathsAre405() {
+        assertThat(gw.get("/v1/responses", gw.key).statusCode()).isEqualTo(405);
+        assertThat(gw.post("/v1/responses/resp_x", "{}", gw.key).statusCode()).isEqualTo(405);
+    }
+
     /** A second account with its own key and {@code micros} of credits. */
     static String otherAccountKey(long micros) {
         String account = gw.gateway.accounts().create("other-" + java.util.UUID.randomUUID(), null).id();
