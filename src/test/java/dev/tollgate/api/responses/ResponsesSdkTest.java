@@ -18,6 +18,7 @@ import com.openai.models.responses.ResponseStreamEvent;
 import com.openai.models.responses.ResponseUsage;
 import dev.tollgate.testing.Credits;
 import dev.tollgate.testing.FakeAnthropic;
+import dev.tollgate.testing.FakeGemini;
 import dev.tollgate.testing.TestGateway;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,6 +27,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The official OpenAI Java SDK's {@code client.responses()}, unmodified, against the gateway with the
@@ -36,21 +39,27 @@ class ResponsesSdkTest {
     @TempDir
     static Path dir;
     static FakeAnthropic anthropic;
+    static FakeGemini gemini;
     static TestGateway gw;
     static OpenAIClient sdk;
 
     @BeforeAll
     static void start() {
         anthropic = new FakeAnthropic();
+        gemini = new FakeGemini();
         gw = TestGateway.start(dir, """
                 limits: { default_rpm: 0 }
                 server: { upstream_timeout_ms: 5000, stream_idle_timeout_ms: 2000 }
                 providers:
                   - { name: claude, type: anthropic, base_url: "%s", api_key: sk-ant-api03-gateway-provider-key-0000 }
+                  - { name: google, type: gemini, base_url: "%s", api_key: AIzaSyGATEWAY-provider-key-0000000000000 }
+                  - { name: mock, type: mock }
                 models:
                   - { name: claude-sonnet, provider: claude, upstream: text, price: { input: 3, output: 15, cached_input: 0.3 } }
                   - { name: claude-tools, provider: claude, upstream: tools, price: { input: 3, output: 15 } }
-                """.formatted(anthropic.baseUrl()), null);
+                  - { name: gemini-flash, provider: google, upstream: text, price: { input: 1, output: 2 } }
+                  - { name: mock-small, provider: mock, price: { input: 0.15, output: 0.60 } }
+                """.formatted(anthropic.baseUrl(), gemini.baseUrl()), null);
         sdk = OpenAIOkHttpClient.builder().apiKey(gw.key).baseUrl(gw.baseUrl() + "/v1").maxRetries(0).build();
     }
 
@@ -58,6 +67,7 @@ class ResponsesSdkTest {
     static void stop() {
         gw.close();
         anthropic.close();
+        gemini.close();
     }
 
     static ResponseCreateParams.Builder params(String model) {
@@ -148,6 +158,28 @@ class ResponsesSdkTest {
         assertThat(sdk.responses().retrieve(r.id()).validate().output()).hasSize(1);
         sdk.responses().delete(r.id());
         assertThatThrownBy(() -> sdk.responses().retrieve(r.id())).isInstanceOf(NotFoundException.class);
+    }
+
+    /** The README's tour: the built-in mock and Gemini answer too, plain and streamed, and continue a stored response. */
+    @ParameterizedTest
+    @ValueSource(strings = {"mock-small", "gemini-flash"})
+    void otherProvidersAnswerAndContinue(String model) {
+        Response first = sdk.responses().create(ResponseCreateParams.builder().model(model).input("My name is Ada.").build()).validate();
+        assertThat(text(first)).isNotBlank();
+        Response second = sdk.responses().create(ResponseCreateParams.builder().model(model).input("What is my name?")
+                .previousResponseId(first.id()).build()).validate();
+        assertThat(second.previousResponseId()).contains(first.id());
+        StringBuilder deltas = new StringBuilder();
+        List<Response> completed = new ArrayList<>();
+        try (StreamResponse<ResponseStreamEvent> stream = sdk.responses().createStreaming(
+                ResponseCreateParams.builder().model(model).input("Hello!").build())) {
+            stream.stream().forEach(e -> {
+                e.outputTextDelta().ifPresent(d -> deltas.append(d.delta()));
+                e.completed().ifPresent(c -> completed.add(c.response().validate()));
+            });
+        }
+        assertThat(completed).hasSize(1);
+        assertThat(deltas.toString()).isNotBlank().isEqualTo(text(completed.get(0)));
     }
 
     private static String kind(ResponseStreamEvent e) {
