@@ -113,7 +113,8 @@ public final class TollgateServer {
         var api = new dev.tollgate.api.responses.Responses(auth, gateway.router(), gateway.guard(),
                 new ChatPipeline(gateway.billing(), gateway.health(), gateway.stops()),
                 new dev.tollgate.state.responses.SqlResponseStore(gateway.database()), gateway.clock(), maxBody);
-        return rules -> rules.post("/", api::create).get("/{id}", api::retrieve).delete("/{id}", api::delete);
+        return rules -> rules.post("/", api::create).get("/{id}", api::retrieve).delete("/{id}", api::delete)
+                .get("/{id}/input_items", api::inputItems);
     }
 
     /** Every candidate unsuitable: the request must change (400). Every budget used: retry next month (429). */

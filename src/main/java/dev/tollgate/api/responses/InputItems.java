@@ -24,12 +24,36 @@ final class InputItems {
         ArrayNode out = Json.NODES.arrayNode();
         if (input == null || input.isNull()) return out;
         if (input.isTextual()) {
-            out.add(message("user", Json.NODES.arrayNode().add(part("input_text", input.asText()))));
+            out.add(withId(message("user", Json.NODES.arrayNode().add(part("input_text", input.asText())))));
             return out;
         }
         if (!input.isArray()) throw ApiException.invalid("input", "'input' must be a string or an array of input items");
-        for (int i = 0; i < input.size(); i++) out.add(item(input.get(i), "input[" + i + "]"));
+        for (int i = 0; i < input.size(); i++) out.add(withId(item(input.get(i), "input[" + i + "]")));
         return out;
+    }
+
+    /**
+     * Every stored item has an id, as {@code GET /v1/responses/{id}/input_items} lists them (and its
+     * cursors name them): the caller's own, else a new one. An assistant message also gets the
+     * {@code status} an output message has.
+     */
+    private static ObjectNode withId(ObjectNode item) {
+        String type = item.path("type").asText();
+        if (!item.path("id").isTextual()) {
+            String prefix = switch (type) {
+                case "message" -> "msg_";
+                case "function_call" -> "fc_";
+                case "function_call_output" -> "fco_";
+                default -> "rs_";
+            };
+            ObjectNode copy = Json.object().put("id", ResponseObject.newId(prefix));
+            copy.setAll(item);
+            item = copy;
+        }
+        if (type.equals("message") && item.path("role").asText().equals("assistant") && !item.has("status")) {
+            item.put("status", "completed");
+        }
+        return item;
     }
 
     private static ObjectNode item(JsonNode item, String at) {
@@ -75,7 +99,9 @@ final class InputItems {
         } else {
             throw ApiException.invalid(at + ".content", "'" + at + ".content' must be a string or an array of content parts");
         }
-        return message(role, parts);
+        ObjectNode m = message(role, parts);
+        if (item.path("id").isTextual()) m.put("id", item.get("id").asText());
+        return m;
     }
 
     private static ObjectNode contentPart(JsonNode part, String at) {

@@ -28,7 +28,8 @@ import java.util.logging.Logger;
  * The OpenAI Responses API on every provider. {@code POST /v1/responses}: auth → translate to a chat
  * request (history from {@code previous_response_id} prepended) → route → guard → {@link ChatPipeline}
  * (holds, settle, emergency stop: billed exactly like chat) → Responses wire format → stored when
- * {@code store} (the default). {@code GET} and {@code DELETE /v1/responses/{id}} see only the caller's own.
+ * {@code store} (the default). {@code GET} and {@code DELETE /v1/responses/{id}} and
+ * {@code GET /v1/responses/{id}/input_items} see only the caller's own.
  */
 public final class Responses {
     public static final String PATH = "/v1/responses";
@@ -79,6 +80,15 @@ public final class Responses {
         String id = req.path().pathParameters().get("id");
         StoredResponse found = store.find(principal.accountId(), id).orElseThrow(() -> notFound(id));
         json(res, Json.bytes(found.response()));
+    }
+
+    public void inputItems(ServerRequest req, ServerResponse res) {
+        Principal principal = auth.apiKey(req);
+        String id = req.path().pathParameters().get("id");
+        StoredResponse found = store.find(principal.accountId(), id).orElseThrow(() -> notFound(id));
+        var query = req.query();
+        json(res, Json.bytes(InputItemsPage.of(found.input(), query.first("order").orElse(null),
+                query.first("after").orElse(null), query.first("limit").orElse(null))));
     }
 
     public void delete(ServerRequest req, ServerResponse res) {

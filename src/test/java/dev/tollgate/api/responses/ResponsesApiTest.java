@@ -182,6 +182,10 @@ class ResponsesApiTest {
 
         String otherKey = otherAccountKey(1_000_000);
         assertThat(gw.get("/v1/responses/" + id, otherKey).statusCode()).isEqualTo(404);
+        assertThat(gw.get("/v1/responses/" + id + "/input_items", otherKey).statusCode()).isEqualTo(404);
+        JsonNode items = JSON.readTree(gw.get("/v1/responses/" + id + "/input_items?order=asc&limit=1", gw.key).body());
+        assertThat(items.path("data").get(0).path("content").get(0).path("text").asText()).isEqualTo("My name is Ada");
+        assertThat(items.path("has_more").asBoolean()).isFalse();
         assertThat(gw.delete("/v1/responses/" + id, otherKey).statusCode()).isEqualTo(404);
         post("{\"model\":\"gpt-text\",\"input\":\"hi\",\"previous_response_id\":\"" + id + "\"}", otherKey, 404);
         assertThat(gw.get("/v1/responses/" + id, gw.key).statusCode()).as("still there for its owner").isEqualTo(200);

@@ -182,6 +182,28 @@ class ResponsesSdkTest {
         assertThat(deltas.toString()).isNotBlank().isEqualTo(text(completed.get(0)));
     }
 
+    @Test
+    void inputItemsListTheResponsesOwnInputNewestFirst() {
+        Response first = sdk.responses().create(params("claude-sonnet").build());
+        Response second = sdk.responses().create(ResponseCreateParams.builder().model("claude-sonnet")
+                .previousResponseId(first.id()).inputOfResponse(List.of(
+                        ResponseInputItem.ofFunctionCallOutput(ResponseInputItem.FunctionCallOutput.builder()
+                                .callId("call_1").output("18C").build()),
+                        ResponseInputItem.ofEasyInputMessage(com.openai.models.responses.EasyInputMessage.builder()
+                                .role(com.openai.models.responses.EasyInputMessage.Role.USER).content("Thanks").build())))
+                .build());
+        var page = sdk.responses().inputItems().list(second.id());
+        assertThat(page.data()).hasSize(2);
+        page.data().forEach(item -> item.validate());
+        assertThat(page.data().get(0).isResponseInputMessageItem()).as("newest first").isTrue();
+        assertThat(page.data().get(0).asResponseInputMessageItem().id()).startsWith("msg_");
+        assertThat(page.data().get(1).isFunctionCallOutput()).isTrue();
+        List<String> all = new ArrayList<>(); // the SDK pages on with after=<last id> until a page is empty
+        for (var item : page.autoPager()) all.add(item.isFunctionCallOutput() ? "output" : "message");
+        assertThat(all).containsExactly("message", "output");
+        assertThat(sdk.responses().inputItems().list(first.id()).data()).as("its own input only").hasSize(1);
+    }
+
     private static String kind(ResponseStreamEvent e) {
         if (e.isCreated()) return "created";
         if (e.isInProgress()) return "in_progress";
