@@ -74,6 +74,7 @@ public final class TollgateServer {
                         new ChatPipeline(gateway.billing(), gateway.health(), gateway.stops()), maxBody))
                 .post("/v1/messages", new Messages(auth, gateway.router(), gateway.guard(),
                         new ChatPipeline(gateway.billing(), gateway.health(), gateway.stops()), maxBody))
+                .register(dev.tollgate.api.responses.Responses.PATH, responses(auth, gateway, maxBody))
                 .post("/v1/embeddings", new Embeddings(auth, gateway.catalog(), gateway.billing(), gateway.guard(),
                         gateway.health(), gateway.stops(), maxBody))
                 .post("/v1/images/generations", new Images(auth, gateway.catalog(), gateway.billing(), gateway.guard(),
@@ -114,6 +115,15 @@ public final class TollgateServer {
                     apiError(req, res, new ApiException(500, "server_error", "internal_error", null,
                             "Internal error; the request id in x-request-id identifies it in the gateway's log", null));
                 });
+    }
+
+    /** The Responses API: create, and the caller's own stored responses read and deleted by id. */
+    private static io.helidon.webserver.http.HttpService responses(Authenticator auth, Gateway gateway, long maxBody) {
+        var api = new dev.tollgate.api.responses.Responses(auth, gateway.router(), gateway.guard(),
+                new ChatPipeline(gateway.billing(), gateway.health(), gateway.stops()),
+                new dev.tollgate.state.responses.SqlResponseStore(gateway.database()), gateway.clock(), maxBody);
+        return rules -> rules.post("/", api::create).get("/{id}", api::retrieve).delete("/{id}", api::delete)
+                .get("/{id}/input_items", api::inputItems);
     }
 
     /** Every candidate unsuitable: the request must change (400). Every budget used: retry next month (429). */
