@@ -2,6 +2,7 @@ package dev.tollgate;
 
 import dev.tollgate.account.Accounts;
 import dev.tollgate.billing.Billing;
+import dev.tollgate.cache.ResponseCache;
 import dev.tollgate.ledger.Ledger;
 import dev.tollgate.limits.Guard;
 import dev.tollgate.limits.LocalRateLimits;
@@ -51,6 +52,7 @@ public final class Gateway implements AutoCloseable {
     private final Alerts alerts;
     private final Quotas quotas;
     private final Guard guard;
+    private final ResponseCache cache;
 
     private Gateway(TollgateConfig config, Database db, Clock clock, Backoff.Sleeper sleeper) {
         this.config = config;
@@ -76,6 +78,7 @@ public final class Gateway implements AutoCloseable {
         this.quotas = Quotas.create(config, db, clock, metrics, (counter, used, limit, period) ->
                 alerts.observed(counter.scope(), counter.subject(), counter.metric(), used, limit, period));
         this.guard = new Guard(config.limits(), rateLimits(config, metrics, clock), new QuotaStep(quotas, clock), stops);
+        this.cache = ResponseCache.create(config.cache(), config.redis(), clock, metrics);
     }
 
     /** Local buckets, or with {@code redis:} buckets every replica shares (docs/limits.md). */
@@ -127,6 +130,9 @@ public final class Gateway implements AutoCloseable {
     /** Monthly quota and budget counters (limits/quota). */
     public Quotas quotas() { return quotas; }
 
+    /** The exact response cache (docs/caching.md). */
+    public ResponseCache cache() { return cache; }
+
     @Override
     public void close() {
         stops.close(); // its poller reads the store
@@ -135,6 +141,7 @@ public final class Gateway implements AutoCloseable {
         health.close();
         guard.rates().close();
         quotas.close(); // flushes settled usage to the store, which closes after
+        cache.close();
         metrics.close();
         db.close();
     }

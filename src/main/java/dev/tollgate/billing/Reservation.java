@@ -47,7 +47,22 @@ public final class Reservation {
         return post(Cost.imageMicros(price, usdPerImage, images), Usage.of(0, 0), requestId);
     }
 
+    /**
+     * A response-cache hit, charged {@code costMicros} (hit price × the original cost). No provider produced a
+     * token: the ledger records provider {@code cache} and zero tokens, provider budgets are not told, and the
+     * returned charge carries {@code served} (what the original answer used) for the response's usage.
+     */
+    public Charged settleCacheHit(long costMicros, Usage served, String requestId) {
+        if (costMicros > heldMicros) throw new IllegalArgumentException("a hit costs what was held: " + costMicros);
+        Charged c = post(costMicros, Usage.of(0, 0), requestId, "cache", false);
+        return new Charged(c.costMicros(), c.balanceAfterMicros(), served);
+    }
+
     private Charged post(long cost, Usage usage, String requestId) {
+        return post(cost, usage, requestId, deployment.providerName(), true);
+    }
+
+    private Charged post(long cost, Usage usage, String requestId, String provider, boolean providerCall) {
         if (resolved) throw new IllegalStateException("reservation " + holdId + " already resolved");
         resolved = true;
         if (heldMicros == 0) {
@@ -55,10 +70,10 @@ public final class Reservation {
             return new Charged(0, null, usage);
         }
         Settlement s = billing.ledger().settle(holdId, cost, new ChargeDetails(requestId, deployment.publicName(),
-                deployment.providerName(), price.version(), usage.promptTokens(), usage.cachedPromptTokens(),
+                provider, price.version(), usage.promptTokens(), usage.cachedPromptTokens(),
                 usage.completionTokens(), usage.reasoningTokens()));
         if (s.shortfallMicros() > 0) billing.shortfallMicros.increment(s.shortfallMicros());
-        billing.charged(deployment, usage, s.postedMicros());
+        if (providerCall) billing.charged(deployment, usage, s.postedMicros()); // provider budgets: not for a cache hit
         return new Charged(s.postedMicros(), s.balanceAfterMicros(), usage);
     }
 

@@ -69,7 +69,7 @@ public final class ConfigLoader {
         }
         ConfigNode root = new ConfigNode(source, "", tree, env);
         root.allowOnly(Set.of("store", "redis", "credits", "server", "providers", "models", "aliases", "plans", "routing",
-                "limits", "alerts"));
+                "limits", "alerts", "cache"));
 
         List<TollgateConfig.Provider> providers = providers(root.child("providers"));
         List<TollgateConfig.Model> models = models(root.child("models"), providers);
@@ -82,7 +82,8 @@ public final class ConfigLoader {
                 List.copyOf(providers), List.copyOf(models), aliases,
                 RoutingConfig.parse(root, models, aliases),
                 PlansConfig.parse(root, models, aliases),
-                AlertsConfig.parse(root));
+                AlertsConfig.parse(root),
+                CacheConfig.parse(root));
     }
 
     /**

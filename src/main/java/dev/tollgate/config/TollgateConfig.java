@@ -19,7 +19,15 @@ public record TollgateConfig(
         Map<String, List<String>> aliases,
         Routing routing,
         Limits limits,
-        Alerts alerts) {
+        Alerts alerts,
+        CacheConfig cache) {
+
+    /** A config without a {@code cache} section ({@link CacheConfig#DEFAULTS}). */
+    public TollgateConfig(String source, String store, String redis, Credits credits, Server server,
+                          List<Provider> providers, List<Model> models, Map<String, List<String>> aliases,
+                          Routing routing, Limits limits, Alerts alerts) {
+        this(source, store, redis, credits, server, providers, models, aliases, routing, limits, alerts, CacheConfig.DEFAULTS);
+    }
 
     /** A config without a {@code routing} section (the canonical constructor's other callers). */
     public TollgateConfig(String source, String store, String redis, Credits credits, Server server,

@@ -66,7 +66,8 @@ public final class TollgateServer {
                     res.send(gateway.metrics().scrape());
                 })
                 .post("/v1/chat/completions", new ChatCompletions(auth, gateway.router(), gateway.guard(),
-                        new ChatPipeline(gateway.billing(), gateway.health(), gateway.stops()), maxBody))
+                        new ChatPipeline(gateway.billing(), gateway.health(), gateway.stops()),
+                        new dev.tollgate.api.CacheStep(gateway.cache(), gateway.billing()), maxBody))
                 .post("/v1/messages", new Messages(auth, gateway.router(), gateway.guard(),
                         new ChatPipeline(gateway.billing(), gateway.health(), gateway.stops()), maxBody))
                 .post("/v1/embeddings", new Embeddings(auth, gateway.catalog(), gateway.billing(), gateway.guard(),
