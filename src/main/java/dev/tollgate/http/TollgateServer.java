@@ -57,6 +57,7 @@ public final class TollgateServer {
         HttpRouting.Builder r = RouteFallback.install(router); // 404, 405 and HEAD for every route below
         Authenticator auth = new Authenticator(gateway.accounts(), adminToken);
         long maxBody = gateway.config().server().maxBodyBytes();
+        dev.tollgate.api.CacheStatsApi cacheStats = new dev.tollgate.api.CacheStatsApi(auth, gateway.cache());
         LimitsApi limits = new LimitsApi(auth, gateway.config().limits(), gateway.guard(), gateway.quotas());
         r.addFilter(new RequestIds())
                 .addFilter(new Metrics(gateway.metrics()))
@@ -79,6 +80,8 @@ public final class TollgateServer {
                 .get("/v1/models", new Models(auth, gateway.catalog(), gateway.clock().millis() / 1000))
                 .get("/v1/plans", limits::plans)
                 .get("/v1/usage", limits::usage)
+                .get("/v1/cache/stats", cacheStats::mine)
+                .get("/admin/cache/stats", cacheStats::all)
                 .post("/admin/accounts/{id}/usage/reset", new UsageReset(auth, gateway.accounts(), gateway.quotas()))
                 .get("/admin/providers", new ProvidersAdmin(auth, gateway.config(), gateway.budgets(), gateway.health()))
                 .register("/admin/emergency-stop", new StopsAdmin(auth, gateway.stops())) // emergency stop

@@ -205,6 +205,17 @@ class ResponseCacheTest {
         assertThat(s.misses()).isEqualTo(1);
         assertThat(s.tokensSaved()).isEqualTo(15);
         assertThat(s.microsSaved()).isEqualTo(FAKE_COST_MICROS / 2);
+
+        JsonNode mine = JSON.readTree(gw.get("/v1/cache/stats", gw.key).body());
+        assertThat(mine.path("hits").asLong()).isEqualTo(1);
+        assertThat(mine.path("tokens_saved").asLong()).isEqualTo(15);
+        assertThat(mine.path("credits_saved").decimalValue()).isEqualByComparingTo("0.009");
+        assertThat(mine.path("hit_rate").asDouble()).isEqualTo(0.5);
+        assertThat(gw.get("/admin/cache/stats", gw.key).statusCode()).isEqualTo(401);
+        JsonNode all = JSON.readTree(gw.get("/admin/cache/stats", TestGateway.ADMIN_TOKEN).body());
+        assertThat(all.path("hits").asLong()).isEqualTo(1);
+        assertThat(gw.get("/metrics", null).body()).contains("tollgate_cache_requests_total{result=\"hit\"} 1.0")
+                .contains("tollgate_cache_saved_micros_total " + (FAKE_COST_MICROS / 2) + ".0");
     }
 
     @Test
