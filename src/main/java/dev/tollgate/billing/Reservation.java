@@ -67,14 +67,14 @@ public final class Reservation {
         resolved = true;
         if (heldMicros == 0) {
             // A free answer moves no credits: no ledger write, and no read just to echo the balance.
-            return new Charged(0, null, usage);
+            return new Charged(0, null, usage, Cost.cacheDiscountMicros(price, usage));
         }
         Settlement s = billing.ledger().settle(holdId, cost, new ChargeDetails(requestId, deployment.publicName(),
                 provider, price.version(), usage.promptTokens(), usage.cachedPromptTokens(),
                 usage.completionTokens(), usage.reasoningTokens()));
         if (s.shortfallMicros() > 0) billing.shortfallMicros.increment(s.shortfallMicros());
         if (providerCall) billing.charged(deployment, usage, s.postedMicros()); // provider budgets: not for a cache hit
-        return new Charged(s.postedMicros(), s.balanceAfterMicros(), usage);
+        return new Charged(s.postedMicros(), s.balanceAfterMicros(), usage, Cost.cacheDiscountMicros(price, usage));
     }
 
     /** Voids the hold: nothing is charged. Safe to call after a failed settle; never throws. */
@@ -94,7 +94,11 @@ public final class Reservation {
      * What a settled request cost and the account's posted balance afterwards, in µcr; the balance is
      * null for a free answer, which touched no credits (its response carries no balance header).
      */
-    public record Charged(long costMicros, Long balanceAfterMicros, Usage usage) {
+    public record Charged(long costMicros, Long balanceAfterMicros, Usage usage, long cacheDiscountMicros) {
+        public Charged(long costMicros, Long balanceAfterMicros, Usage usage) {
+            this(costMicros, balanceAfterMicros, usage, 0);
+        }
+
         public String costCredits() { return Cost.toCredits(costMicros); }
 
         /** The balance in credits, or null when the answer was free. */

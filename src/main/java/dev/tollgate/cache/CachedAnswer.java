@@ -30,7 +30,8 @@ public record CachedAnswer(long createdMs, long expiresMs, String provider, Stri
         ObjectNode o = Json.object().put("v", VERSION).put("created_ms", createdMs).put("expires_ms", expiresMs)
                 .put("provider", provider).put("model", model).put("cost_micros", costMicros);
         ArrayNode u = o.putArray("usage");
-        u.add(usage.promptTokens()).add(usage.cachedPromptTokens()).add(usage.completionTokens()).add(usage.reasoningTokens());
+        u.add(usage.promptTokens()).add(usage.cachedPromptTokens()).add(usage.completionTokens()).add(usage.reasoningTokens())
+                .add(usage.cacheWriteTokens()).add(usage.cacheWrite1hTokens());
         if (completion != null) o.set("completion", completion);
         if (chunks != null) {
             ArrayNode c = o.putArray("chunks");
@@ -45,7 +46,8 @@ public record CachedAnswer(long createdMs, long expiresMs, String provider, Stri
         JsonNode o = Json.parseOrNull(bytes);
         if (o == null || o.path("v").asInt() != VERSION) return null;
         JsonNode u = o.path("usage");
-        Usage usage = new Usage(u.path(0).asLong(), u.path(1).asLong(), u.path(2).asLong(), u.path(3).asLong());
+        Usage usage = new Usage(u.path(0).asLong(), u.path(1).asLong(), u.path(2).asLong(), u.path(3).asLong(),
+                u.path(4).asLong(), u.path(5).asLong());
         List<String> chunks = null;
         if (o.has("chunks")) {
             chunks = new ArrayList<>();

@@ -85,13 +85,20 @@ public record TollgateConfig(
 
     /**
      * USD per 1M tokens. {@code cachedInput} defaults to {@code input}. {@code image} (USD per
-     * generated image) is null unless the model configures {@code price.image}.
+     * generated image) is null unless the model configures {@code price.image}. {@code cacheWrite}
+     * (prompt-cache writes, Anthropic's 5-minute TTL) defaults to {@code input}; {@code cacheWrite1h}
+     * (Anthropic's 1-hour TTL) defaults to {@code cacheWrite}.
      */
-    public record Price(BigDecimal input, BigDecimal output, BigDecimal cachedInput, ImagePrice image) {
+    public record Price(BigDecimal input, BigDecimal output, BigDecimal cachedInput, ImagePrice image,
+                        BigDecimal cacheWrite, BigDecimal cacheWrite1h) {
         public static final Price FREE = new Price(BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO);
 
         public Price(BigDecimal input, BigDecimal output, BigDecimal cachedInput) {
             this(input, output, cachedInput, null);
+        }
+
+        public Price(BigDecimal input, BigDecimal output, BigDecimal cachedInput, ImagePrice image) {
+            this(input, output, cachedInput, image, input, input);
         }
     }
 
