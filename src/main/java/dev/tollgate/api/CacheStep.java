@@ -63,7 +63,8 @@ public final class CacheStep {
                 replay(caller, requestId, chat, hit, candidates, out, headers, settled);
                 return null;
             }
-            headers.accept(CacheAsk.HEADER, "miss"); // stored chunks do not answer a non-streamed request: a miss
+            if (hit != null) cache.unusable(caller.accountId()); // stored chunks do not answer a plain request
+            headers.accept(CacheAsk.HEADER, "miss");
         } else {
             headers.accept(CacheAsk.HEADER, before);
             cache.bypassed(caller.accountId());

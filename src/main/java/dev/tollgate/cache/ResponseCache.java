@@ -59,6 +59,9 @@ public final class ResponseCache implements AutoCloseable {
 
     public void bypassed(String accountId) { stats.bypass(accountId); }
 
+    /** A stored answer that cannot serve this request (stored chunks, a plain request) counts as a miss. */
+    public void unusable(String accountId) { stats.miss(accountId); }
+
     /** Keeps a complete, successful answer for {@code ttlS}; skipped when it is larger than {@code max_entry_bytes}. */
     public void store(String key, long ttlS, String provider, String model, long costMicros, dev.tollgate.metering.Usage usage,
                       ObjectNode completion, java.util.List<String> chunks, String usageChunk) {

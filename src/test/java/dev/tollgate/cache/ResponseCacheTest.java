@@ -249,6 +249,24 @@ class ResponseCacheTest {
         assertThat(upstream.calls("ok")).isZero();
     }
 
+    @Test
+    void anthropicMessagesAreCachedToo() throws Exception {
+        String body = "{\"model\":\"ok\",\"max_tokens\":50,\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}],"
+                + "\"cache\":{\"ttl\":60}}";
+        HttpResponse<String> first = gw.post("/v1/messages", body, gw.key);
+        HttpResponse<String> second = gw.post("/v1/messages", body, gw.key);
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+        assertThat(cacheHeader(first)).isEqualTo("miss");
+        assertThat(cacheHeader(second)).isEqualTo("hit");
+        assertThat(JSON.readTree(second.body()).get("content")).isEqualTo(JSON.readTree(first.body()).get("content"));
+        assertThat(JSON.readTree(second.body()).at("/content/0/text").asText()).isEqualTo("Hello from fake");
+
+        HttpResponse<String> streamed = gw.post("/v1/messages", body.replace("\"max_tokens\":50", "\"max_tokens\":50,\"stream\":true"), gw.key);
+        assertThat(cacheHeader(streamed)).isEqualTo("hit");
+        assertThat(streamed.body()).contains("event: message_stop").contains("Hello from fake");
+        assertThat(upstream.calls("ok")).isEqualTo(1);
+    }
+
     /** The content of every choice-0 delta, joined. */
     static String text(String sse) throws Exception {
         StringBuilder out = new StringBuilder();
