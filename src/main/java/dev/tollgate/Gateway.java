@@ -2,6 +2,7 @@ package dev.tollgate;
 
 import dev.tollgate.account.Accounts;
 import dev.tollgate.billing.Billing;
+import dev.tollgate.cache.ResponseCache;
 import dev.tollgate.ledger.Ledger;
 import dev.tollgate.limits.Guard;
 import dev.tollgate.limits.LocalRateLimits;
@@ -53,6 +54,7 @@ public final class Gateway implements AutoCloseable {
     private final Quotas quotas;
     private final Guard guard;
     private final UsageAnalytics usage;
+    private final ResponseCache cache;
 
     private Gateway(TollgateConfig config, Database db, Clock clock, Backoff.Sleeper sleeper) {
         this.config = config;
@@ -81,6 +83,7 @@ public final class Gateway implements AutoCloseable {
                 alerts.observed(counter.scope(), counter.subject(), counter.metric(), used, limit, period));
         this.guard = new Guard(config.limits(), rateLimits(config, metrics, clock), new QuotaStep(quotas, clock), stops,
                 metrics);
+        this.cache = ResponseCache.create(config.cache(), config.redis(), clock, metrics);
     }
 
     /** Local buckets, or with {@code redis:} buckets every replica shares (docs/limits.md). */
@@ -135,6 +138,9 @@ public final class Gateway implements AutoCloseable {
     /** Usage events, rollups and analytics queries (docs/analytics.md). */
     public UsageAnalytics usage() { return usage; }
 
+    /** The exact response cache (docs/caching.md). */
+    public ResponseCache cache() { return cache; }
+
     @Override
     public void close() {
         stops.close(); // its poller reads the store
@@ -144,6 +150,7 @@ public final class Gateway implements AutoCloseable {
         health.close();
         guard.rates().close();
         quotas.close(); // flushes settled usage to the store, which closes after
+        cache.close();
         metrics.close();
         db.close();
     }

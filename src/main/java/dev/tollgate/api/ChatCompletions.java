@@ -1,6 +1,8 @@
 package dev.tollgate.api;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.account.Principal;
+import dev.tollgate.cache.CacheAsk;
 import dev.tollgate.limits.Admission;
 import dev.tollgate.limits.Guard;
 import dev.tollgate.http.Authenticator;
@@ -13,7 +15,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 /**
- * {@code POST /v1/chat/completions}: auth → parse → route → guard → {@link ChatPipeline} → OpenAI wire format →
+ * {@code POST /v1/chat/completions}: auth → parse → route → guard → cache ({@link CacheStep}) → {@link ChatPipeline} → OpenAI wire format →
  * guard settled to what was charged (released on every other exit).
  */
 public final class ChatCompletions implements Handler {
@@ -21,26 +23,33 @@ public final class ChatCompletions implements Handler {
     private final Router router;
     private final Guard guard;
     private final ChatPipeline pipeline;
+    private final CacheStep cache;
     private final long maxBodyBytes;
 
-    public ChatCompletions(Authenticator auth, Router router, Guard guard, ChatPipeline pipeline, long maxBodyBytes) {
+    public ChatCompletions(Authenticator auth, Router router, Guard guard, ChatPipeline pipeline, CacheStep cache,
+                           long maxBodyBytes) {
         this.auth = auth;
         this.router = router;
         this.guard = guard;
         this.pipeline = pipeline;
+        this.cache = cache;
         this.maxBodyBytes = maxBodyBytes;
     }
 
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
         Principal principal = auth.apiKey(req);
-        ChatRequest chat = ChatRequest.parse(Bodies.jsonObject(Bodies.read(req, maxBodyBytes)));
+        ObjectNode body = Bodies.jsonObject(Bodies.read(req, maxBodyBytes));
+        CacheAsk cacheAsk = cache.ask(req, body, guard.plan(principal)); // takes out the body's "cache" field
+        ChatRequest chat = ChatRequest.parse(body);
         Route route = Routes.of(router, chat, principal, req);
         route.headers().forEach(res::header); // before the pipeline: a stream's headers leave with its first byte
         Admission admission = guard.admit(principal, Demands.chat(chat, route.candidates(), pipeline.billing()), res::header);
         try {
-            pipeline.run(principal, RequestIds.of(req), chat, route.candidates(),
-                    new OpenAiResponder(res, chat.clientWantsUsage()),
+            ChatResponder out = cache.answerOrPass(principal, RequestIds.of(req), cacheAsk, chat, route.candidates(),
+                    new OpenAiResponder(res, chat.clientWantsUsage()), res::header, admission::settle);
+            if (out == null) return; // answered from the cache
+            pipeline.run(principal, RequestIds.of(req), chat, route.candidates(), out,
                     charged -> admission.settle(Demands.spent(charged, 0)));
         } finally {
             admission.release(); // a no-op after settle; an error or a client gone gives the reservation back

@@ -77,6 +77,30 @@ public final class OpenAiResponder implements ChatResponder {
             usage.put("total_tokens", charged.usage().totalTokens());
         }
         usage.put("cost", Cost.toCreditsDecimal(charged.costMicros()));
+        promptCaching(usage, charged);
+    }
+
+    /**
+     * Provider prompt caching (docs/caching.md): {@code prompt_tokens_details.cached_tokens} and
+     * {@code .cache_write_tokens} where the provider's usage lacks them, and {@code cost_details.cache_discount}
+     * (credits saved against the plain input price; negative when writes cost more) when the prompt cache was used.
+     */
+    private static void promptCaching(ObjectNode usage, Reservation.Charged charged) {
+        dev.tollgate.metering.Usage u = charged.usage();
+        if (usage.get("prompt_tokens_details") instanceof ObjectNode details) {
+            if (!details.has("cached_tokens")) details.put("cached_tokens", u.cachedPromptTokens());
+            if (!details.has("cache_write_tokens")) details.put("cache_write_tokens", u.allCacheWriteTokens());
+        } else if (!usage.has("prompt_tokens_details")) {
+            usage.putObject("prompt_tokens_details").put("cached_tokens", u.cachedPromptTokens())
+                    .put("cache_write_tokens", u.allCacheWriteTokens());
+        }
+        if (u.cachedPromptTokens() + u.allCacheWriteTokens() > 0) {
+            usage.withObjectProperty("cost_details").put("cache_discount", cacheDiscount(charged.cacheDiscountMicros()));
+        }
+    }
+
+    private static java.math.BigDecimal cacheDiscount(long micros) {
+        return micros < 0 ? Cost.toCreditsDecimal(-micros).negate() : Cost.toCreditsDecimal(micros);
     }
 
     public static void answeredBy(ServerResponse res, Deployment d) {

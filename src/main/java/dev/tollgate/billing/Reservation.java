@@ -48,28 +48,37 @@ public final class Reservation {
         return post(Cost.imageMicros(price, usdPerImage, images), Usage.of(0, 0), requestId);
     }
 
+    /**
+     * A response-cache hit, charged {@code costMicros} (hit price × the original cost). No provider produced a
+     * token: the ledger records provider {@code cache} and zero tokens, provider budgets are not told, and the
+     * returned charge carries {@code served} (what the original answer used) for the response's usage.
+     */
+    public Charged settleCacheHit(long costMicros, Usage served, String requestId) {
+        if (costMicros > heldMicros) throw new IllegalArgumentException("a hit costs what was held: " + costMicros);
+        Charged c = post(costMicros, Usage.of(0, 0), requestId, "cache", false);
+        return new Charged(c.costMicros(), c.balanceAfterMicros(), served);
+    }
+
     private Charged post(long cost, Usage usage, String requestId) {
+        return post(cost, usage, requestId, deployment.providerName(), true);
+    }
+
+    private Charged post(long cost, Usage usage, String requestId, String provider, boolean providerCall) {
         if (resolved) throw new IllegalStateException("reservation " + holdId + " already resolved");
         resolved = true;
         if (heldMicros == 0) {
             // A free answer moves no credits: no ledger write, and no read just to echo the balance.
             UsageFacts.current().charged(deployment, usage, 0, 0);
-            return new Charged(0, null, usage);
+            return new Charged(0, null, usage, Cost.cacheDiscountMicros(price, usage));
         }
         Settlement s = billing.ledger().settle(holdId, cost, new ChargeDetails(requestId, deployment.publicName(),
-                deployment.providerName(), price.version(), usage.promptTokens(), usage.cachedPromptTokens(),
+                provider, price.version(), usage.promptTokens(), usage.cachedPromptTokens(),
                 usage.completionTokens(), usage.reasoningTokens()));
         if (s.shortfallMicros() > 0) billing.shortfallMicros.increment(s.shortfallMicros());
-        billing.charged(deployment, usage, s.postedMicros());
-        UsageFacts.current().charged(deployment, usage, s.postedMicros(), cacheSavingsMicros(usage, cost));
-        return new Charged(s.postedMicros(), s.balanceAfterMicros(), usage);
-    }
-
-    /** What provider prompt caching saved: the cost had every cached prompt token been billed at the input price. */
-    private long cacheSavingsMicros(Usage usage, long cost) {
-        if (usage.cachedPromptTokens() == 0) return 0;
-        Usage uncached = new Usage(usage.promptTokens(), 0, usage.completionTokens(), usage.reasoningTokens());
-        return Math.max(0, Cost.costMicros(price, uncached) - cost);
+        if (providerCall) billing.charged(deployment, usage, s.postedMicros()); // provider budgets: not for a cache hit
+        long discount = Cost.cacheDiscountMicros(price, usage);
+        UsageFacts.current().charged(deployment, usage, s.postedMicros(), Math.max(0, discount));
+        return new Charged(s.postedMicros(), s.balanceAfterMicros(), usage, discount);
     }
 
     /** Voids the hold: nothing is charged. Safe to call after a failed settle; never throws. */
@@ -89,7 +98,11 @@ public final class Reservation {
      * What a settled request cost and the account's posted balance afterwards, in µcr; the balance is
      * null for a free answer, which touched no credits (its response carries no balance header).
      */
-    public record Charged(long costMicros, Long balanceAfterMicros, Usage usage) {
+    public record Charged(long costMicros, Long balanceAfterMicros, Usage usage, long cacheDiscountMicros) {
+        public Charged(long costMicros, Long balanceAfterMicros, Usage usage) {
+            this(costMicros, balanceAfterMicros, usage, 0);
+        }
+
         public String costCredits() { return Cost.toCredits(costMicros); }
 
         /** The balance in credits, or null when the answer was free. */

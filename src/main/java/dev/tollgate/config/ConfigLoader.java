@@ -69,7 +69,7 @@ public final class ConfigLoader {
         }
         ConfigNode root = new ConfigNode(source, "", tree, env);
         root.allowOnly(Set.of("store", "redis", "credits", "server", "providers", "models", "aliases", "plans", "routing",
-                "limits", "alerts", "usage"));
+                "limits", "alerts", "usage", "cache"));
 
         List<TollgateConfig.Provider> providers = providers(root.child("providers"));
         List<TollgateConfig.Model> models = models(root.child("models"), providers);
@@ -83,7 +83,8 @@ public final class ConfigLoader {
                 RoutingConfig.parse(root, models, aliases),
                 PlansConfig.parse(root, models, aliases),
                 AlertsConfig.parse(root),
-                UsageConfig.parse(root));
+                UsageConfig.parse(root),
+                CacheConfig.parse(root));
     }
 
     /**
@@ -213,7 +214,7 @@ public final class ConfigLoader {
                 free = true;
                 price = TollgateConfig.Price.FREE;
             } else {
-                p.allowOnly(Set.of("input", "output", "cached_input", "image"));
+                p.allowOnly(Set.of("input", "output", "cached_input", "cache_write", "cache_write_1h", "image"));
                 TollgateConfig.ImagePrice image = p.has("image") ? ImagePriceConfig.parse(p.child("image")) : null;
                 BigDecimal tokenDefault = image != null ? BigDecimal.ZERO : null; // an image model may omit token prices
                 BigDecimal input = p.has("input") ? p.child("input").decimal() : tokenDefault;
@@ -221,7 +222,9 @@ public final class ConfigLoader {
                 if (input == null) throw p.child("input").error("is required (USD per 1M input tokens)");
                 if (output == null) throw p.child("output").error("is required (USD per 1M output tokens)");
                 BigDecimal cached = p.has("cached_input") ? p.child("cached_input").decimal() : input;
-                price = new TollgateConfig.Price(input, output, cached, image);
+                BigDecimal write = p.has("cache_write") ? p.child("cache_write").decimal() : input;
+                BigDecimal write1h = p.has("cache_write_1h") ? p.child("cache_write_1h").decimal() : write;
+                price = new TollgateConfig.Price(input, output, cached, image, write, write1h);
             }
             Long window = m.optionalLong("context_window", 1);
             out.add(new TollgateConfig.Model(name, provider, m.text("upstream", name), price, free,

@@ -16,7 +16,8 @@ import java.util.Set;
  */
 final class PlansConfig {
     private static final Set<String> PLAN_KEYS = Set.of("rpm", "tpm", "max_parallel", "monthly", "monthly_budget",
-            "models", "max_context", "features", "price", "description", "alert_thresholds");
+            "models", "max_context", "features", "price", "description", "alert_thresholds",
+            "cache_ttl"); // cache_ttl: read by CacheConfig
     private static final long INT_MAX = Integer.MAX_VALUE;
 
     private PlansConfig() {}

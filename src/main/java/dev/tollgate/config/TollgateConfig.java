@@ -20,14 +20,15 @@ public record TollgateConfig(
         Routing routing,
         Limits limits,
         Alerts alerts,
-        UsageSettings usage) {
+        UsageSettings usage,
+        CacheConfig cache) {
 
-    /** A config without a {@code usage} section: analytics at their defaults. */
+    /** A config without {@code usage} or {@code cache} sections: analytics and the response cache at their defaults. */
     public TollgateConfig(String source, String store, String redis, Credits credits, Server server,
                           List<Provider> providers, List<Model> models, Map<String, List<String>> aliases, Routing routing,
                           Limits limits, Alerts alerts) {
         this(source, store, redis, credits, server, providers, models, aliases, routing, limits, alerts,
-                UsageSettings.DEFAULTS);
+                UsageSettings.DEFAULTS, CacheConfig.DEFAULTS);
     }
 
     /** A config without a {@code routing} section (the canonical constructor's other callers). */
@@ -86,13 +87,20 @@ public record TollgateConfig(
 
     /**
      * USD per 1M tokens. {@code cachedInput} defaults to {@code input}. {@code image} (USD per
-     * generated image) is null unless the model configures {@code price.image}.
+     * generated image) is null unless the model configures {@code price.image}. {@code cacheWrite}
+     * (prompt-cache writes, Anthropic's 5-minute TTL) defaults to {@code input}; {@code cacheWrite1h}
+     * (Anthropic's 1-hour TTL) defaults to {@code cacheWrite}.
      */
-    public record Price(BigDecimal input, BigDecimal output, BigDecimal cachedInput, ImagePrice image) {
+    public record Price(BigDecimal input, BigDecimal output, BigDecimal cachedInput, ImagePrice image,
+                        BigDecimal cacheWrite, BigDecimal cacheWrite1h) {
         public static final Price FREE = new Price(BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO);
 
         public Price(BigDecimal input, BigDecimal output, BigDecimal cachedInput) {
             this(input, output, cachedInput, null);
+        }
+
+        public Price(BigDecimal input, BigDecimal output, BigDecimal cachedInput, ImagePrice image) {
+            this(input, output, cachedInput, image, input, input);
         }
     }
 

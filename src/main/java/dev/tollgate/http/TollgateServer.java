@@ -62,6 +62,8 @@ public final class TollgateServer {
         LimitsApi limits = new LimitsApi(auth, gateway.config().limits(), gateway.guard(), gateway.quotas(),
                 gateway.alerts());
         UsageApi usage = new UsageApi(auth, gateway.usage());
+        dev.tollgate.api.CacheStep cacheStep = new dev.tollgate.api.CacheStep(gateway.cache(), gateway.billing());
+        dev.tollgate.api.CacheStatsApi cacheStats = new dev.tollgate.api.CacheStatsApi(auth, gateway.cache());
         r.addFilter(new RequestIds())
                 .addFilter(new Metrics(gateway.metrics()))
                 .addFilter(gateway.usage().recorder())
@@ -71,9 +73,10 @@ public final class TollgateServer {
                     res.send(gateway.metrics().scrape());
                 })
                 .post("/v1/chat/completions", new ChatCompletions(auth, gateway.router(), gateway.guard(),
-                        new ChatPipeline(gateway.billing(), gateway.health(), gateway.stops()), maxBody))
+                        new ChatPipeline(gateway.billing(), gateway.health(), gateway.stops()),
+                        cacheStep, maxBody))
                 .post("/v1/messages", new Messages(auth, gateway.router(), gateway.guard(),
-                        new ChatPipeline(gateway.billing(), gateway.health(), gateway.stops()), maxBody))
+                        new ChatPipeline(gateway.billing(), gateway.health(), gateway.stops()), cacheStep, maxBody))
                 .register(dev.tollgate.api.responses.Responses.PATH, responses(auth, gateway, maxBody))
                 .post("/v1/embeddings", new Embeddings(auth, gateway.catalog(), gateway.billing(), gateway.guard(),
                         gateway.health(), gateway.stops(), maxBody))
@@ -88,6 +91,8 @@ public final class TollgateServer {
                 .get("/v1/models", new Models(auth, gateway.catalog(), gateway.clock().millis() / 1000))
                 .get("/v1/plans", limits::plans)
                 .get("/v1/usage", limits::usage)
+                .get("/v1/cache/stats", cacheStats::mine)
+                .get("/admin/cache/stats", cacheStats::all)
                 .post("/admin/accounts/{id}/usage/reset", new UsageReset(auth, gateway.accounts(), gateway.quotas()))
                 .get("/admin/providers", new ProvidersAdmin(auth, gateway.config(), gateway.budgets(), gateway.health()))
                 .register("/admin/emergency-stop", new StopsAdmin(auth, gateway.stops())) // emergency stop

@@ -15,27 +15,42 @@ public final class Cost {
 
     private Cost() {}
 
-    /** ceil((prompt − cached) × input + cached × cachedInput + completion × output) in µcr. */
+    /**
+     * ceil((prompt − cached − writes) × input + cached × cachedInput + writes × cacheWrite
+     * + writes1h × cacheWrite1h + completion × output) in µcr.
+     */
     public static long costMicros(ModelPrice price, Usage usage) {
         if (price.free()) return 0;
-        long uncached = usage.promptTokens() - usage.cachedPromptTokens();
+        long uncached = usage.promptTokens() - usage.cachedPromptTokens() - usage.allCacheWriteTokens();
         // tokens × USD per 1M tokens = USD × 1M; ÷ USD per credit = credits × 1M = µcr.
         BigDecimal usdTimesMillion = BigDecimal.valueOf(uncached).multiply(price.inputUsdPer1M())
                 .add(BigDecimal.valueOf(usage.cachedPromptTokens()).multiply(price.cachedInputUsdPer1M()))
+                .add(BigDecimal.valueOf(usage.cacheWriteTokens()).multiply(price.cacheWriteUsdPer1M()))
+                .add(BigDecimal.valueOf(usage.cacheWrite1hTokens()).multiply(price.cacheWrite1hUsdPer1M()))
                 .add(BigDecimal.valueOf(usage.completionTokens()).multiply(price.outputUsdPer1M()));
         return usdTimesMillion.divide(price.usdPerCredit(), 0, RoundingMode.CEILING).longValueExact();
     }
 
     /**
-     * The most a request can cost: every prompt token at the dearer of the input and cached-input
-     * price (a cache price above the input price would otherwise make a cache hit exceed the hold),
-     * plus the output cap at the output price. This is what a hold reserves.
+     * What prompt caching saved on this request (OpenRouter's {@code cache_discount}): the cost with every prompt
+     * token at the input price minus the real cost, in µcr. Negative when writes cost more than the reads saved.
+     */
+    public static long cacheDiscountMicros(ModelPrice price, Usage usage) {
+        if (price.free() || usage.cachedPromptTokens() + usage.allCacheWriteTokens() == 0) return 0;
+        return costMicros(price, usage.uncached()) - costMicros(price, usage);
+    }
+
+    /**
+     * The most a request can cost: every prompt token at the dearest price a prompt token can have
+     * (input, cached input, a 5-minute or 1-hour cache write: a cache write costs up to 2× the input
+     * price, and the hold must cover a prompt written to the cache whole), plus the output cap at the
+     * output price. This is what a hold reserves.
      */
     public static long worstCaseMicros(ModelPrice price, long promptTokensUpperBound, long maxOutputTokens) {
         if (price.free()) return 0;
-        boolean cachedDearer = price.cachedInputUsdPer1M().compareTo(price.inputUsdPer1M()) > 0;
-        long cached = cachedDearer ? promptTokensUpperBound : 0;
-        return costMicros(price, new Usage(promptTokensUpperBound, cached, maxOutputTokens, 0));
+        BigDecimal usdTimesMillion = BigDecimal.valueOf(promptTokensUpperBound).multiply(price.dearestPromptUsdPer1M())
+                .add(BigDecimal.valueOf(maxOutputTokens).multiply(price.outputUsdPer1M()));
+        return usdTimesMillion.divide(price.usdPerCredit(), 0, RoundingMode.CEILING).longValueExact();
     }
 
     /**

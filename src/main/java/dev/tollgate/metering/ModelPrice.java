@@ -20,7 +20,8 @@ import java.util.Objects;
  * <p>{@link #version()} names these exact numbers; every charge records it so it can be re-derived.
  * New price kinds (per image, per request) are added as components and appended to
  * {@link #canonical()} only when set, so versions of existing prices do not change: {@code image}
- * (USD per generated image, by size and quality) is null unless configured.
+ * (USD per generated image, by size and quality) is null unless configured; {@code cacheWrite} and
+ * {@code cacheWrite1h} (prompt-cache writes) appear only when they differ from the input price.
  */
 public record ModelPrice(
         String model,
@@ -29,7 +30,9 @@ public record ModelPrice(
         BigDecimal outputUsdPer1M,
         BigDecimal usdPerCredit,
         boolean free,
-        ImagePrices image) {
+        ImagePrices image,
+        BigDecimal cacheWriteUsdPer1M,
+        BigDecimal cacheWrite1hUsdPer1M) {
 
     /** Enough digits that a display value never differs visibly from the exact quotient. */
     private static final MathContext DISPLAY = new MathContext(20, RoundingMode.CEILING);
@@ -47,12 +50,29 @@ public record ModelPrice(
             throw new IllegalArgumentException("a free model cannot carry prices: " + model);
         }
         if (free && image != null) throw new IllegalArgumentException("a free model cannot carry image prices: " + model);
+        requireNonNegative(cacheWriteUsdPer1M, "cacheWriteUsdPer1M");
+        requireNonNegative(cacheWrite1hUsdPer1M, "cacheWrite1hUsdPer1M");
+        if (free && (cacheWriteUsdPer1M.signum() != 0 || cacheWrite1hUsdPer1M.signum() != 0)) {
+            throw new IllegalArgumentException("a free model cannot carry prices: " + model);
+        }
+    }
+
+    /** Prompt-cache writes at the plain input price (the price book's default). */
+    public ModelPrice(String model, BigDecimal inputUsdPer1M, BigDecimal cachedInputUsdPer1M,
+                      BigDecimal outputUsdPer1M, BigDecimal usdPerCredit, boolean free, ImagePrices image) {
+        this(model, inputUsdPer1M, cachedInputUsdPer1M, outputUsdPer1M, usdPerCredit, free, image, inputUsdPer1M,
+                inputUsdPer1M);
     }
 
     /** A token-priced model without image prices. */
     public ModelPrice(String model, BigDecimal inputUsdPer1M, BigDecimal cachedInputUsdPer1M,
                       BigDecimal outputUsdPer1M, BigDecimal usdPerCredit, boolean free) {
-        this(model, inputUsdPer1M, cachedInputUsdPer1M, outputUsdPer1M, usdPerCredit, free, null);
+        this(model, inputUsdPer1M, cachedInputUsdPer1M, outputUsdPer1M, usdPerCredit, free, (ImagePrices) null);
+    }
+
+    /** The dearest price a prompt token can be billed at (input, cached input, either cache write): holds use it. */
+    public BigDecimal dearestPromptUsdPer1M() {
+        return inputUsdPer1M.max(cachedInputUsdPer1M).max(cacheWriteUsdPer1M).max(cacheWrite1hUsdPer1M);
     }
 
     /** µcr per input token: USD/1M ÷ USD/credit (the two factors of 1M cancel). */
@@ -76,7 +96,10 @@ public record ModelPrice(
         return "v1|" + model + "|in=" + plain(inputUsdPer1M) + "|cached=" + plain(cachedInputUsdPer1M)
                 + "|out=" + plain(outputUsdPer1M) + "|usd_per_credit=" + plain(usdPerCredit)
                 + (free ? "|free" : "")
-                + (image != null ? "|image=" + image.canonical() : "");
+                + (image != null ? "|image=" + image.canonical() : "")
+                // cache-write prices appear only when they differ from input: versions of existing prices stay
+                + (cacheWriteUsdPer1M.compareTo(inputUsdPer1M) != 0 ? "|cache_write=" + plain(cacheWriteUsdPer1M) : "")
+                + (cacheWrite1hUsdPer1M.compareTo(inputUsdPer1M) != 0 ? "|cache_write_1h=" + plain(cacheWrite1hUsdPer1M) : "");
     }
 
     /** A short, stable id for these exact prices, e.g. {@code p-3f9a0c12be47}. */

@@ -24,7 +24,7 @@ public final class PriceBook {
             TollgateConfig.Price p = m.price();
             ImagePrices image = p.image() == null ? null : new ImagePrices(p.image().bySize(), p.image().byQuality());
             prices.put(m.name(), new ModelPrice(m.name(), p.input(), p.cachedInput(), p.output(),
-                    credits.usdPerCredit(), m.free(), image));
+                    credits.usdPerCredit(), m.free(), image, p.cacheWrite(), p.cacheWrite1h()));
         }
         this.byModel = Map.copyOf(prices);
         this.defaultOutputTokens = credits.defaultOutputTokens();

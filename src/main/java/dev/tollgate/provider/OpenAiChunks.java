@@ -77,7 +77,8 @@ public final class OpenAiChunks {
         u.put("prompt_tokens", usage.promptTokens());
         u.put("completion_tokens", usage.completionTokens());
         u.put("total_tokens", usage.totalTokens());
-        u.putObject("prompt_tokens_details").put("cached_tokens", usage.cachedPromptTokens());
+        ObjectNode prompt = u.putObject("prompt_tokens_details").put("cached_tokens", usage.cachedPromptTokens());
+        if (usage.allCacheWriteTokens() > 0) prompt.put("cache_write_tokens", usage.allCacheWriteTokens());
         u.putObject("completion_tokens_details").put("reasoning_tokens", usage.reasoningTokens());
         return u;
     }

@@ -1,6 +1,10 @@
 package dev.tollgate.api.anthropic;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.api.CacheStep;
 import dev.tollgate.api.ChatPipeline;
+import dev.tollgate.api.ChatResponder;
+import dev.tollgate.cache.CacheAsk;
 import dev.tollgate.api.ChatRequest;
 import dev.tollgate.api.Demands;
 import dev.tollgate.limits.Admission;
@@ -18,7 +22,7 @@ import io.helidon.webserver.http.ServerResponse;
 
 /**
  * {@code POST /v1/messages}, Anthropic-compatible: auth → parse and translate to an OpenAI chat
- * request → route → guard → {@link ChatPipeline} → Anthropic wire format → guard settled. Any configured provider answers.
+ * request → route → guard → cache ({@link CacheStep}) → {@link ChatPipeline} → Anthropic wire format → guard settled. Any configured provider answers.
  * Errors on this path are written in Anthropic's shape by the server's error handlers.
  */
 public final class Messages implements Handler {
@@ -28,13 +32,16 @@ public final class Messages implements Handler {
     private final Router router;
     private final Guard guard;
     private final ChatPipeline pipeline;
+    private final CacheStep cache;
     private final long maxBodyBytes;
 
-    public Messages(Authenticator auth, Router router, Guard guard, ChatPipeline pipeline, long maxBodyBytes) {
+    public Messages(Authenticator auth, Router router, Guard guard, ChatPipeline pipeline, CacheStep cache,
+                    long maxBodyBytes) {
         this.auth = auth;
         this.router = router;
         this.guard = guard;
         this.pipeline = pipeline;
+        this.cache = cache;
         this.maxBodyBytes = maxBodyBytes;
     }
 
@@ -43,14 +50,18 @@ public final class Messages implements Handler {
         String requestId = RequestIds.of(req);
         res.header("request-id", requestId); // where Anthropic's SDKs look for the request id, errors included
         Principal principal = auth.apiKey(req);
-        AnthropicRequest request = AnthropicRequest.translate(Bodies.jsonObject(Bodies.read(req, maxBodyBytes)));
+        ObjectNode body = Bodies.jsonObject(Bodies.read(req, maxBodyBytes));
+        CacheAsk cacheAsk = cache.ask(req, body, guard.plan(principal)); // takes out the body's "cache" field
+        AnthropicRequest request = AnthropicRequest.translate(body);
         ChatRequest chat = request.chat();
         Route route = Routes.of(router, chat, principal, req);
         route.headers().forEach(res::header); // before the pipeline: a stream's headers leave with its first byte
         Admission admission = guard.admit(principal, Demands.chat(chat, route.candidates(), pipeline.billing()), res::header);
         try {
-            pipeline.run(principal, requestId, chat, route.candidates(),
-                    new AnthropicResponder(res, requestId, request.stopSequences()),
+            ChatResponder out = cache.answerOrPass(principal, requestId, cacheAsk, chat, route.candidates(),
+                    new AnthropicResponder(res, requestId, request.stopSequences()), res::header, admission::settle);
+            if (out == null) return; // answered from the cache
+            pipeline.run(principal, requestId, chat, route.candidates(), out,
                     charged -> admission.settle(Demands.spent(charged, 0)));
         } finally {
             admission.release(); // a no-op after settle; an error or a client gone gives the reservation back

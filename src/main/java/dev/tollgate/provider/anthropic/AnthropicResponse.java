@@ -74,18 +74,25 @@ final class AnthropicResponse {
 
     /**
      * Anthropic counts cache reads and cache writes outside input_tokens; OpenAI's prompt_tokens
-     * includes every prompt token. So prompt = input + cache read + cache creation, and only the
-     * reads are "cached" (billed at cached_input). Cache creation is billed as regular input: Anthropic
-     * charges 1.25× for it, which a single input price cannot express (docs/providers.md).
+     * includes every prompt token. So prompt = input + cache read + cache creation; the reads are
+     * "cached" (billed at cached_input), the writes are billed at cache_write, those with the 1-hour
+     * TTL ({@code cache_creation.ephemeral_1h_input_tokens}) at cache_write_1h (docs/caching.md).
      * Thinking is inside output_tokens and not reported apart, so reasoning stays 0.
      */
     static Usage usage(JsonNode u) {
         return usage(count(u, "input_tokens"), count(u, "cache_read_input_tokens"),
-                count(u, "cache_creation_input_tokens"), count(u, "output_tokens"));
+                count(u, "cache_creation_input_tokens"), oneHourWrites(u), count(u, "output_tokens"));
     }
 
-    static Usage usage(long input, long cacheRead, long cacheCreation, long output) {
-        return new Usage(input + cacheRead + cacheCreation, cacheRead, output, 0);
+    /** {@code cache_creation.ephemeral_1h_input_tokens}, 0 when absent. */
+    static long oneHourWrites(JsonNode u) {
+        return count(u.path("cache_creation"), "ephemeral_1h_input_tokens");
+    }
+
+    /** {@code cacheCreation}: every write; {@code oneHour}: those of them with the 1-hour TTL (clamped to it). */
+    static Usage usage(long input, long cacheRead, long cacheCreation, long oneHour, long output) {
+        long writes1h = Math.min(oneHour, cacheCreation);
+        return new Usage(input + cacheRead + cacheCreation, cacheRead, output, 0, cacheCreation - writes1h, writes1h);
     }
 
     /** A count, clamped at 0: a provider's nonsense must not become a negative charge. */

@@ -28,6 +28,7 @@ final class AnthropicStream {
     private long input;
     private long cacheRead;
     private long cacheCreation;
+    private long cacheCreation1h; // of cacheCreation, those with the 1-hour TTL
     private long output;
     private boolean sawUsage;
     private boolean finishSent;
@@ -114,7 +115,7 @@ final class AnthropicStream {
         }
         stopped = true;
         // without any reported usage the gateway counts the streamed text rather than billing zero
-        if (sawUsage) emit(chunks.usage(AnthropicResponse.usage(input, cacheRead, cacheCreation, output)));
+        if (sawUsage) emit(chunks.usage(AnthropicResponse.usage(input, cacheRead, cacheCreation, cacheCreation1h, output)));
     }
 
     /** message_delta's counts are cumulative, so a present field replaces the earlier value. */
@@ -124,6 +125,7 @@ final class AnthropicStream {
         if (u.has("input_tokens")) input = AnthropicResponse.count(u, "input_tokens");
         if (u.has("cache_read_input_tokens")) cacheRead = AnthropicResponse.count(u, "cache_read_input_tokens");
         if (u.has("cache_creation_input_tokens")) cacheCreation = AnthropicResponse.count(u, "cache_creation_input_tokens");
+        if (u.has("cache_creation")) cacheCreation1h = AnthropicResponse.oneHourWrites(u);
         if (u.has("output_tokens")) output = AnthropicResponse.count(u, "output_tokens");
     }
 

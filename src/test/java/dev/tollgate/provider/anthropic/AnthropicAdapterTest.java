@@ -130,7 +130,7 @@ class AnthropicAdapterTest {
         assertThat(choice.path("message").path("content").asText()).isEqualTo("Hello from claude");
         assertThat(choice.path("finish_reason").asText()).isEqualTo("stop");
         // 20 uncached + 100 cache reads + 5 cache writes; only the reads are "cached"
-        assertThat(r.usage()).isEqualTo(new Usage(125, 100, 7, 0));
+        assertThat(r.usage()).isEqualTo(new Usage(125, 100, 7, 0, 5, 0)); // 5 cache writes at cache_write
         assertThat(r.body().path("usage").path("prompt_tokens").asLong()).isEqualTo(125);
         assertThat(r.body().path("usage").path("prompt_tokens_details").path("cached_tokens").asLong()).isEqualTo(100);
         assertThat(r.body().path("usage").path("total_tokens").asLong()).isEqualTo(132);
@@ -192,7 +192,7 @@ class AnthropicAdapterTest {
         StreamChunk last = c.chunks().get(5);
         assertThat(last.usageOnly()).isTrue();
         assertThat(json.get(5).path("choices")).isEmpty();
-        assertThat(last.usage()).isEqualTo(new Usage(125, 100, 7, 0));
+        assertThat(last.usage()).isEqualTo(new Usage(125, 100, 7, 0, 5, 0));
         assertThat(json.get(5).path("usage").path("prompt_tokens_details").path("cached_tokens").asLong()).isEqualTo(100);
         assertThat(c.chunks().subList(0, 5)).allSatisfy(ch -> assertThat(ch.usageOnly()).isFalse());
         assertThat(c.chunks()).extracting(StreamChunk::contentDelta).containsExactly("", "Hello", " from", " claude", "", "");
