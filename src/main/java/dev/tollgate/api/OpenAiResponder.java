@@ -49,6 +49,9 @@ public final class OpenAiResponder implements ChatResponder {
     public boolean started() { return sse.started(); }
 
     @Override
+    public boolean clientGone() { return sse.clientGone(); }
+
+    @Override
     public void streamDone(StreamChunk usageChunk, Reservation.Charged charged) {
         if (clientWantsUsage) {
             ObjectNode chunk = usageChunk == null ? null : (ObjectNode) Json.parseOrNull(usageChunk.json());

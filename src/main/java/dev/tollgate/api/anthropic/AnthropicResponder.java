@@ -65,6 +65,9 @@ final class AnthropicResponder implements ChatResponder {
     public boolean started() { return sse.started(); }
 
     @Override
+    public boolean clientGone() { return sse.clientGone(); }
+
+    @Override
     public void streamDone(StreamChunk usageChunk, Reservation.Charged charged) {
         if (stream == null) stream = new AnthropicStream(this::write, messageId, "", stopSequences);
         stream.finish(charged);
