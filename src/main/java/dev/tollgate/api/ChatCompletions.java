@@ -40,7 +40,7 @@ public final class ChatCompletions implements Handler {
         Admission admission = guard.admit(principal, Demands.chat(chat, route.candidates(), pipeline.billing()), res::header);
         try {
             pipeline.run(principal, RequestIds.of(req), chat, route.candidates(),
-                    new OpenAiResponder(res, chat.clientWantsUsage()),
+                    new OpenAiResponder(res, chat.clientWantsUsage(), chat.model()),
                     charged -> admission.settle(Demands.spent(charged, 0)));
         } finally {
             admission.release(); // a no-op after settle; an error or a client gone gives the reservation back
