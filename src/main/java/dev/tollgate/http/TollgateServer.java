@@ -57,6 +57,7 @@ public final class TollgateServer {
         HttpRouting.Builder r = RouteFallback.install(router); // 404, 405 and HEAD for every route below
         Authenticator auth = new Authenticator(gateway.accounts(), adminToken);
         long maxBody = gateway.config().server().maxBodyBytes();
+        Models models = new Models(auth, gateway.catalog(), gateway.clock().millis() / 1000);
         LimitsApi limits = new LimitsApi(auth, gateway.config().limits(), gateway.guard(), gateway.quotas());
         r.addFilter(new RequestIds())
                 .addFilter(new Metrics(gateway.metrics()))
@@ -75,7 +76,8 @@ public final class TollgateServer {
                         gateway.health(), gateway.stops(), maxBody))
                 .post("/v1/estimate", new Estimate(auth, gateway.router(), gateway.billing(), maxBody))
                 .register("/v1/credits", new CreditsApi(auth, gateway.ledger()))
-                .get("/v1/models", new Models(auth, gateway.catalog(), gateway.clock().millis() / 1000))
+                .get("/v1/models", models::list)
+                .get("/v1/models/{+id}", models::retrieve) // ids may contain '/' (openai/gpt-4o)
                 .get("/v1/plans", limits::plans)
                 .get("/v1/usage", limits::usage)
                 .post("/admin/accounts/{id}/usage/reset", new UsageReset(auth, gateway.accounts(), gateway.quotas()))
@@ -120,7 +122,8 @@ public final class TollgateServer {
         if (res.isSent()) return;
         if (e.retryAfterSeconds() != null) res.header(HeaderNames.RETRY_AFTER, Long.toString(e.retryAfterSeconds()));
         String path = req.path().path();
-        boolean anthropic = path.equals(Messages.PATH) || path.startsWith(Messages.PATH + "/");
+        boolean anthropic = path.equals(Messages.PATH) || path.startsWith(Messages.PATH + "/")
+                || path.startsWith("/v1/models") && dev.tollgate.api.AnthropicStyle.of(req);
         json(res, e.status(), Json.bytes(anthropic ? ErrorBodies.anthropic(e, RequestIds.of(req)) : ErrorBodies.openAi(e)));
     }
 
