@@ -70,6 +70,8 @@ public final class TollgateServer {
                         new ChatPipeline(gateway.billing(), gateway.health(), gateway.stops()), maxBody))
                 .post("/v1/messages", new Messages(auth, gateway.router(), gateway.guard(),
                         new ChatPipeline(gateway.billing(), gateway.health(), gateway.stops()), maxBody))
+                .post(dev.tollgate.api.anthropic.CountTokens.PATH, new dev.tollgate.api.anthropic.CountTokens(auth,
+                        gateway.router(), gateway.stops(), maxBody))
                 .post("/v1/embeddings", new Embeddings(auth, gateway.catalog(), gateway.billing(), gateway.guard(),
                         gateway.health(), gateway.stops(), maxBody))
                 .post("/v1/images/generations", new Images(auth, gateway.catalog(), gateway.billing(), gateway.guard(),
