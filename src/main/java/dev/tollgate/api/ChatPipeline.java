@@ -175,7 +175,7 @@ public final class ChatPipeline {
         ObjectNode body = chat.body();
         body.put("model", d.upstreamModel());
         if (stream) body.withObjectProperty("stream_options").put("include_usage", true);
-        return new ChatCall(requestId, d.upstreamModel(), body, stream);
+        return new ChatCall(requestId, d.upstreamModel(), body, stream, chat.anthropicBody());
     }
 
     static ApiException failure(ProviderException e) {

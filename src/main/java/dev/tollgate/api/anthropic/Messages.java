@@ -1,5 +1,6 @@
 package dev.tollgate.api.anthropic;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.api.ChatPipeline;
 import dev.tollgate.api.ChatRequest;
 import dev.tollgate.api.Demands;
@@ -43,14 +44,16 @@ public final class Messages implements Handler {
         String requestId = RequestIds.of(req);
         res.header("request-id", requestId); // where Anthropic's SDKs look for the request id, errors included
         Principal principal = auth.apiKey(req);
-        AnthropicRequest request = AnthropicRequest.translate(Bodies.jsonObject(Bodies.read(req, maxBodyBytes)));
-        ChatRequest chat = request.chat();
+        ObjectNode original = Bodies.jsonObject(Bodies.read(req, maxBodyBytes));
+        AnthropicRequest request = AnthropicRequest.translate(original);
+        // an Anthropic deployment gets the client's own body (only model changed): nothing is lost on the way
+        ChatRequest chat = request.chat().withAnthropicBody(original.deepCopy());
         Route route = Routes.of(router, chat, principal);
         route.headers().forEach(res::header); // before the pipeline: a stream's headers leave with its first byte
         Admission admission = guard.admit(principal, Demands.chat(chat, route.candidates(), pipeline.billing()), res::header);
         try {
             pipeline.run(principal, requestId, chat, route.candidates(),
-                    new AnthropicResponder(res, requestId, request.stopSequences()),
+                    new AnthropicResponder(res, requestId, request.stopSequences(), request.dropped()),
                     charged -> admission.settle(Demands.spent(charged, 0)));
         } finally {
             admission.release(); // a no-op after settle; an error or a client gone gives the reservation back

@@ -47,14 +47,14 @@ public final class AnthropicProvider implements ChatProvider, TokenCountProvider
 
     @Override
     public ChatResult complete(ChatCall call) throws ProviderException {
-        ObjectNode body = AnthropicRequest.build(name, call.body(), call.upstreamModel(), defaultMaxTokens, false);
+        ObjectNode body = body(call, false);
         var response = http.post(messagesUri, headers, body, "application/json", this::error);
         return AnthropicResponse.translate(name, http.readJson(response), call.upstreamModel());
     }
 
     @Override
     public void stream(ChatCall call, Consumer<StreamChunk> sink) throws ProviderException {
-        ObjectNode body = AnthropicRequest.build(name, call.body(), call.upstreamModel(), defaultMaxTokens, true);
+        ObjectNode body = body(call, true);
         var response = http.post(messagesUri, headers, body, "text/event-stream", this::error);
         AnthropicStream translator = new AnthropicStream(name, call.upstreamModel(), sink);
         http.readEvents(response, (event, data) -> {
@@ -62,6 +62,22 @@ public final class AnthropicProvider implements ChatProvider, TokenCountProvider
             return true;
         });
         translator.end();
+    }
+
+    /**
+     * Anthropic in, Anthropic out: the client's body as it came, with only the model (and the stream flag the
+     * pipeline chose) set and Tollgate's own fields taken out; anything else is translated from OpenAI chat.
+     */
+    private ObjectNode body(ChatCall call, boolean stream) throws ProviderException {
+        if (call.anthropicBody() == null) {
+            return AnthropicRequest.build(name, call.body(), call.upstreamModel(), defaultMaxTokens, stream);
+        }
+        ObjectNode body = call.anthropicBody().deepCopy();
+        body.put("model", call.upstreamModel());
+        body.remove("models");
+        body.remove("prefer_cheap");
+        if (body.path("stream").asBoolean(false) != stream) body.put("stream", stream); // the same unless a test calls directly
+        return body;
     }
 
     @Override

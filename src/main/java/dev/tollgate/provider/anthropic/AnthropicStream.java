@@ -114,7 +114,7 @@ final class AnthropicStream {
         }
         stopped = true;
         // without any reported usage the gateway counts the streamed text rather than billing zero
-        if (sawUsage) emit(chunks.usage(AnthropicResponse.usage(input, cacheRead, cacheCreation, output)));
+        if (sawUsage) emit(chunks.usage(AnthropicResponse.usage(input, cacheRead, cacheCreation, output), cacheCreation));
     }
 
     /** message_delta's counts are cumulative, so a present field replaces the earlier value. */
