@@ -61,6 +61,7 @@ public final class TollgateServer {
         LimitsApi limits = new LimitsApi(auth, gateway.config().limits(), gateway.guard(), gateway.quotas());
         r.addFilter(new RequestIds())
                 .addFilter(new Metrics(gateway.metrics()))
+                .addFilter(new Cors(gateway.config().server().corsAllowedOrigins())) // preflights answered before routing
                 .get("/health", (req, res) -> json(res, 200, HEALTHY))
                 .get("/metrics", (req, res) -> {
                     res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
