@@ -68,6 +68,10 @@ final class AttemptLoop {
     private InsufficientCreditsException lastRefusal;
     private long rpmRetryAfterMs = -1;
     private long breakerRetryAfterMs = -1;
+    /** True while every call that failed was rate limited upstream (429): the answer is then a 429 too. */
+    private boolean onlyUpstreamRateLimits = true;
+    /** The smallest pause an upstream 429 asked for, ms; -1 when none said. */
+    private long upstreamRetryAfterMs = -1;
     private Stop providerStop;
 
     AttemptLoop(ProviderHealth health, Principal caller, EmergencyStops stops) {
@@ -149,11 +153,18 @@ final class AttemptLoop {
         log.failed(d, e);
         UsageFacts.current().upstreamError(d.providerName(), e.kind().name().toLowerCase(java.util.Locale.ROOT));
         lastFailure = e;
+        if (e.kind() != ProviderException.Kind.RATE_LIMITED) onlyUpstreamRateLimits = false;
+        else if (e.retryAfterMs() > 0 && (upstreamRetryAfterMs < 0 || e.retryAfterMs() < upstreamRetryAfterMs)) {
+            upstreamRetryAfterMs = e.retryAfterMs();
+        }
         if (!e.retryable()) {
             permit.neutral();
             return Next.STOP; // the provider rejected the request itself: elsewhere it would fail the same way
         }
-        permit.failure();
+        // An upstream 429 says the provider is up and wants us slower: it does not count towards opening the
+        // breaker, or SDK retries stacked on ours would turn a rate limit into an open breaker (502s for 30 s).
+        if (e.kind() == ProviderException.Kind.RATE_LIMITED) permit.neutral();
+        else permit.failure();
         if (tryNo >= health.backoff().maxAttempts()) return Next.NEXT_CANDIDATE;
         long delayMs = health.backoff().delayMs(tryNo, e.retryAfterMs());
         if (delayMs < 0 || !health.pause(delayMs)) return Next.NEXT_CANDIDATE;
@@ -188,11 +199,15 @@ final class AttemptLoop {
     }
 
     /**
-     * When nothing answered: an upstream failure if any call was made; else 429 when a provider's rpm
+     * When nothing answered: 429 when every call made was refused by its provider's rate limit (429) and
+     * every other candidate was rate limited too or skipped (Retry-After: the smallest pause asked for, so
+     * SDKs' own RateLimitError handling runs instead of retrying a 502 into an open breaker); else an
+     * upstream failure if any call was made; else 429 when a provider's rpm
      * held a candidate back (Retry-After: the soonest free permit); else 402 when credits did; else 502
      * when breakers did; else 503 {@code emergency_stop} when a provider stop did; else 502.
      */
     ApiException finalError() {
+        if (lastFailure != null && onlyUpstreamRateLimits) return upstreamRateLimited();
         if (lastFailure != null) return ChatPipeline.failure(lastFailure);
         if (rpmRetryAfterMs >= 0) {
             return new ApiException(429, "rate_limit_exceeded", "rate_limit_exceeded", null,
@@ -207,5 +222,14 @@ final class AttemptLoop {
         }
         if (providerStop != null) return stops.refused(providerStop); // every candidate's provider is stopped
         return ApiException.upstream(502, "No provider could serve the request");
+    }
+
+    private ApiException upstreamRateLimited() {
+        long ms = upstreamRetryAfterMs;
+        if (rpmRetryAfterMs >= 0 && (ms < 0 || rpmRetryAfterMs < ms)) ms = rpmRetryAfterMs;
+        long seconds = ms < 0 ? 1 : Math.max(1, (ms + 999) / 1000); // no pause named: 1 s, as a hint
+        return new ApiException(429, "rate_limit_exceeded", "rate_limit_exceeded", null,
+                "Every provider that serves this model is rate limiting the gateway (HTTP 429); retry after "
+                        + seconds + " s", seconds);
     }
 }

@@ -47,7 +47,7 @@ public final class ChatCompletions implements Handler {
         Admission admission = guard.admit(principal, Demands.chat(chat, route.candidates(), pipeline.billing()), res::header);
         try {
             ChatResponder out = cache.answerOrPass(principal, RequestIds.of(req), cacheAsk, chat, route.candidates(),
-                    new OpenAiResponder(res, chat.clientWantsUsage()), res::header, admission::settle);
+                    new OpenAiResponder(res, chat.clientWantsUsage(), chat.model()), res::header, admission::settle);
             if (out == null) return; // answered from the cache
             pipeline.run(principal, RequestIds.of(req), chat, route.candidates(), out,
                     charged -> admission.settle(Demands.spent(charged, 0)));

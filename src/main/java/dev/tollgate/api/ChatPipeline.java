@@ -92,16 +92,26 @@ public final class ChatPipeline {
             if (tracked.stopped() != null) throw new StoppedException(tracked.stopped()); // emergency stop since admission
             d.provider().stream(call(chat, d, requestId, true), chunk -> {
                 if (tracked.stopped() != null) throw new StoppedException(tracked.stopped()); // emergency stop
-                meter.accept(chunk);
-                if (chunk.usageOnly()) return; // the usage chunk waits for its cost
+                if (chunk.usageOnly()) { // the usage chunk waits for its cost
+                    meter.accept(chunk);
+                    return;
+                }
                 if (!out.started()) {
                     out.attempts(attempt.answeredHeader()); // headers go with the first byte
                     facts.firstByte();
                 }
                 out.chunk(chunk, d);
+                // metered once written: a chunk whose write found the client gone is not billed
+                if (out.clientGone()) throw new ClientGoneException(); // closes the upstream call at once
+                meter.accept(chunk);
             });
         } catch (StoppedException e) { // emergency stop, seen before the call or at a chunk
             return stopped(e.stop(), chat, d, hold, requestId, out, meter, settled);
+        } catch (ClientGoneException e) { // nobody reads on: bill what reached the client, answer nothing more
+            // the provider read the prompt (and charges for it) even when no text reached the client yet
+            Reservation.Charged charged = hold.settle(meter.usage(chat.body(), d.upstreamModel()), requestId);
+            tell(settled, charged);
+            return charged;
         } catch (ProviderException e) {
             if (tracked.stopped() != null) { // emergency stop: it closed the upstream this call was reading
                 return stopped(tracked.stopped(), chat, d, hold, requestId, out, meter, settled);
@@ -172,7 +182,7 @@ public final class ChatPipeline {
         ObjectNode body = chat.body();
         body.put("model", d.upstreamModel());
         if (stream) body.withObjectProperty("stream_options").put("include_usage", true);
-        return new ChatCall(requestId, d.upstreamModel(), body, stream);
+        return new ChatCall(requestId, d.upstreamModel(), body, stream, chat.anthropicBody());
     }
 
     static ApiException failure(ProviderException e) {

@@ -13,7 +13,21 @@ import java.util.Set;
  * pass through to the provider); only Tollgate's own extensions are taken out.
  */
 public record ChatRequest(ObjectNode body, String model, List<String> models, boolean stream, boolean clientWantsUsage,
-                          Boolean preferCheap) {
+                          Boolean preferCheap, ObjectNode anthropicBody) {
+    /** A request in the OpenAI wire format (no native Anthropic body to pass through). */
+    public ChatRequest(ObjectNode body, String model, List<String> models, boolean stream, boolean clientWantsUsage,
+                       Boolean preferCheap) {
+        this(body, model, models, stream, clientWantsUsage, preferCheap, null);
+    }
+
+    /**
+     * This request, carrying the client's Anthropic Messages body: an Anthropic deployment is sent that body
+     * (only {@code model} changed) instead of the translation, so nothing is lost on the way.
+     */
+    public ChatRequest withAnthropicBody(ObjectNode original) {
+        return new ChatRequest(body, model, models, stream, clientWantsUsage, preferCheap, original);
+    }
+
     private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool", "function");
     private static final int FALLBACK_MODELS_MAX = 10;
     /** OpenAI's own limit on {@code n}; every answer is held for and billed, so it must be bounded. */

@@ -29,6 +29,9 @@ public interface ChatResponder {
     /** True once anything was written to the client: from then on there is no fallback. */
     boolean started();
 
+    /** True once a write found the client gone (it closed the connection): the stream should end now. */
+    default boolean clientGone() { return false; }
+
     /** The stream finished and was charged; {@code usageChunk} is the provider's usage chunk, or null. */
     void streamDone(StreamChunk usageChunk, Reservation.Charged charged);
 

@@ -12,16 +12,22 @@ import dev.tollgate.routing.Deployment;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerResponse;
 
-/** Writes chat answers in the OpenAI wire format: JSON, or SSE chunks ending in [DONE]. */
+/**
+ * Writes chat answers in the OpenAI wire format: JSON, or SSE chunks ending in [DONE]. The body's {@code model}
+ * is the public name the caller asked for (plain and every chunk); {@code x-tollgate-model} says which answered.
+ */
 public final class OpenAiResponder implements ChatResponder {
     private final ServerResponse res;
     private final SseOut sse;
     private final boolean clientWantsUsage;
+    /** The caller's {@code model}; null when it named only a {@code models} list (then: the public name that answered). */
+    private String requestedModel;
 
-    OpenAiResponder(ServerResponse res, boolean clientWantsUsage) {
+    OpenAiResponder(ServerResponse res, boolean clientWantsUsage, String requestedModel) {
         this.res = res;
         this.sse = new SseOut(res);
         this.clientWantsUsage = clientWantsUsage;
+        this.requestedModel = requestedModel;
     }
 
     @Override
@@ -32,6 +38,7 @@ public final class OpenAiResponder implements ChatResponder {
     @Override
     public void answer(ObjectNode completion, Deployment answeredBy, Reservation.Charged charged) {
         putUsage(completion.withObjectProperty("usage"), charged);
+        completion.put("model", bodyModel(answeredBy));
         answeredBy(res, answeredBy);
         res.header("x-tollgate-cost", charged.costCredits());
         if (charged.balanceCredits() != null) res.header("x-tollgate-balance", charged.balanceCredits());
@@ -42,11 +49,19 @@ public final class OpenAiResponder implements ChatResponder {
     @Override
     public void chunk(StreamChunk chunk, Deployment answeredBy) {
         if (!sse.started()) answeredBy(res, answeredBy);
-        sse.data(chunk.json());
+        sse.data(ModelField.rewrite(chunk.json(), bodyModel(answeredBy)));
+    }
+
+    private String bodyModel(Deployment answeredBy) {
+        if (requestedModel == null) requestedModel = answeredBy.publicName();
+        return requestedModel;
     }
 
     @Override
     public boolean started() { return sse.started(); }
+
+    @Override
+    public boolean clientGone() { return sse.clientGone(); }
 
     @Override
     public void streamDone(StreamChunk usageChunk, Reservation.Charged charged) {
@@ -56,6 +71,7 @@ public final class OpenAiResponder implements ChatResponder {
                 chunk = Json.object().put("object", "chat.completion.chunk");
                 chunk.putArray("choices");
             }
+            if (requestedModel != null) chunk.put("model", requestedModel);
             putUsage(chunk.withObjectProperty("usage"), charged);
             sse.data(Json.bytes(chunk));
         }

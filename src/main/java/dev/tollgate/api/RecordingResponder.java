@@ -60,6 +60,9 @@ final class RecordingResponder implements ChatResponder {
     public boolean started() { return out.started(); }
 
     @Override
+    public boolean clientGone() { return out.clientGone(); } // the pipeline closes the upstream when the client left
+
+    @Override
     public void streamDone(StreamChunk usageChunk, Reservation.Charged charged) {
         if (charged != null && answeredBy != null && !tooLarge) {
             cache.store(key, ttlS, answeredBy.providerName(), answeredBy.publicName(), charged.costMicros(),

@@ -118,7 +118,7 @@ public final class ConfigLoader {
         ConfigNode s = root.child("server");
         if (root.has("server")) {
             s.allowOnly(Set.of("max_body_bytes", "upstream_connect_timeout_ms", "upstream_timeout_ms",
-                    "stream_idle_timeout_ms", "key_cache_ttl_ms", "upstream_client"));
+                    "stream_idle_timeout_ms", "key_cache_ttl_ms", "upstream_client", "cors"));
         }
         String upstreamClient = s.text("upstream_client", "helidon");
         if (!Set.of("jdk", "helidon").contains(upstreamClient)) {
@@ -130,7 +130,22 @@ public final class ConfigLoader {
                 s.longValue("upstream_timeout_ms", 120_000, 1),
                 s.longValue("stream_idle_timeout_ms", 60_000, 1),
                 s.longValue("key_cache_ttl_ms", 2_000, 0),
-                upstreamClient);
+                upstreamClient,
+                corsOrigins(s.child("cors")));
+    }
+
+    /** {@code server.cors.allowed_origins}: exact origins ({@code scheme://host[:port]}, no path), or "*"; default none. */
+    private static List<String> corsOrigins(ConfigNode cors) {
+        if (cors.isMapping()) cors.allowOnly(Set.of("allowed_origins"));
+        List<String> out = new ArrayList<>();
+        for (ConfigNode o : cors.child("allowed_origins").list()) {
+            String origin = o.text();
+            if (!origin.equals("*") && !origin.matches("https?://[^/\\s]+")) {
+                throw o.error("must be an origin like https://app.example.com (scheme, host, optional port; no path) or \"*\", got '" + origin + "'");
+            }
+            out.add(origin);
+        }
+        return List.copyOf(out);
     }
 
     private static List<TollgateConfig.Provider> providers(ConfigNode list) {

@@ -68,8 +68,15 @@ public record TollgateConfig(
     public record Credits(BigDecimal usdPerCredit, int defaultOutputTokens, long holdTtlMs) {}
 
     /** Edge limits and timeouts; every one is bounded and named with its unit. */
+    /** {@code corsAllowedOrigins}: browser origins allowed to call {@code /v1/*} (docs/configuration.md); empty: none. */
     public record Server(long maxBodyBytes, long upstreamConnectTimeoutMs, long upstreamTimeoutMs,
-                         long streamIdleTimeoutMs, long keyCacheTtlMs, String upstreamClient) {}
+                         long streamIdleTimeoutMs, long keyCacheTtlMs, String upstreamClient, List<String> corsAllowedOrigins) {
+        public Server(long maxBodyBytes, long upstreamConnectTimeoutMs, long upstreamTimeoutMs,
+                      long streamIdleTimeoutMs, long keyCacheTtlMs, String upstreamClient) {
+            this(maxBodyBytes, upstreamConnectTimeoutMs, upstreamTimeoutMs, streamIdleTimeoutMs, keyCacheTtlMs,
+                    upstreamClient, List.of());
+        }
+    }
 
     /**
      * {@code headers}: extra HTTP headers sent with every call to this provider (e.g. anthropic-beta).

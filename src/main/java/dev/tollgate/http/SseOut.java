@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * Writes server-sent events to the client, one flush per event so nothing is buffered. Headers are
  * committed by the first event, so until then the request can still fail over or answer an error.
- * A client that went away is remembered, not thrown: the caller keeps metering the provider's stream.
+ * A client that went away is remembered, not thrown: the caller asks {@link #clientGone()} and ends the stream.
  */
 public final class SseOut {
     private static final byte[] EVENT = "event: ".getBytes(StandardCharsets.US_ASCII);
@@ -27,6 +27,9 @@ public final class SseOut {
     }
 
     public boolean started() { return out != null; }
+
+    /** True once a write failed because the client went away; nothing is written after that. */
+    public boolean clientGone() { return clientGone; }
 
     public void data(byte[] json) {
         write(DATA, json, END);

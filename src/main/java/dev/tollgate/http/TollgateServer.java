@@ -64,9 +64,11 @@ public final class TollgateServer {
         UsageApi usage = new UsageApi(auth, gateway.usage());
         dev.tollgate.api.CacheStep cacheStep = new dev.tollgate.api.CacheStep(gateway.cache(), gateway.billing());
         dev.tollgate.api.CacheStatsApi cacheStats = new dev.tollgate.api.CacheStatsApi(auth, gateway.cache());
+        Models models = new Models(auth, gateway.catalog(), gateway.clock().millis() / 1000);
         r.addFilter(new RequestIds())
                 .addFilter(new Metrics(gateway.metrics()))
                 .addFilter(gateway.usage().recorder())
+                .addFilter(new Cors(gateway.config().server().corsAllowedOrigins())) // preflights answered before routing
                 .get("/health", (req, res) -> json(res, 200, HEALTHY))
                 .get("/metrics", (req, res) -> {
                     res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
@@ -78,6 +80,8 @@ public final class TollgateServer {
                 .post("/v1/messages", new Messages(auth, gateway.router(), gateway.guard(),
                         new ChatPipeline(gateway.billing(), gateway.health(), gateway.stops()), cacheStep, maxBody))
                 .register(dev.tollgate.api.responses.Responses.PATH, responses(auth, gateway, maxBody))
+                .post(dev.tollgate.api.anthropic.CountTokens.PATH, new dev.tollgate.api.anthropic.CountTokens(auth,
+                        gateway.router(), gateway.stops(), maxBody))
                 .post("/v1/embeddings", new Embeddings(auth, gateway.catalog(), gateway.billing(), gateway.guard(),
                         gateway.health(), gateway.stops(), maxBody))
                 .post("/v1/images/generations", new Images(auth, gateway.catalog(), gateway.billing(), gateway.guard(),
@@ -88,7 +92,8 @@ public final class TollgateServer {
                 .get(UsageApi.STATS, usage::stats)
                 .get(UsageApi.DAILY, usage::daily)
                 .register("/admin/analytics", new AnalyticsAdmin(auth, gateway.usage()))
-                .get("/v1/models", new Models(auth, gateway.catalog(), gateway.clock().millis() / 1000))
+                .get("/v1/models", models::list)
+                .get("/v1/models/{+id}", models::retrieve) // ids may contain '/' (openai/gpt-4o)
                 .get("/v1/plans", limits::plans)
                 .get("/v1/usage", limits::usage)
                 .get("/v1/cache/stats", cacheStats::mine)
@@ -145,7 +150,8 @@ public final class TollgateServer {
         if (res.isSent()) return;
         if (e.retryAfterSeconds() != null) res.header(HeaderNames.RETRY_AFTER, Long.toString(e.retryAfterSeconds()));
         String path = req.path().path();
-        boolean anthropic = path.equals(Messages.PATH) || path.startsWith(Messages.PATH + "/");
+        boolean anthropic = path.equals(Messages.PATH) || path.startsWith(Messages.PATH + "/")
+                || path.startsWith("/v1/models") && dev.tollgate.api.AnthropicStyle.of(req);
         json(res, e.status(), Json.bytes(anthropic ? ErrorBodies.anthropic(e, RequestIds.of(req)) : ErrorBodies.openAi(e)));
     }
 

@@ -4,6 +4,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * One call to a provider. {@code body} is an OpenAI chat-completions request whose {@code model}
- * is already the provider's own model id; streaming calls always ask for usage.
+ * is already the provider's own model id; streaming calls always ask for usage. {@code anthropicBody}: the
+ * client's own Anthropic Messages body when it came in on {@code /v1/messages} (else null); an Anthropic adapter
+ * sends that, with only {@code model} and {@code stream} set, so cache_control, thinking, top_k, metadata and
+ * unknown fields arrive intact. Other adapters ignore it.
  */
-public record ChatCall(String requestId, String upstreamModel, ObjectNode body, boolean stream) {}
+public record ChatCall(String requestId, String upstreamModel, ObjectNode body, boolean stream, ObjectNode anthropicBody) {
+    public ChatCall(String requestId, String upstreamModel, ObjectNode body, boolean stream) {
+        this(requestId, upstreamModel, body, stream, null);
+    }
+}

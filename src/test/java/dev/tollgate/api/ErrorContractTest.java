@@ -125,7 +125,13 @@ class ErrorContractTest {
         JsonNode e = error(gw.post("/v1/chat/completions", TestGateway.chat("fail-500", false), gw.key), 502, "upstream_error");
         assertThat(e.path("message").asText()).contains("HTTP 500").doesNotContain("boom");
         error(gw.post("/v1/chat/completions", TestGateway.chat("fail-500", true), gw.key), 502, "upstream_error");
-        error(gw.post("/v1/chat/completions", TestGateway.chat("fail-429", false), gw.key), 502, "upstream_error");
+    }
+
+    @Test
+    void upstream429OnTheOnlyCandidateIs429RateLimitExceeded() throws Exception {
+        HttpResponse<String> res = gw.post("/v1/chat/completions", TestGateway.chat("fail-429", false), gw.key);
+        error(res, 429, "rate_limit_exceeded");
+        assertThat(res.headers().firstValue("retry-after")).as("no pause named upstream: 1 s").hasValue("1");
     }
 
     @Test

@@ -335,17 +335,19 @@ class MessagesWireTest {
                 400, "invalid_request_error", "messages[0].role");
         assertError(messages("{\"model\":\"mock-small\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image\","
                 + "\"source\":{\"type\":\"base64\",\"data\":\"xx\"}}]}]}", gw.key), 400, "invalid_request_error", "messages[0].content[0].source.media_type");
-        assertError(messages("{\"model\":\"mock-small\",\"max_tokens\":5,\"frobnicate\":1,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}", gw.key),
-                400, "invalid_request_error", "frobnicate");
+        // an unknown top-level field is no error (new SDK features): a translated provider drops it and says so
+        HttpResponse<String> unknown = messages("{\"model\":\"mock-small\",\"max_tokens\":5,\"frobnicate\":1,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}", gw.key);
+        assertThat(unknown.statusCode()).isEqualTo(200);
+        assertThat(unknown.headers().firstValue("x-tollgate-dropped-fields")).hasValue("frobnicate");
         assertError(messages("{\"model\":\"mock-small\",\"max_tokens\":5,\"tools\":[{\"type\":\"web_search_20250305\",\"name\":\"web_search\"}],"
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}", gw.key), 400, "invalid_request_error", "web_search_20250305");
         assertError(messages("{not json", gw.key), 400, "invalid_request_error", "not valid JSON");
         HttpResponse<String> upstreamDown = messages(hello("broken", false), gw.key);
         assertError(upstreamDown, 502, "api_error", "");
         assertThat(upstreamDown.body()).doesNotContain("sk-proj-SECRET");
-        HttpResponse<String> unknownUrl = TestGateway.send(HttpRequest.newBuilder(URI.create(gw.baseUrl() + "/v1/messages/count_tokens"))
+        HttpResponse<String> unknownUrl = TestGateway.send(HttpRequest.newBuilder(URI.create(gw.baseUrl() + "/v1/messages/batches"))
                 .header("x-api-key", gw.key).POST(HttpRequest.BodyPublishers.ofString(hello("mock-small", false))).build());
-        assertError(unknownUrl, 404, "not_found_error", "/v1/messages/count_tokens");
+        assertError(unknownUrl, 404, "not_found_error", "/v1/messages/batches");
         // the OpenAI endpoints keep OpenAI's shape
         JsonNode openAi = json(gw.post("/v1/chat/completions", TestGateway.chat("no-such-model", false), gw.key).body());
         assertThat(openAi.path("error").path("code").asText()).isEqualTo("model_not_found");

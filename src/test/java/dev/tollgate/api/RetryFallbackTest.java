@@ -171,7 +171,8 @@ class RetryFallbackTest {
     @Test
     void providerRetryAfterIsHonouredWithinTheCapAndSkipsToTheNextCandidateBeyondIt() {
         HttpResponse<String> within = chat("retry-after-1-x", false);
-        assertThat(within.statusCode()).isEqualTo(502);
+        assertThat(within.statusCode()).isEqualTo(429);
+        assertThat(within.headers().firstValue("retry-after")).hasValue("1");
         assertThat(upstream.calls("retry-after-1-x")).isEqualTo(3);
         assertThat(clock.sleeps).containsExactly(1_000L, 1_000L);
         clock.sleeps.clear();

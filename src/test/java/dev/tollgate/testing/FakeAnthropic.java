@@ -20,7 +20,9 @@ public final class FakeAnthropic extends FakeUpstream {
     @Override
     protected void handle(HttpExchange ex, Received r) throws IOException {
         String model = r.body().path("model").asText();
-        if (model.startsWith("fail-")) {
+        if (r.path().endsWith("/count_tokens")) {
+            countTokens(ex, r, model);
+        } else if (model.startsWith("fail-")) {
             int status = Integer.parseInt(model.substring(5));
             json(ex, status, error(status));
         } else if (r.body().path("stream").asBoolean(false)) {
@@ -28,6 +30,26 @@ public final class FakeAnthropic extends FakeUpstream {
         } else {
             scenarioJson(ex, model);
         }
+    }
+
+    /**
+     * {@code POST /v1/messages/count_tokens}: {@value #COUNT_TOKENS_BASE} plus the bytes of the request's
+     * messages, so a test can tell the provider's count from the gateway's; {@code fail-*} fails as above.
+     */
+    private void countTokens(HttpExchange ex, Received r, String model) throws IOException {
+        if (model.startsWith("fail-")) {
+            int status = Integer.parseInt(model.substring(5));
+            json(ex, status, error(status));
+            return;
+        }
+        json(ex, 200, "{\"input_tokens\":" + countTokensFor(r.body()) + "}");
+    }
+
+    public static final int COUNT_TOKENS_BASE = 1000;
+
+    /** What this fake's count_tokens answers for {@code body}. */
+    public static long countTokensFor(com.fasterxml.jackson.databind.JsonNode body) {
+        return COUNT_TOKENS_BASE + body.path("messages").toString().length();
     }
 
     private static String error(int status) {

@@ -36,6 +36,8 @@ public abstract class FakeUpstream implements AutoCloseable {
     private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
     private final String resourceDir;
     public final List<Received> requests = new CopyOnWriteArrayList<>();
+    /** Every request body exactly as it arrived, byte for byte (same order as {@link #requests}). */
+    public final List<byte[]> rawBodies = new CopyOnWriteArrayList<>();
 
     protected FakeUpstream(String context, String resourceDir) {
         this.resourceDir = resourceDir;
@@ -49,8 +51,10 @@ public abstract class FakeUpstream implements AutoCloseable {
             try (ex) {
                 Map<String, String> headers = new TreeMap<>();
                 ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), v.get(0)));
+                byte[] raw = ex.getRequestBody().readAllBytes();
                 Received r = new Received(ex.getRequestURI().getPath(), ex.getRequestURI().getQuery(), headers,
-                        JSON.readTree(ex.getRequestBody()));
+                        JSON.readTree(raw));
+                rawBodies.add(raw);
                 requests.add(r);
                 handle(ex, r);
             }

@@ -65,20 +65,26 @@ final class AnthropicMessage {
             block.set("input", toolInput(call.path("function").path("arguments").asText("")));
         }
         Stop.of(choice, stopSequences).putInto(out);
-        putUsage(out.putObject("usage"), charged.usage(), charged.costMicros());
+        putUsage(out.putObject("usage"), charged.usage(), charged.costMicros(), cacheWriteTokens(completion));
         return out;
     }
 
     /**
-     * The usage Tollgate billed, in Anthropic's accounting: cache reads are outside input_tokens.
+     * The usage Tollgate billed, in Anthropic's accounting: cache reads and cache writes are outside input_tokens.
      * {@code cost} (credits charged) is Tollgate's extension, as {@code usage.cost} is on the OpenAI side.
      */
-    static void putUsage(ObjectNode usage, Usage billed, long costMicros) {
-        usage.put("input_tokens", billed.promptTokens() - billed.cachedPromptTokens());
+    static void putUsage(ObjectNode usage, Usage billed, long costMicros, long cacheWriteTokens) {
+        long cacheWrite = Math.min(cacheWriteTokens, billed.promptTokens() - billed.cachedPromptTokens());
+        usage.put("input_tokens", billed.promptTokens() - billed.cachedPromptTokens() - cacheWrite);
         usage.put("output_tokens", billed.completionTokens());
-        usage.put("cache_creation_input_tokens", 0);
+        usage.put("cache_creation_input_tokens", cacheWrite);
         usage.put("cache_read_input_tokens", billed.cachedPromptTokens());
         usage.put("cost", Cost.toCreditsDecimal(costMicros));
+    }
+
+    /** The prompt tokens written to the provider's prompt cache, as an OpenAI usage reports them (0 when none). */
+    static long cacheWriteTokens(JsonNode withUsage) {
+        return withUsage == null ? 0 : Math.max(0, withUsage.path("usage").path("prompt_tokens_details").path("cache_write_tokens").asLong(0));
     }
 
     /** Tool arguments are a JSON string in OpenAI and an object in Anthropic; unparsable ones become {}. */

@@ -20,7 +20,7 @@ import java.util.Set;
  *
  * @param stopSequences the client's stop sequences, to tell a stop-sequence stop from a natural one
  */
-record AnthropicRequest(ChatRequest chat, List<String> stopSequences) {
+record AnthropicRequest(ChatRequest chat, List<String> stopSequences, List<String> dropped) {
     /** Accepted and translated (plus Tollgate's {@code models} fallback list and {@code prefer_cheap}). */
     private static final Set<String> TRANSLATED = Set.of("model", "max_tokens", "messages", "system", "stop_sequences",
             "temperature", "top_p", "stream", "tools", "tool_choice", "models", "prefer_cheap");
@@ -29,7 +29,7 @@ record AnthropicRequest(ChatRequest chat, List<String> stopSequences) {
     private static final String TOOL_ERROR_PREFIX = "[tool error] ";
 
     static AnthropicRequest translate(ObjectNode in) {
-        rejectUnknown(in);
+        List<String> dropped = dropped(in);
         ObjectNode out = Json.object();
         out.put("model", requiredString(in, "model"));
         out.put("max_tokens", requiredPositiveInt(in, "max_tokens"));
@@ -49,15 +49,44 @@ record AnthropicRequest(ChatRequest chat, List<String> stopSequences) {
         copyIfPresent(in, out, "prefer_cheap");
         boolean hasTools = tools(in.get("tools"), out);
         toolChoice(in.get("tool_choice"), hasTools, out);
-        return new AnthropicRequest(ChatRequest.parse(out), List.copyOf(stops));
+        return new AnthropicRequest(ChatRequest.parse(out), List.copyOf(stops), dropped);
     }
 
-    private static void rejectUnknown(ObjectNode in) {
+    /**
+     * What a translation to another provider's format leaves out, by name, for {@code x-tollgate-dropped-fields}:
+     * the known fields without an OpenAI equivalent (type-checked, since their shape is known), every unknown
+     * top-level field (new SDK features; an Anthropic upstream gets them all), and {@code cache_control} /
+     * {@code citations} wherever they appear.
+     */
+    private static List<String> dropped(ObjectNode in) {
+        List<String> out = new ArrayList<>();
         for (Iterator<String> it = in.fieldNames(); it.hasNext(); ) {
             String f = it.next();
-            if (!TRANSLATED.contains(f) && !DROPPED.contains(f)) {
-                throw ApiException.invalid(f, "Unknown parameter '" + f + "': /v1/messages does not support it");
-            }
+            if (TRANSLATED.contains(f)) continue;
+            if (DROPPED.contains(f)) checkDroppedType(in.get(f), f);
+            if (!in.get(f).isNull()) out.add(f);
+        }
+        for (String nested : List.of("cache_control", "citations")) {
+            if (in.findValue(nested) != null) out.add(nested);
+        }
+        return List.copyOf(out);
+    }
+
+    private static void checkDroppedType(JsonNode v, String f) {
+        if (v.isNull()) return;
+        boolean ok = switch (f) {
+            case "top_k" -> v.isIntegralNumber() && v.asLong() >= 0;
+            case "metadata", "thinking" -> v.isObject();
+            case "service_tier" -> v.isTextual();
+            default -> true;
+        };
+        if (!ok) {
+            String expected = switch (f) {
+                case "top_k" -> "a non-negative integer";
+                case "service_tier" -> "a string";
+                default -> "an object";
+            };
+            throw ApiException.invalid(f, "'" + f + "' must be " + expected);
         }
     }
 

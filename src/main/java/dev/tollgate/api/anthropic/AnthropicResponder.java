@@ -11,6 +11,7 @@ import dev.tollgate.http.RequestIds;
 import dev.tollgate.http.SseOut;
 import dev.tollgate.json.Json;
 import dev.tollgate.provider.StreamChunk;
+import dev.tollgate.provider.anthropic.AnthropicProvider;
 import dev.tollgate.routing.Deployment;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerResponse;
@@ -22,18 +23,30 @@ import java.util.List;
  * is the public name that answered (as in {@code x-tollgate-model}).
  */
 final class AnthropicResponder implements ChatResponder {
+    static final String DROPPED_HEADER = "x-tollgate-dropped-fields";
     private final ServerResponse res;
     private final SseOut sse;
     private final String requestId;
     private final List<String> stopSequences;
+    /** What translating the request to a non-Anthropic provider left out; named in a header when one answers. */
+    private final List<String> dropped;
     private final String messageId = "msg_" + RequestIds.newLedgerId();
     private AnthropicStream stream;
 
-    AnthropicResponder(ServerResponse res, String requestId, List<String> stopSequences) {
+    AnthropicResponder(ServerResponse res, String requestId, List<String> stopSequences, List<String> dropped) {
         this.res = res;
         this.sse = new SseOut(res);
         this.requestId = requestId;
         this.stopSequences = stopSequences;
+        this.dropped = dropped;
+    }
+
+    /** Names the request fields the answering provider never saw: only a translated (non-Anthropic) one drops any. */
+    private void answeredBy(Deployment d) {
+        OpenAiResponder.answeredBy(res, d);
+        if (!dropped.isEmpty() && !(d.provider() instanceof AnthropicProvider)) {
+            res.header(DROPPED_HEADER, String.join(", ", dropped));
+        }
     }
 
     @Override
@@ -44,7 +57,7 @@ final class AnthropicResponder implements ChatResponder {
     @Override
     public void answer(ObjectNode completion, Deployment answeredBy, Reservation.Charged charged) {
         ObjectNode message = AnthropicMessage.of(completion, messageId, answeredBy.publicName(), stopSequences, charged);
-        OpenAiResponder.answeredBy(res, answeredBy);
+        answeredBy(answeredBy);
         res.header("x-tollgate-cost", charged.costCredits());
         if (charged.balanceCredits() != null) res.header("x-tollgate-balance", charged.balanceCredits());
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
@@ -54,7 +67,7 @@ final class AnthropicResponder implements ChatResponder {
     @Override
     public void chunk(StreamChunk chunk, Deployment answeredBy) {
         if (stream == null) {
-            OpenAiResponder.answeredBy(res, answeredBy);
+            answeredBy(answeredBy);
             stream = new AnthropicStream(this::write, messageId, answeredBy.publicName(), stopSequences);
         }
         JsonNode parsed = Json.parseOrNull(chunk.json());
@@ -65,9 +78,12 @@ final class AnthropicResponder implements ChatResponder {
     public boolean started() { return sse.started(); }
 
     @Override
+    public boolean clientGone() { return sse.clientGone(); }
+
+    @Override
     public void streamDone(StreamChunk usageChunk, Reservation.Charged charged) {
         if (stream == null) stream = new AnthropicStream(this::write, messageId, "", stopSequences);
-        stream.finish(charged);
+        stream.finish(charged, usageChunk == null ? 0 : AnthropicMessage.cacheWriteTokens(Json.parseOrNull(usageChunk.json())));
         sse.close();
     }
 

@@ -60,12 +60,12 @@ final class AnthropicStream {
     }
 
     /** Ends the message with the stop reason and the usage that was billed. */
-    void finish(Reservation.Charged charged) {
+    void finish(Reservation.Charged charged, long cacheWriteTokens) {
         start();
         closeBlock();
         ObjectNode delta = Json.object().put("type", "message_delta");
         stop.putInto(delta.putObject("delta"));
-        AnthropicMessage.putUsage(delta.putObject("usage"), charged.usage(), charged.costMicros());
+        AnthropicMessage.putUsage(delta.putObject("usage"), charged.usage(), charged.costMicros(), cacheWriteTokens);
         sink.event("message_delta", delta);
         sink.event("message_stop", Json.object().put("type", "message_stop"));
     }

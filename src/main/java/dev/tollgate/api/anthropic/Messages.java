@@ -50,16 +50,18 @@ public final class Messages implements Handler {
         String requestId = RequestIds.of(req);
         res.header("request-id", requestId); // where Anthropic's SDKs look for the request id, errors included
         Principal principal = auth.apiKey(req);
-        ObjectNode body = Bodies.jsonObject(Bodies.read(req, maxBodyBytes));
-        CacheAsk cacheAsk = cache.ask(req, body, guard.plan(principal)); // takes out the body's "cache" field
-        AnthropicRequest request = AnthropicRequest.translate(body);
-        ChatRequest chat = request.chat();
+        ObjectNode original = Bodies.jsonObject(Bodies.read(req, maxBodyBytes));
+        CacheAsk cacheAsk = cache.ask(req, original, guard.plan(principal)); // takes out the body's "cache" field
+        AnthropicRequest request = AnthropicRequest.translate(original);
+        // an Anthropic deployment gets the client's own body (only model changed): nothing is lost on the way
+        ChatRequest chat = request.chat().withAnthropicBody(original.deepCopy());
         Route route = Routes.of(router, chat, principal, req);
         route.headers().forEach(res::header); // before the pipeline: a stream's headers leave with its first byte
         Admission admission = guard.admit(principal, Demands.chat(chat, route.candidates(), pipeline.billing()), res::header);
         try {
             ChatResponder out = cache.answerOrPass(principal, requestId, cacheAsk, chat, route.candidates(),
-                    new AnthropicResponder(res, requestId, request.stopSequences()), res::header, admission::settle);
+                    new AnthropicResponder(res, requestId, request.stopSequences(), request.dropped()), res::header,
+                    admission::settle);
             if (out == null) return; // answered from the cache
             pipeline.run(principal, requestId, chat, route.candidates(), out,
                     charged -> admission.settle(Demands.spent(charged, 0)));

@@ -71,6 +71,9 @@ final class ResponsesResponder implements ChatResponder {
     public boolean started() { return sse.started(); }
 
     @Override
+    public boolean clientGone() { return sse.clientGone(); }
+
+    @Override
     public void streamDone(StreamChunk usageChunk, Reservation.Charged charged) {
         if (stream == null) stream = new ResponsesStream(this::write, skeleton(null));
         ObjectNode response = stream.finished(charged);

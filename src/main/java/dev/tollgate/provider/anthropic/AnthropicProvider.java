@@ -8,6 +8,7 @@ import dev.tollgate.provider.ChatResult;
 import dev.tollgate.provider.ProviderException;
 import dev.tollgate.provider.ProviderException.Kind;
 import dev.tollgate.provider.StreamChunk;
+import dev.tollgate.provider.TokenCountProvider;
 import dev.tollgate.provider.UpstreamErrors;
 import dev.tollgate.provider.ProviderHttp;
 import java.net.URI;
@@ -19,11 +20,12 @@ import java.util.function.Consumer;
  * Anthropic's Messages API ({@code POST {base_url}/messages}). This file is the HTTP part only:
  * the URI, the headers and the two calls; translation lives in the sibling classes.
  */
-public final class AnthropicProvider implements ChatProvider {
+public final class AnthropicProvider implements ChatProvider, TokenCountProvider {
     static final String API_VERSION = "2023-06-01";
 
     private final String name;
     private final URI messagesUri;
+    private final URI countTokensUri;
     private final Map<String, String> headers = new LinkedHashMap<>();
     private final int defaultMaxTokens;
     private final ProviderHttp http;
@@ -32,6 +34,7 @@ public final class AnthropicProvider implements ChatProvider {
     public AnthropicProvider(TollgateConfig.Provider config, TollgateConfig.Server server, int defaultMaxTokens) {
         this.name = config.name();
         this.messagesUri = URI.create(config.baseUrl() + "/messages");
+        this.countTokensUri = URI.create(config.baseUrl() + "/messages/count_tokens");
         this.defaultMaxTokens = defaultMaxTokens;
         this.http = new ProviderHttp(name, config.baseUrl(), server);
         headers.put("anthropic-version", API_VERSION);
@@ -44,14 +47,14 @@ public final class AnthropicProvider implements ChatProvider {
 
     @Override
     public ChatResult complete(ChatCall call) throws ProviderException {
-        ObjectNode body = AnthropicRequest.build(name, call.body(), call.upstreamModel(), defaultMaxTokens, false);
+        ObjectNode body = body(call, false);
         var response = http.post(messagesUri, headers, body, "application/json", this::error);
         return AnthropicResponse.translate(name, http.readJson(response), call.upstreamModel());
     }
 
     @Override
     public void stream(ChatCall call, Consumer<StreamChunk> sink) throws ProviderException {
-        ObjectNode body = AnthropicRequest.build(name, call.body(), call.upstreamModel(), defaultMaxTokens, true);
+        ObjectNode body = body(call, true);
         var response = http.post(messagesUri, headers, body, "text/event-stream", this::error);
         AnthropicStream translator = new AnthropicStream(name, call.upstreamModel(), sink);
         http.readEvents(response, (event, data) -> {
@@ -59,6 +62,32 @@ public final class AnthropicProvider implements ChatProvider {
             return true;
         });
         translator.end();
+    }
+
+    /**
+     * Anthropic in, Anthropic out: the client's body as it came, with only the model (and the stream flag the
+     * pipeline chose) set and Tollgate's own fields taken out; anything else is translated from OpenAI chat.
+     */
+    private ObjectNode body(ChatCall call, boolean stream) throws ProviderException {
+        if (call.anthropicBody() == null) {
+            return AnthropicRequest.build(name, call.body(), call.upstreamModel(), defaultMaxTokens, stream);
+        }
+        ObjectNode body = call.anthropicBody().deepCopy();
+        body.put("model", call.upstreamModel());
+        body.remove("models");
+        body.remove("prefer_cheap");
+        if (body.path("stream").asBoolean(false) != stream) body.put("stream", stream); // the same unless a test calls directly
+        return body;
+    }
+
+    @Override
+    public long countTokens(ObjectNode anthropicBody) throws ProviderException {
+        var response = http.post(countTokensUri, headers, anthropicBody, "application/json", this::error);
+        var tokens = http.readJson(response).path("input_tokens");
+        if (!tokens.canConvertToLong() || tokens.asLong() < 0) {
+            throw new ProviderException(Kind.BAD_RESPONSE, 200, "provider '" + name + "' answered count_tokens without input_tokens", null);
+        }
+        return tokens.asLong();
     }
 
     /** Like any provider, plus 529: Anthropic's "overloaded", worth trying elsewhere. */

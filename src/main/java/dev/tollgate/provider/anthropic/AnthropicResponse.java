@@ -64,7 +64,7 @@ final class AnthropicResponse {
         choice.put("finish_reason", finishReason(msg.path("stop_reason").asText(null)));
         // no usage reported: return none, so the gateway counts the tokens instead of billing zero
         Usage usage = msg.path("usage").isObject() ? usage(msg.path("usage")) : null;
-        if (usage != null) body.set("usage", OpenAiChunks.usageJson(usage));
+        if (usage != null) body.set("usage", OpenAiChunks.usageJson(usage, count(msg.path("usage"), "cache_creation_input_tokens")));
         return new ChatResult(body, usage);
     }
 
