@@ -88,6 +88,7 @@ public final class CacheStep {
             throw ChatPipeline.insufficient(e);
         }
         cache.served(caller.accountId(), hit, charged.costMicros());
+        dev.tollgate.usage.UsageFacts.current().cacheHit(hit.costMicros() - charged.costMicros());
         settled.accept(new Spent(0, charged.costMicros(), 0)); // counts as a request; no provider tokens
         headers.accept(CacheAsk.HEADER, "hit");
         headers.accept("age", Long.toString(hit.ageS(cache.nowMs())));

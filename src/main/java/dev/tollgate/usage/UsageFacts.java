@@ -44,6 +44,7 @@ public final class UsageFacts {
     long reasoningTokens;
     long costMicros;
     long cacheSavingsMicros;
+    boolean cacheHit;
     boolean charged;
     String attempts;
     int calls;
@@ -116,6 +117,15 @@ public final class UsageFacts {
         this.costMicros += postedMicros;
         this.cacheSavingsMicros += cacheSavingsMicros;
         this.charged = true;
+    }
+
+    /**
+     * The answer came from Tollgate's response cache: no provider was called; {@code savedMicros} is what
+     * the original answer cost minus what the hit was charged (tokens served stay out of the token totals).
+     */
+    public void cacheHit(long savedMicros) {
+        this.cacheHit = true;
+        this.cacheSavingsMicros += Math.max(0, savedMicros);
     }
 
     /**

@@ -69,6 +69,30 @@ class ResponseCacheTest {
 
     long balance() { return gw.gateway.ledger().balance(gw.accountId).postedMicros(); }
 
+    /** A hit is a usage event of its own: counted as a request and a cache hit, its saving recorded, no tokens used. */
+    @Test
+    void aHitIsRecordedInUsageAsACacheHitWithItsSaving() throws Exception {
+        HttpResponse<String> miss = post(body(""));
+        HttpResponse<String> hit = post(body(""));
+        assertThat(cacheHeader(hit)).isEqualTo("hit");
+        long originalMicros = new java.math.BigDecimal(miss.headers().firstValue("x-tollgate-cost").orElseThrow())
+                .movePointRight(6).longValueExact();
+        assertThat(originalMicros).as("the miss was billed").isPositive();
+        assertThat(gw.gateway.usage().flush(Duration.ofSeconds(20))).isTrue();
+        com.fasterxml.jackson.databind.JsonNode stats = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                TestGateway.send(HttpRequest.newBuilder(URI.create(gw.baseUrl() + "/v1/usage/stats?hours=24"))
+                        .header("Authorization", "Bearer " + gw.key).build()).body());
+        assertThat(stats.path("total_requests").asLong()).isEqualTo(2);
+        assertThat(stats.path("cost").decimalValue()).as("the hit is free at hit_price 0")
+                .isEqualByComparingTo(java.math.BigDecimal.valueOf(originalMicros, 6));
+        assertThat(stats.path("cache_savings").decimalValue()).isEqualByComparingTo(java.math.BigDecimal.valueOf(originalMicros, 6));
+        try (java.sql.Connection c = gw.gateway.database().connection(); java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT SUM(cache_hit), SUM(input_tokens) FROM usage_events")) {
+            rs.next();
+            assertThat(rs.getLong(1)).as("one cache hit").isEqualTo(1);
+        }
+    }
+
     @Test
     void identicalRequestsHitAndTheProviderIsCalledOnce() throws Exception {
         HttpResponse<String> first = post(body(""));
