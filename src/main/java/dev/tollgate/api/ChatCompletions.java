@@ -15,7 +15,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 /**
- * {@code POST /v1/chat/completions}: auth → parse → route → guard → cache ({@link CacheStep}) → {@link ChatPipeline} → OpenAI wire format →
+ * {@code POST /v1/chat/completions}: auth → preset ({@link PresetStep}) → parse → schema ({@link StructuredOutput}) → route → guard → cache ({@link CacheStep}) → {@link ChatPipeline} → OpenAI wire format →
  * guard settled to what was charged (released on every other exit).
  */
 public final class ChatCompletions implements Handler {
@@ -25,9 +25,11 @@ public final class ChatCompletions implements Handler {
     private final ChatPipeline pipeline;
     private final CacheStep cache;
     private final long maxBodyBytes;
+    private final PresetStep presets;
 
     public ChatCompletions(Authenticator auth, Router router, Guard guard, ChatPipeline pipeline, CacheStep cache,
-                           long maxBodyBytes) {
+                           long maxBodyBytes, PresetStep presets) {
+        this.presets = presets;
         this.auth = auth;
         this.router = router;
         this.guard = guard;
@@ -40,14 +42,17 @@ public final class ChatCompletions implements Handler {
     public void handle(ServerRequest req, ServerResponse res) {
         Principal principal = auth.apiKey(req);
         ObjectNode body = Bodies.jsonObject(Bodies.read(req, maxBodyBytes));
+        presets.apply(principal, body, res::header); // before everything that reads the body: the cache key included
         CacheAsk cacheAsk = cache.ask(req, body, guard.plan(principal)); // takes out the body's "cache" field
         ChatRequest chat = ChatRequest.parse(body);
+        ChatResponder responder = StructuredOutput.wrap(chat, // a schema that does not compile is refused here, before routing
+                new OpenAiResponder(res, chat.clientWantsUsage(), chat.model()), res::header);
         Route route = Routes.of(router, chat, principal, req);
         route.headers().forEach(res::header); // before the pipeline: a stream's headers leave with its first byte
         Admission admission = guard.admit(principal, Demands.chat(chat, route.candidates(), pipeline.billing()), res::header);
         try {
             ChatResponder out = cache.answerOrPass(principal, RequestIds.of(req), cacheAsk, chat, route.candidates(),
-                    new OpenAiResponder(res, chat.clientWantsUsage(), chat.model()), res::header, admission::settle);
+                    responder, res::header, admission::settle);
             if (out == null) return; // answered from the cache
             pipeline.run(principal, RequestIds.of(req), chat, route.candidates(), out,
                     charged -> admission.settle(Demands.spent(charged, 0)));

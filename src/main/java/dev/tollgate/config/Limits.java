@@ -26,10 +26,19 @@ public record Limits(int defaultRpm, long parallelLeaseMs, long redisTimeoutMs, 
      * names (models or aliases) a request may name; null = all. {@code maxContext}: prompt tokens. {@code price}
      * and {@code description}: display text only (for {@code /v1/plans} and the dashboard), never used to bill.
      * {@code alertThresholds}: percents for the alerts (null = the alerts section's default).
+     * {@code maxPresets}: presets an account may own (docs/presets.md); null or 0 = unlimited.
      */
     public record Plan(String name, Integer rpm, Integer tpm, Integer maxParallel, Monthly monthly,
                        Long monthlyBudgetMicros, Set<String> models, Integer maxContext, Features features,
-                       String price, String description, List<Integer> alertThresholds) {
+                       String price, String description, List<Integer> alertThresholds, Integer maxPresets) {
+        /** A plan without a preset limit. */
+        public Plan(String name, Integer rpm, Integer tpm, Integer maxParallel, Monthly monthly,
+                    Long monthlyBudgetMicros, Set<String> models, Integer maxContext, Features features,
+                    String price, String description, List<Integer> alertThresholds) {
+            this(name, rpm, tpm, maxParallel, monthly, monthlyBudgetMicros, models, maxContext, features, price,
+                    description, alertThresholds, null);
+        }
+
         public boolean allows(String publicModel) {
             return models == null || models.contains(publicModel);
         }

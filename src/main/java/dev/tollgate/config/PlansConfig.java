@@ -17,7 +17,8 @@ import java.util.Set;
 final class PlansConfig {
     private static final Set<String> PLAN_KEYS = Set.of("rpm", "tpm", "max_parallel", "monthly", "monthly_budget",
             "models", "max_context", "features", "price", "description", "alert_thresholds",
-            "cache_ttl"); // cache_ttl: read by CacheConfig
+            "cache_ttl", // cache_ttl: read by CacheConfig
+            "max_presets");
     private static final long INT_MAX = Integer.MAX_VALUE;
 
     private PlansConfig() {}
@@ -53,7 +54,8 @@ final class PlansConfig {
         p.allowOnly(PLAN_KEYS);
         return new Limits.Plan(name, optionalInt(p, "rpm"), optionalInt(p, "tpm"), optionalInt(p, "max_parallel"),
                 monthly(p), budget(p), models(p, modelNames), maxContext(p), features(p),
-                p.has("price") ? p.child("price").text() : null, p.text("description", null), thresholds(p));
+                p.has("price") ? p.child("price").text() : null, p.text("description", null), thresholds(p),
+                optionalInt(p, "max_presets"));
     }
 
     private static Limits.Monthly monthly(ConfigNode plan) {

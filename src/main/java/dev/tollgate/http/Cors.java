@@ -27,6 +27,7 @@ public final class Cors implements Filter {
     /** The answer headers a browser app may read (the gateway's own, the request id, rate limits). */
     private static final String EXPOSED_HEADERS = "x-request-id, request-id, retry-after, x-tollgate-cost, x-tollgate-balance, "
             + "x-tollgate-provider, x-tollgate-model, x-tollgate-attempts, x-tollgate-dropped-fields, x-tollgate-token-count, "
+            + "x-tollgate-preset, x-tollgate-schema, " // presets and structured outputs (docs/presets.md)
             + "x-ratelimit-limit-requests, x-ratelimit-remaining-requests, x-ratelimit-reset-requests, "
             + "x-ratelimit-limit-tokens, x-ratelimit-remaining-tokens, x-ratelimit-reset-tokens";
     private static final long MAX_AGE_SECONDS = 600;

@@ -65,6 +65,7 @@ public final class TollgateServer {
         dev.tollgate.api.CacheStep cacheStep = new dev.tollgate.api.CacheStep(gateway.cache(), gateway.billing());
         dev.tollgate.api.CacheStatsApi cacheStats = new dev.tollgate.api.CacheStatsApi(auth, gateway.cache());
         Models models = new Models(auth, gateway.catalog(), gateway.clock().millis() / 1000);
+        var presetStore = new dev.tollgate.state.presets.SqlPresetStore(gateway.database()); // presets (docs/presets.md)
         r.addFilter(new RequestIds())
                 .addFilter(new Metrics(gateway.metrics()))
                 .addFilter(gateway.usage().recorder())
@@ -76,7 +77,9 @@ public final class TollgateServer {
                 })
                 .post("/v1/chat/completions", new ChatCompletions(auth, gateway.router(), gateway.guard(),
                         new ChatPipeline(gateway.billing(), gateway.health(), gateway.stops()),
-                        cacheStep, maxBody))
+                        cacheStep, maxBody, new dev.tollgate.api.PresetStep(presetStore)))
+                .register(dev.tollgate.api.PresetsApi.PATH, new dev.tollgate.api.PresetsApi(auth, presetStore,
+                        gateway.guard(), gateway.clock()))
                 .post("/v1/messages", new Messages(auth, gateway.router(), gateway.guard(),
                         new ChatPipeline(gateway.billing(), gateway.health(), gateway.stops()), cacheStep, maxBody))
                 .register(dev.tollgate.api.responses.Responses.PATH, responses(auth, gateway, maxBody))
