@@ -33,6 +33,10 @@ import java.util.Set;
  *       worst-case cost of this request, cheapest first (stable: ties keep the configured order);
  *   <li>move deployments whose provider is past {@code switch_at} behind all others (stable).
  * </ol>
+ * The request's {@link ProviderPrefs} act around these: {@code only}/{@code ignore}/{@code max_price} drop
+ * candidates first (recorded as {@link Route#skipped()}); {@link Sticky} orders equal deployments before
+ * step 4; {@code sort: price} is step 4; {@code order} moves its providers first before step 5;
+ * {@code allow_fallbacks: false} cuts the list last.
  * Affordability is not decided here: the pipeline skips a candidate the caller cannot cover.
  * Thread-safe; no I/O except the budgets' periodic re-read.
  */
