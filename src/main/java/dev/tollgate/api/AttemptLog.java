@@ -14,7 +14,9 @@ import java.util.Locale;
  * outcome  = "ok"                                ; this call answered (for a stream: it started)
  *          / kind [ "/" status ]                 ; this call failed: kind in lower case, provider's HTTP status
  *          / "skip:" reason [ "/" retry-ms ]     ; not called: breaker_open, rpm_limited, insufficient_credits,
- *                                                ; emergency_stop (the provider is stopped)
+ *                                                ; emergency_stop (the provider is stopped); the route's own skips
+ *                                                ; (provider preferences, listed first): provider_ignored,
+ *                                                ; provider_not_allowed, max_price, no_fallbacks
  * </pre>
  *
  * A retry of the same deployment is a repeated entry. Parse each entry from the right: the last

@@ -103,6 +103,11 @@ final class AttemptLoop {
         if (callerStop != null) throw stops.refused(callerStop);
     }
 
+    /** Candidates the route took out (provider preferences): logged first, as {@code skip:<reason>}. */
+    void skippedByRoute(List<dev.tollgate.routing.Route.Skip> skipped) {
+        for (var s : skipped) log.skipped(s.deployment(), s.reason());
+    }
+
     /** The header value so far, for an error answer when nothing succeeded. */
     String attemptsHeader() { return log.render(); }
 

@@ -60,6 +60,7 @@ public final class ChatPipeline {
                     ChatResponder out, Consumer<Reservation.Charged> settled) {
         AttemptLoop attempts = new AttemptLoop(health, caller, stops);
         attempts.refuseStoppedCaller();
+        attempts.skippedByRoute(Routes.takeSkipped());
         try {
             attempts.run(candidates, (d, holdId) -> billing.reserve(caller.accountId(), holdId, d, chat.body()),
                     (d, hold, attempt) -> chat.stream() ? stream(caller, chat, d, hold, requestId, out, attempt, settled)

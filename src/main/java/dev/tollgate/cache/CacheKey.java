@@ -25,7 +25,7 @@ import java.util.Set;
 public final class CacheKey {
     /** Top-level fields that never change what the model generates (CONTRACT §7), plus Tollgate's own routing fields. */
     static final Set<String> IGNORED = Set.of("stream", "stream_options", "user", "metadata", "cache", "models",
-            "prefer_cheap", "model");
+            "prefer_cheap", "provider", "model");
 
     private CacheKey() {}
 

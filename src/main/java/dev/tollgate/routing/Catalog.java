@@ -16,8 +16,10 @@ import java.util.Set;
 public final class Catalog {
     private final Map<String, List<Deployment>> byName = new LinkedHashMap<>();
     private final Map<String, String> ownerByName = new LinkedHashMap<>();
+    private final Set<String> providerNames = new LinkedHashSet<>();
 
     public Catalog(TollgateConfig config, Map<String, ChatProvider> providers) {
+        config.providers().forEach(p -> providerNames.add(p.name()));
         for (TollgateConfig.Model m : config.models()) {
             byName.put(m.name(), List.of(new Deployment(m, providers.get(m.provider()))));
             ownerByName.put(m.name(), m.provider());
@@ -48,6 +50,9 @@ public final class Catalog {
         }
         return List.copyOf(ordered);
     }
+
+    /** The configured provider names, in config order (what a request's {@code provider} preferences may name). */
+    public Set<String> providerNames() { return providerNames; }
 
     /** Public names (models, then aliases) with the provider that owns them ("tollgate" for aliases). */
     public Map<String, String> publicNames() { return ownerByName; }

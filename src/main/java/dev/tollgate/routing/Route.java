@@ -7,13 +7,22 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * What {@link Router} decided for one request: the deployments to try, in order (never empty), and
- * for {@code "model": "auto"} the selection that produced them (null otherwise).
+ * What {@link Router} decided for one request: the deployments to try, in order (never empty), for
+ * {@code "model": "auto"} the selection that produced them (null otherwise), and the deployments the
+ * request's provider preferences took out, with why (listed first in {@code x-tollgate-attempts}).
  */
-public record Route(List<Deployment> candidates, AutoSelection auto) {
+public record Route(List<Deployment> candidates, AutoSelection auto, List<Skip> skipped) {
+    /** A deployment not tried, and the {@code skip:} reason the attempts header gives. */
+    public record Skip(Deployment deployment, String reason) {}
+
     public Route {
         if (candidates.isEmpty()) throw new IllegalArgumentException("a route has at least one candidate");
         candidates = List.copyOf(candidates);
+        skipped = List.copyOf(skipped);
+    }
+
+    public Route(List<Deployment> candidates, AutoSelection auto) {
+        this(candidates, auto, List.of());
     }
 
     /**

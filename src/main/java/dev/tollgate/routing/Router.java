@@ -33,6 +33,10 @@ import java.util.Set;
  *       worst-case cost of this request, cheapest first (stable: ties keep the configured order);
  *   <li>move deployments whose provider is past {@code switch_at} behind all others (stable).
  * </ol>
+ * The request's {@link ProviderPrefs} act around these: {@code only}/{@code ignore}/{@code max_price} drop
+ * candidates first (recorded as {@link Route#skipped()}); {@link Sticky} orders equal deployments before
+ * step 4; {@code sort: price} is step 4; {@code order} moves its providers first before step 5;
+ * {@code allow_fallbacks: false} cuts the list last.
  * Affordability is not decided here: the pipeline skips a candidate the caller cannot cover.
  * Thread-safe; no I/O except the budgets' periodic re-read.
  */
@@ -44,12 +48,14 @@ public final class Router {
      * Per-request routing choices. {@code preferCheap} comes from the request's {@code prefer_cheap};
      * a per-key or per-plan default goes in {@link #of}'s second argument. {@code task}: the task type
      * the caller declared (null: none), which {@code model: auto} uses instead of the analyser's.
+     * {@code prefs}: the request's {@code provider} object ({@link ProviderPrefs#NONE} when absent).
+     * {@code stickyKey}: what keeps a conversation or end user on one deployment ({@link Sticky}; null: none).
      */
-    public record Options(boolean preferCheap, TaskType task) {
+    public record Options(boolean preferCheap, TaskType task, ProviderPrefs prefs, String stickyKey) {
         public static final Options DEFAULT = new Options(false);
 
         public Options(boolean preferCheap) {
-            this(preferCheap, null);
+            this(preferCheap, null, ProviderPrefs.NONE, null);
         }
 
         /** The request's choice when it made one, else the caller's default. */
@@ -58,7 +64,11 @@ public final class Router {
         }
 
         public Options withTask(TaskType declared) {
-            return new Options(preferCheap, declared);
+            return new Options(preferCheap, declared, prefs, stickyKey);
+        }
+
+        public Options withPrefs(ProviderPrefs provider, String sticky) {
+            return new Options(preferCheap, task, provider, sticky);
         }
     }
 
@@ -82,10 +92,68 @@ public final class Router {
      */
     public Route route(JsonNode body, String model, List<String> fallbacks, Options options) {
         Screen screen = new Screen(body);
-        if (AUTO.equals(model)) return auto(body, fallbacks, screen, options.task());
-        List<Deployment> eligible = screen.keep(catalog.candidates(model, fallbacks), describe(model, fallbacks));
-        if (options.preferCheap()) eligible = cheapestFirst(eligible, body, screen);
-        return new Route(screen.switchingLast(eligible), null);
+        if (AUTO.equals(model)) return withPrefs(auto(body, fallbacks, screen, options.task()), options.prefs());
+        String what = describe(model, fallbacks);
+        ProviderPrefs prefs = options.prefs();
+        List<Route.Skip> skipped = new ArrayList<>();
+        List<Deployment> allowed = new ArrayList<>();
+        for (Deployment d : catalog.candidates(model, fallbacks)) {
+            String why = prefs.exclusion(d, prices.price(d.publicName()));
+            if (why == null) allowed.add(d);
+            else skipped.add(new Route.Skip(d, why));
+        }
+        if (allowed.isEmpty()) throw noneMatch(what, skipped);
+        List<Deployment> eligible = screen.keep(allowed, what);
+        eligible = Sticky.order(eligible, options.stickyKey(), this::sameness); // among equals only: the sorts below are stable
+        if (options.preferCheap() || prefs.sortByPrice()) eligible = cheapestFirst(eligible, body, screen);
+        eligible = screen.switchingLast(prefs.ordered(eligible));
+        List<Deployment> tried = prefs.withoutFallbacks(eligible);
+        if (tried != null) {
+            for (Deployment d : eligible) if (!tried.contains(d)) skipped.add(new Route.Skip(d, ProviderPrefs.NO_FALLBACKS));
+            if (tried.isEmpty()) throw noneMatch(what, skipped);
+            eligible = tried;
+        }
+        return new Route(eligible, null, skipped);
+    }
+
+    /**
+     * {@code model: auto} with provider preferences: the policy's candidates filtered and ordered by them
+     * afterwards (the decision headers still describe the policy's pick; docs/routing.md).
+     */
+    private Route withPrefs(Route route, ProviderPrefs prefs) {
+        if (prefs.equals(ProviderPrefs.NONE)) return route;
+        List<Route.Skip> skipped = new ArrayList<>();
+        List<Deployment> allowed = new ArrayList<>();
+        for (Deployment d : route.candidates()) {
+            String why = prefs.exclusion(d, prices.price(d.publicName()));
+            if (why == null) allowed.add(d);
+            else skipped.add(new Route.Skip(d, why));
+        }
+        if (allowed.isEmpty()) throw noneMatch(AUTO, skipped);
+        allowed = prefs.ordered(allowed);
+        List<Deployment> tried = prefs.withoutFallbacks(allowed);
+        if (tried != null) {
+            for (Deployment d : allowed) if (!tried.contains(d)) skipped.add(new Route.Skip(d, ProviderPrefs.NO_FALLBACKS));
+            if (tried.isEmpty()) throw noneMatch(AUTO, skipped);
+            allowed = tried;
+        }
+        return new Route(allowed, route.auto(), skipped);
+    }
+
+    /** The configured provider names a request's {@code provider} preferences may name. */
+    public java.util.Set<String> providerNames() { return catalog.providerNames(); }
+
+    /** Deployments {@link Sticky} may reorder among themselves: the same upstream model at the same prices. */
+    private String sameness(Deployment d) {
+        String price = prices.price(d.publicName()).canonical();
+        return d.upstreamModel() + price.substring(price.indexOf("|in="));
+    }
+
+    private static NoRouteException noneMatch(String what, List<Route.Skip> skipped) {
+        List<String> why = new ArrayList<>();
+        for (Route.Skip s : skipped) why.add(s.deployment() + ": " + s.reason());
+        return new NoRouteException(NoRouteException.Kind.UNSUITABLE, "No candidate for '" + what
+                + "' matches the request's provider preferences: " + String.join("; ", why), 0);
     }
 
     private Route auto(JsonNode body, List<String> fallbacks, Screen screen, TaskType declared) {

@@ -21,9 +21,9 @@ import java.util.Set;
  * @param stopSequences the client's stop sequences, to tell a stop-sequence stop from a natural one
  */
 record AnthropicRequest(ChatRequest chat, List<String> stopSequences, List<String> dropped) {
-    /** Accepted and translated (plus Tollgate's {@code models} fallback list and {@code prefer_cheap}). */
+    /** Accepted and translated (plus Tollgate's {@code models} fallback list, {@code prefer_cheap} and {@code provider}). */
     private static final Set<String> TRANSLATED = Set.of("model", "max_tokens", "messages", "system", "stop_sequences",
-            "temperature", "top_p", "stream", "tools", "tool_choice", "models", "prefer_cheap");
+            "temperature", "top_p", "stream", "tools", "tool_choice", "models", "prefer_cheap", "provider");
     /** Accepted and dropped: no OpenAI chat equivalent, and ignoring them does not change the answer's shape. */
     private static final Set<String> DROPPED = Set.of("top_k", "metadata", "thinking", "service_tier");
     private static final String TOOL_ERROR_PREFIX = "[tool error] ";
@@ -47,6 +47,7 @@ record AnthropicRequest(ChatRequest chat, List<String> stopSequences, List<Strin
         copyIfPresent(in, out, "stream");
         copyIfPresent(in, out, "models");
         copyIfPresent(in, out, "prefer_cheap");
+        copyIfPresent(in, out, "provider");
         boolean hasTools = tools(in.get("tools"), out);
         toolChoice(in.get("tool_choice"), hasTools, out);
         return new AnthropicRequest(ChatRequest.parse(out), List.copyOf(stops), dropped);

@@ -85,6 +85,7 @@ public final class CountTokens implements Handler {
         upstream.put("model", d.upstreamModel());
         upstream.remove("models"); // Tollgate's own fields
         upstream.remove("prefer_cheap");
+        upstream.remove("provider");
         try {
             return counter.countTokens(upstream);
         } catch (ProviderException e) {

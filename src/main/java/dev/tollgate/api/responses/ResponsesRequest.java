@@ -24,7 +24,7 @@ record ResponsesRequest(ChatRequest chat, String model, ArrayNode input, String 
             "safety_identifier", "stream_options", "top_logprobs", "max_tool_calls", "prompt_cache_retention");
     /** Fields that change what is asked and that Tollgate cannot honour: refusing beats answering something else. */
     private static final Set<String> REFUSED = Set.of("conversation", "prompt");
-    private static final Set<String> KNOWN = Set.of("model", "models", "prefer_cheap", "input", "instructions", "tools",
+    private static final Set<String> KNOWN = Set.of("model", "models", "prefer_cheap", "provider", "input", "instructions", "tools",
             "tool_choice", "parallel_tool_calls", "max_output_tokens", "temperature", "top_p", "text", "reasoning",
             "metadata", "user", "store", "previous_response_id", "stream", "background");
 
@@ -54,6 +54,7 @@ record ResponsesRequest(ChatRequest chat, String model, ArrayNode input, String 
         copy(body, chat, "model");
         copy(body, chat, "models");
         copy(body, chat, "prefer_cheap");
+        copy(body, chat, "provider");
         ArrayNode messages = chat.putArray("messages");
         if (instructions != null) messages.addObject().put("role", "system").put("content", instructions);
         List<JsonNode> items = new ArrayList<>(previous == null ? List.of() : history.apply(previous));

@@ -76,6 +76,7 @@ public final class AnthropicProvider implements ChatProvider, TokenCountProvider
         body.put("model", call.upstreamModel());
         body.remove("models");
         body.remove("prefer_cheap");
+        body.remove("provider");
         if (body.path("stream").asBoolean(false) != stream) body.put("stream", stream); // the same unless a test calls directly
         return body;
     }
