@@ -73,7 +73,7 @@ public final class Gateway implements AutoCloseable {
         this.alerts = Alerts.start(config.alerts(), db, clock, metrics);
         budgets.watch((provider, metric, used, limit, month) ->
                 alerts.observe("provider", provider, metric, used, limit, month.toString(), null));
-        this.router = new Router(catalog, AutoPolicy.from(config), prices, budgets);
+        this.router = new Router(catalog, AutoPolicy.from(config), prices, budgets, config.routing().sticky());
         this.health = ProviderHealth.create(config, metrics, clock, sleeper);
         this.usage = new UsageAnalytics(db, config.usage(), clock, metrics);
         dev.tollgate.usage.SystemGauges.register(metrics, config, health, ledger);

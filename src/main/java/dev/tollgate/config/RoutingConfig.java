@@ -20,8 +20,16 @@ final class RoutingConfig {
                                         Map<String, List<String>> aliases) {
         if (!root.has("routing")) return TollgateConfig.Routing.NONE;
         ConfigNode routing = root.child("routing");
-        routing.allowOnly(Set.of("auto", "budgets", "retries", "breaker"));
-        return new TollgateConfig.Routing(auto(routing, models, aliases), budgets(routing), retries(routing), breaker(routing));
+        routing.allowOnly(Set.of("auto", "budgets", "retries", "breaker", "sticky"));
+        return new TollgateConfig.Routing(auto(routing, models, aliases), budgets(routing), retries(routing), breaker(routing),
+                sticky(routing));
+    }
+
+    /** {@code routing.sticky}: true or false (default false). */
+    private static boolean sticky(ConfigNode routing) {
+        String raw = routing.text("sticky", "false");
+        if (!raw.equals("true") && !raw.equals("false")) throw routing.child("sticky").error("must be true or false");
+        return raw.equals("true");
     }
 
     /** {@code routing.retries}: tries per deployment before the next candidate, and the backoff between them. */

@@ -136,8 +136,13 @@ public record TollgateConfig(
      * The optional {@code routing} section; {@code auto} is null when the config has no {@code routing.auto};
      * {@code budgets}, {@code retries} and {@code breaker} are never null (their defaults when absent).
      */
-    public record Routing(Auto auto, Budgets budgets, Retries retries, Breaker breaker) {
+    /** {@code sticky}: {@code routing.sticky}, sticky routing among equal deployments (docs/routing.md; default off). */
+    public record Routing(Auto auto, Budgets budgets, Retries retries, Breaker breaker, boolean sticky) {
         public static final Routing NONE = new Routing(null);
+
+        public Routing(Auto auto, Budgets budgets, Retries retries, Breaker breaker) {
+            this(auto, budgets, retries, breaker, false);
+        }
 
         /** Everything but {@code auto} at its defaults. */
         public Routing(Auto auto) {

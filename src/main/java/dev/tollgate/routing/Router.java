@@ -76,12 +76,19 @@ public final class Router {
     private final AutoPolicy policy;
     private final PriceBook prices;
     private final ProviderBudgets budgets;
+    private final boolean sticky;
 
     public Router(Catalog catalog, AutoPolicy policy, PriceBook prices, ProviderBudgets budgets) {
+        this(catalog, policy, prices, budgets, false);
+    }
+
+    /** {@code sticky}: {@code routing.sticky}, whether a request's stickiness key orders equal deployments. */
+    public Router(Catalog catalog, AutoPolicy policy, PriceBook prices, ProviderBudgets budgets, boolean sticky) {
         this.catalog = catalog;
         this.policy = policy;
         this.prices = prices;
         this.budgets = budgets;
+        this.sticky = sticky;
     }
 
     /**
@@ -104,7 +111,7 @@ public final class Router {
         }
         if (allowed.isEmpty()) throw noneMatch(what, skipped);
         List<Deployment> eligible = screen.keep(allowed, what);
-        eligible = Sticky.order(eligible, options.stickyKey(), this::sameness); // among equals only: the sorts below are stable
+        if (sticky) eligible = Sticky.order(eligible, options.stickyKey(), this::sameness); // among equals only: the sorts below are stable
         if (options.preferCheap() || prefs.sortByPrice()) eligible = cheapestFirst(eligible, body, screen);
         eligible = screen.switchingLast(prefs.ordered(eligible));
         List<Deployment> tried = prefs.withoutFallbacks(eligible);

@@ -35,6 +35,7 @@ class StickyRoutingTest {
         String yaml = """
                 limits: { default_rpm: 0 }
                 routing:
+                  sticky: true
                   retries: { max_attempts: 1 }
                 providers:
                   - { name: alpha, type: openai, base_url: "${UPSTREAM}", api_key: sk-test-provider-key-1234567890 }
@@ -122,6 +123,23 @@ class StickyRoutingTest {
         assertThat(res.headers().firstValue("x-tollgate-attempts")).hasValue("a-sw@alpha=server_error/500; b-sw@beta=ok");
         alphaUp.switchFailing = false;
         assertThat(byUser("pool", user)).isEqualTo("alpha");
+    }
+
+    @Test
+    void offUnlessConfigured() throws Exception {
+        gw.close();
+        gw = TestGateway.start(java.nio.file.Files.createDirectories(dir.resolve("off")), """
+                limits: { default_rpm: 0 }
+                providers:
+                  - { name: alpha, type: openai, base_url: "${UPSTREAM}", api_key: sk-test-provider-key-1234567890 }
+                  - { name: beta, type: openai, base_url: "${UPSTREAM}", api_key: sk-test-provider-key-1234567890 }
+                models:
+                  - { name: a-sw, provider: alpha, upstream: switch, price: { input: 1, output: 2 } }
+                  - { name: b-sw, provider: beta, upstream: switch, price: { input: 1, output: 2 } }
+                aliases:
+                  pool: [a-sw, b-sw]
+                """, alphaUp.baseUrl());
+        for (int u = 0; u < 12; u++) assertThat(byUser("pool", "user-" + u)).isEqualTo("alpha");
     }
 
     @Test
