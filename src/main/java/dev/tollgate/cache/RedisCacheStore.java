@@ -1,10 +1,7 @@
 package dev.tollgate.cache;
 
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
+import dev.tollgate.store.RedisConnector;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
@@ -25,25 +22,16 @@ import java.util.logging.Logger;
 final class RedisCacheStore implements CacheStore {
     private static final Logger LOG = Logger.getLogger(RedisCacheStore.class.getName());
     private static final long WARN_EVERY_MS = 10_000;
-    private static final long RECONNECT_EVERY_MS = 1_000;
     private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
 
-    private final RedisClient client;
+    private final RedisConnector<byte[]> redis;
     private final String keyPrefix;
     private final Clock clock;
     private final Counter failures;
-    private StatefulRedisConnection<String, byte[]> connection;
-    private long nextConnectMs;
     private long nextWarnMs;
 
     RedisCacheStore(String url, String keyPrefix, Duration commandTimeout, MeterRegistry metrics, Clock clock) {
-        RedisURI uri = RedisURI.create(url);
-        uri.setTimeout(commandTimeout);
-        this.client = RedisClient.create(uri);
-        client.setOptions(ClientOptions.builder()
-                .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .build());
+        this.redis = new RedisConnector<>(url, commandTimeout, CODEC, clock::millis);
         this.keyPrefix = keyPrefix;
         this.clock = clock;
         this.failures = Counter.builder("tollgate.cache.redis.failures")
@@ -54,7 +42,7 @@ final class RedisCacheStore implements CacheStore {
     @Override
     public CachedAnswer get(String key) {
         try {
-            StatefulRedisConnection<String, byte[]> c = connection();
+            StatefulRedisConnection<String, byte[]> c = redis.connection();
             if (c == null) return failed(null);
             byte[] v = c.sync().get(keyPrefix + key);
             return v == null ? null : CachedAnswer.decode(v);
@@ -66,7 +54,7 @@ final class RedisCacheStore implements CacheStore {
     @Override
     public void put(String key, CachedAnswer answer, byte[] encoded, long ttlMs) {
         try {
-            StatefulRedisConnection<String, byte[]> c = connection();
+            StatefulRedisConnection<String, byte[]> c = redis.connection();
             if (c == null) {
                 failed(null);
                 return;
@@ -79,18 +67,6 @@ final class RedisCacheStore implements CacheStore {
 
     @Override
     public String kind() { return "redis"; }
-
-    private synchronized StatefulRedisConnection<String, byte[]> connection() {
-        if (connection != null) return connection;
-        if (clock.millis() < nextConnectMs) return null;
-        try {
-            connection = client.connect(CODEC);
-        } catch (RuntimeException e) {
-            nextConnectMs = clock.millis() + RECONNECT_EVERY_MS;
-            throw e;
-        }
-        return connection;
-    }
 
     private CachedAnswer failed(RuntimeException e) {
         failures.increment();
@@ -108,8 +84,7 @@ final class RedisCacheStore implements CacheStore {
     }
 
     @Override
-    public synchronized void close() {
-        if (connection != null) connection.close();
-        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    public void close() {
+        redis.close();
     }
 }

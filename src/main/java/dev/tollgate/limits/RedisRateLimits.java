@@ -1,11 +1,9 @@
 package dev.tollgate.limits;
 
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisClient;
+import dev.tollgate.store.RedisConnector;
+import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.RedisNoScriptException;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -39,7 +37,6 @@ import java.util.logging.Logger;
  */
 public final class RedisRateLimits implements RateLimits {
     private static final Logger LOG = Logger.getLogger(RedisRateLimits.class.getName());
-    private static final long RECONNECT_EVERY_MS = 1_000;
 
     /**
      * ARGV: n, lease member, lease ms, then per check: kind ('r' rate, 'p' parallel), limit, amount.
@@ -130,7 +127,7 @@ public final class RedisRateLimits implements RateLimits {
             return 1
             """;
 
-    private final RedisClient client;
+    private final RedisConnector<String> redis;
     private final String keyPrefix;
     private final long leaseMs;
     private final Clock clock;
@@ -138,8 +135,6 @@ public final class RedisRateLimits implements RateLimits {
     private final Map<String, List<String>> leases = new ConcurrentHashMap<>(); // lease id → its slot keys
     private final ScheduledExecutorService renewer;
     private final Map<String, String> digests = new ConcurrentHashMap<>();
-    private StatefulRedisConnection<String, String> connection;
-    private long nextConnectMs;
     private volatile boolean down;
 
     /**
@@ -149,13 +144,7 @@ public final class RedisRateLimits implements RateLimits {
      */
     public RedisRateLimits(String url, String keyPrefix, long leaseMs, Duration commandTimeout, MeterRegistry metrics,
                            Clock clock) {
-        RedisURI uri = RedisURI.create(url);
-        uri.setTimeout(commandTimeout);
-        this.client = RedisClient.create(uri);
-        client.setOptions(ClientOptions.builder()
-                .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .build());
+        this.redis = new RedisConnector<>(url, commandTimeout, StringCodec.UTF8, clock::millis);
         this.keyPrefix = keyPrefix;
         this.leaseMs = leaseMs;
         this.clock = clock;
@@ -250,7 +239,7 @@ public final class RedisRateLimits implements RateLimits {
     private CompletableFuture<List<Object>> evalAsync(String script, String[] keys, String[] args) {
         StatefulRedisConnection<String, String> c;
         try {
-            c = connection();
+            c = redis.connection();
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(failed(e));
         }
@@ -298,18 +287,6 @@ public final class RedisRateLimits implements RateLimits {
         return Taken.admitted(unknown, unknown.clone());
     }
 
-    private synchronized StatefulRedisConnection<String, String> connection() {
-        if (connection != null) return connection;
-        if (clock.millis() < nextConnectMs) return null;
-        try {
-            connection = client.connect();
-        } catch (RuntimeException e) {
-            nextConnectMs = clock.millis() + RECONNECT_EVERY_MS;
-            throw e;
-        }
-        return connection;
-    }
-
     private List<Object> failed(RuntimeException e) {
         failures.increment();
         boolean first;
@@ -336,9 +313,6 @@ public final class RedisRateLimits implements RateLimits {
     @Override
     public void close() {
         renewer.shutdownNow();
-        synchronized (this) {
-            if (connection != null) connection.close();
-        }
-        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        redis.close();
     }
 }

@@ -1,11 +1,9 @@
 package dev.tollgate.limits.quota;
 
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisClient;
+import dev.tollgate.store.RedisConnector;
+import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.RedisNoScriptException;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
 import java.util.List;
@@ -13,24 +11,15 @@ import java.util.List;
 /**
  * One multiplexed Lettuce connection that runs the quota scripts by SHA (the script text crosses
  * the wire only when Redis does not know it yet, e.g. after a Redis restart). Commands fail fast
- * while disconnected; after a failed connect, calls fail at once for {@value #RECONNECT_EVERY_MS} ms
- * instead of each waiting on a connect (real time: the injected clock is business time).
+ * while disconnected; after a failed connect, calls fail at once for a second instead of each waiting
+ * on a connect ({@link RedisConnector}).
  */
 final class RedisLink implements AutoCloseable {
-    private static final long RECONNECT_EVERY_MS = 1_000;
-
-    private final RedisClient client;
-    private StatefulRedisConnection<String, String> connection;
-    private long nextConnectNs = System.nanoTime();
+    private final RedisConnector<String> redis;
 
     RedisLink(String url, Duration commandTimeout) {
-        RedisURI uri = RedisURI.create(url);
-        uri.setTimeout(commandTimeout);
-        this.client = RedisClient.create(uri);
-        client.setOptions(ClientOptions.builder()
-                .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .build());
+        // real time: the injected clock is business time (months), not the reconnect pause
+        this.redis = new RedisConnector<>(url, commandTimeout, StringCodec.UTF8, () -> System.nanoTime() / 1_000_000);
     }
 
     /** Runs {@code script} atomically; an integer array answer. Throws when Redis cannot be reached. */
@@ -48,22 +37,15 @@ final class RedisLink implements AutoCloseable {
         return connection().sync().hmget(key, fields);
     }
 
-    private synchronized StatefulRedisConnection<String, String> connection() {
-        if (connection != null) return connection;
-        if (System.nanoTime() - nextConnectNs < 0) throw new IllegalStateException("Redis unreachable (waiting to reconnect)");
-        try {
-            connection = client.connect();
-        } catch (RuntimeException e) {
-            nextConnectNs = System.nanoTime() + RECONNECT_EVERY_MS * 1_000_000;
-            throw e;
-        }
-        return connection;
+    private StatefulRedisConnection<String, String> connection() {
+        StatefulRedisConnection<String, String> c = redis.connection();
+        if (c == null) throw new IllegalStateException("Redis unreachable (waiting to reconnect)");
+        return c;
     }
 
     @Override
-    public synchronized void close() {
-        if (connection != null) connection.close();
-        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    public void close() {
+        redis.close();
     }
 
     /** A script and its SHA-1 (what EVALSHA names it by). */

@@ -1,10 +1,8 @@
 package dev.tollgate.routing.health;
 
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
+import dev.tollgate.store.RedisConnector;
+import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -29,7 +27,6 @@ public final class RedisRateLimiter implements RateLimiter {
     private static final Logger LOG = Logger.getLogger(RedisRateLimiter.class.getName());
     static final long WARN_EVERY_MS = 10_000;
     /** After a failed connect, callers fail open at once for this long instead of each waiting on a connect. */
-    private static final long RECONNECT_EVERY_MS = 1_000;
 
     /** KEYS[1]: the provider's key. ARGV[1]: rpm. ARGV[2]: "1" takes a permit, "0" only looks. */
     private static final String GCRA = """
@@ -50,12 +47,10 @@ public final class RedisRateLimiter implements RateLimiter {
             return {1, 0, remaining - 1}
             """;
 
-    private final RedisClient client;
+    private final RedisConnector<String> redis;
     private final String keyPrefix;
     private final Clock clock;
     private final Counter failures;
-    private StatefulRedisConnection<String, String> connection;
-    private long nextConnectMs;
     private long nextWarnMs;
 
     /**
@@ -64,13 +59,7 @@ public final class RedisRateLimiter implements RateLimiter {
      * @param commandTimeout how long one Redis round trip may take before the call fails open
      */
     public RedisRateLimiter(String url, String keyPrefix, Duration commandTimeout, MeterRegistry metrics, Clock clock) {
-        RedisURI uri = RedisURI.create(url);
-        uri.setTimeout(commandTimeout);
-        this.client = RedisClient.create(uri);
-        client.setOptions(ClientOptions.builder()
-                .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .build());
+        this.redis = new RedisConnector<>(url, commandTimeout, StringCodec.UTF8, clock::millis);
         this.keyPrefix = keyPrefix;
         this.clock = clock;
         this.failures = Counter.builder("tollgate.provider.rpm.redis.failures")
@@ -97,25 +86,13 @@ public final class RedisRateLimiter implements RateLimiter {
     /** The script's answer {allowed, retry-after ms, remaining}, or null when Redis failed (fail open). */
     private List<Long> run(String provider, int rpm, boolean take) {
         try {
-            StatefulRedisConnection<String, String> c = connection();
+            StatefulRedisConnection<String, String> c = redis.connection();
             if (c == null) return failedOpen(null);
             return c.sync().eval(GCRA, ScriptOutputType.MULTI, new String[] {keyPrefix + provider},
                     Integer.toString(rpm), take ? "1" : "0");
         } catch (RuntimeException e) {
             return failedOpen(e);
         }
-    }
-
-    private synchronized StatefulRedisConnection<String, String> connection() {
-        if (connection != null) return connection;
-        if (clock.millis() < nextConnectMs) return null;
-        try {
-            connection = client.connect();
-        } catch (RuntimeException e) {
-            nextConnectMs = clock.millis() + RECONNECT_EVERY_MS;
-            throw e;
-        }
-        return connection;
     }
 
     private List<Long> failedOpen(RuntimeException e) {
@@ -134,8 +111,7 @@ public final class RedisRateLimiter implements RateLimiter {
     }
 
     @Override
-    public synchronized void close() {
-        if (connection != null) connection.close();
-        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    public void close() {
+        redis.close();
     }
 }
