@@ -31,12 +31,15 @@ public final class Admin implements HttpService {
     private final Accounts accounts;
     private final Ledger ledger;
     private final TollgateConfig config;
+    private final dev.tollgate.account.KeyRights rights;
 
-    public Admin(Authenticator auth, Accounts accounts, Ledger ledger, TollgateConfig config) {
+    public Admin(Authenticator auth, Accounts accounts, Ledger ledger, TollgateConfig config,
+                 dev.tollgate.account.KeyRights rights) {
         this.auth = auth;
         this.accounts = accounts;
         this.ledger = ledger;
         this.config = config;
+        this.rights = rights;
     }
 
     @Override
@@ -84,6 +87,7 @@ public final class Admin implements HttpService {
         out.put("available", Cost.toCreditsDecimal(Math.max(0, b.availableMicros())));
         limits(out.putObject("limits"), found.account().limits());
         ArrayNode keys = out.putArray("keys");
+        Set<String> managers = rights.managers(id);
         for (Account.KeyInfo k : found.keys()) {
             ObjectNode key = keys.addObject().put("id", k.id()).put("name", k.name()).put("prefix", k.prefix());
             limits(key, k.limits());
@@ -91,6 +95,7 @@ public final class Admin implements HttpService {
             else k.models().forEach(key.putArray("models")::add);
             key.put("created_at", k.createdAtMs() / 1000);
             key.put("revoked", k.revokedAtMs() != null);
+            key.put("can_manage_keys", managers.contains(k.id()));
         }
         json(res, 200, out);
     }
@@ -100,11 +105,13 @@ public final class Admin implements HttpService {
         String accountId = req.path().pathParameters().get("id");
         byte[] raw = Bodies.read(req, ADMIN_BODY_BYTES_MAX);
         ObjectNode body = raw.length == 0 ? Json.object() : Bodies.jsonObject(raw);
+        Boolean manage = canManageKeys(body);
         String name = optionalString(body, "name");
         Map<String, Object> limits = LimitFields.columns(body, LimitFields.KEY, config);
         if (accounts.find(accountId).isEmpty()) throw notFound("account", accountId);
         @SuppressWarnings("unchecked") Set<String> models = (Set<String>) limits.get("models");
         Accounts.CreatedKey key = accounts.createKeyWithLimits(accountId, name, LimitFields.key(limits), models);
+        if (Boolean.TRUE.equals(manage)) rights.set(key.id(), true, dev.tollgate.account.KeyRights.ADMIN);
         json(res, 201, Json.object().put("id", key.id()).put("key", key.secret()));
     }
 
@@ -123,10 +130,20 @@ public final class Admin implements HttpService {
         auth.admin(req);
         String id = req.path().pathParameters().get("id");
         ObjectNode body = Bodies.jsonObject(Bodies.read(req, ADMIN_BODY_BYTES_MAX));
+        Boolean manage = canManageKeys(body);
         if (!accounts.updateKey(id, LimitFields.columns(requireOnly(body, LimitFields.KEY), LimitFields.KEY, config))) {
             throw notFound("key", id);
         }
+        if (manage != null) rights.set(id, manage, dev.tollgate.account.KeyRights.ADMIN);
         res.status(204).send();
+    }
+
+    /** Takes the optional boolean {@code can_manage_keys} out of a key body (docs/dashboard.md#managing-keys). */
+    private static Boolean canManageKeys(ObjectNode body) {
+        JsonNode v = body.remove("can_manage_keys");
+        if (v == null || v.isNull()) return null;
+        if (!v.isBoolean()) throw ApiException.invalid("can_manage_keys", "'can_manage_keys' must be true or false");
+        return v.booleanValue();
     }
 
     private static ObjectNode requireOnly(ObjectNode body, Set<String> allowed) {

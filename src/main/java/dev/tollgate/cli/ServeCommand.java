@@ -54,7 +54,11 @@ final class ServeCommand implements Callable<Integer> {
         if (accounts.findByIdOrName(DemoAccount.NAME).isPresent()) return;
         Account account = accounts.create(DemoAccount.NAME, null);
         dev.tollgate.billing.Funding.open(gateway.ledger(), account.id(), DemoAccount.CREDITS_MICROS, "demo credits");
-        String key = accounts.createKey(account.id(), "demo", null, null).secret();
+        Accounts.CreatedKey created = accounts.createKey(account.id(), "demo", null, null);
+        // the demo key may manage its account's keys, so the dashboard's Keys page works out of the box
+        new dev.tollgate.account.KeyRights(gateway.database(), gateway.clock())
+                .set(created.id(), true, dev.tollgate.account.KeyRights.ADMIN);
+        String key = created.secret();
         System.out.println();
         System.out.println("Demo account '" + DemoAccount.NAME + "' (" + account.id() + ") created with "
                 + dev.tollgate.metering.Cost.toCredits(DemoAccount.CREDITS_MICROS) + " credits. Its API key (shown once):");

@@ -66,6 +66,8 @@ public final class TollgateServer {
         dev.tollgate.api.CacheStatsApi cacheStats = new dev.tollgate.api.CacheStatsApi(auth, gateway.cache());
         Models models = new Models(auth, gateway.catalog(), gateway.clock().millis() / 1000);
         var presetStore = new dev.tollgate.state.presets.SqlPresetStore(gateway.database()); // presets (docs/presets.md)
+        var keyRights = new dev.tollgate.account.KeyRights(gateway.database(), gateway.clock()); // docs/dashboard.md
+        dev.tollgate.web.Dashboard.routing(r); // GET / and its assets (docs/dashboard.md)
         r.addFilter(new RequestIds())
                 .addFilter(new Metrics(gateway.metrics()))
                 .addFilter(gateway.usage().recorder())
@@ -105,7 +107,10 @@ public final class TollgateServer {
                 .get("/admin/providers", new ProvidersAdmin(auth, gateway.config(), gateway.budgets(), gateway.health()))
                 .register("/admin/emergency-stop", new StopsAdmin(auth, gateway.stops())) // emergency stop
                 .get("/admin/alerts", new dev.tollgate.api.AlertsAdmin(auth, gateway.alerts()))
-                .register("/admin", new Admin(auth, gateway.accounts(), gateway.ledger(), gateway.config()))
+                .register(dev.tollgate.api.KeysApi.PATH, new dev.tollgate.api.KeysApi(auth, gateway.accounts(), keyRights))
+                .get("/admin/accounts", new dev.tollgate.api.AccountsList(auth,
+                        new dev.tollgate.account.AccountDirectory(gateway.database()), gateway.ledger()))
+                .register("/admin", new Admin(auth, gateway.accounts(), gateway.ledger(), gateway.config(), keyRights))
                 .error(ApiException.class, TollgateServer::apiError)
                 .error(UnknownModelException.class, (req, res, e) -> apiError(req, res,
                         ApiException.notFound("model_not_found", "model", e.getMessage())))

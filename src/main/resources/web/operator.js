@@ -1,0 +1,2 @@
+// The operator's view (admin token).
+export const operatorPages = {};

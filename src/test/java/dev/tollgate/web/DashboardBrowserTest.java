@@ -1,0 +1,171 @@
+package dev.tollgate.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tollgate.metering.Cost;
+import dev.tollgate.testing.FakeOpenAi;
+import dev.tollgate.testing.TestGateway;
+import java.math.BigDecimal;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+
+/**
+ * The dashboard in a real browser (Debian's chromium, headless) against a real gateway and a fake
+ * upstream: the account's view (balance, playground charge, keys, history) and the operator's (trend
+ * chart, emergency stop). Screenshots of every page go to target/screenshots/.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DashboardBrowserTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    @TempDir
+    static Path dir;
+    static FakeOpenAi upstream;
+    static TestGateway gw;
+    static Browser browser;
+    /** A key of the test account that may manage keys (granted by the admin API). */
+    static String managerKey;
+
+    @BeforeAll
+    static void start() throws Exception {
+        assumeTrue(Browser.available(), "needs /usr/bin/chromium and /usr/bin/chromedriver (apt-get install chromium chromium-driver)");
+        upstream = new FakeOpenAi();
+        gw = TestGateway.start(dir, TestGateway.openAiConfig("ok", "ok-large")
+                + "limits: { default_rpm: 0 }\n", upstream.baseUrl());
+        HttpResponse<String> created = gw.post("/admin/accounts/" + gw.accountId + "/keys",
+                "{\"name\":\"dashboard\",\"can_manage_keys\":true}", TestGateway.ADMIN_TOKEN);
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        managerKey = JSON.readTree(created.body()).path("key").asText();
+        for (int i = 1; i <= 12; i++) { // more than one page of history
+            HttpResponse<String> grant = gw.post("/admin/accounts/" + gw.accountId + "/credits",
+                    "{\"amount\":" + i + ",\"reason\":\"top-up " + i + "\"}", TestGateway.ADMIN_TOKEN);
+            assertThat(grant.statusCode()).as(grant.body()).isEqualTo(200);
+        }
+        for (String model : new String[] {"ok", "ok", "ok-large"}) { // usage for the charts
+            assertThat(gw.post("/v1/chat/completions", TestGateway.chat(model, false), gw.key).statusCode()).isEqualTo(200);
+        }
+        browser = new Browser(dir.resolve("profile"));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) browser.close();
+        if (gw != null) gw.close();
+        if (upstream != null) upstream.close();
+    }
+
+    @BeforeEach
+    void signedOut() {
+        browser.driver.get(gw.baseUrl() + "/");
+        browser.driver.executeScript("sessionStorage.clear()");
+        browser.driver.get(gw.baseUrl() + "/");
+        browser.visible("#credential");
+    }
+
+    void signIn(String credential) {
+        browser.type("#credential", credential);
+        browser.click("#signin-form button[type=submit]");
+    }
+
+    BigDecimal shown(String statId) {
+        WebElement value = browser.visible("#" + statId + " .stat-value");
+        return new BigDecimal(value.getAttribute("data-value"));
+    }
+
+    static <T> T eventually(Supplier<T> probe, java.util.function.Predicate<T> done) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        T v = probe.get();
+        while (!done.test(v) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            v = probe.get();
+        }
+        return v;
+    }
+
+    @Test
+    @Order(1)
+    void accountSeesBalanceAndPaysExactlyThePlaygroundsCharge() {
+        signIn(managerKey);
+        BigDecimal before = shown("stat-balance");
+        assertThat(before).isEqualByComparingTo(Cost.toCreditsDecimal(gw.gateway.ledger().balance(gw.accountId).postedMicros()));
+        browser.screenshot("account-overview");
+
+        browser.page("playground", "Playground");
+        browser.type("#play-prompt", "Hello from the dashboard test");
+        browser.click("#play-estimate-button");
+        BigDecimal max = shown("play-max");
+        assertThat(max).isPositive();
+        browser.click("#play-send");
+        BigDecimal cost = shown("play-cost");
+        BigDecimal after = shown("play-balance");
+        assertThat(browser.visible("#play-answer").getText()).isNotBlank();
+        assertThat(cost).isPositive().isLessThanOrEqualTo(max);
+        assertThat(after).isEqualByComparingTo(before.subtract(cost));
+        assertThat(after).isEqualByComparingTo(Cost.toCreditsDecimal(gw.gateway.ledger().balance(gw.accountId).postedMicros()));
+        browser.screenshot("account-playground");
+    }
+
+    @Test
+    @Order(2)
+    void accountCreatesAKeyShownOnceAndRevokesIt() throws Exception {
+        signIn(managerKey);
+        browser.page("keys", "Keys");
+        browser.type("#key-name", "laptop");
+        browser.click("#key-create button[type=submit]");
+        String secret = browser.visible("#new-key-secret").getAttribute("value");
+        assertThat(secret).startsWith("tg-");
+        assertThat(gw.get("/v1/credits", secret).statusCode()).isEqualTo(200);
+        browser.until(d -> d.findElements(By.xpath("//td[contains(., 'laptop')]")).size() == 1);
+        browser.screenshot("account-keys");
+        browser.click("#new-key-done");
+        assertThat(browser.driver.getPageSource()).doesNotContain(secret);
+
+        String id = null;
+        for (JsonNode k : JSON.readTree(gw.get("/v1/keys", managerKey).body()).path("data")) {
+            if (k.path("name").asText().equals("laptop")) id = k.path("id").asText();
+        }
+        assertThat(id).isNotNull();
+        browser.click("button[data-key='" + id + "']");
+        browser.click("#confirm-revoke");
+        browser.until(d -> d.findElement(By.id("keys-status")).getText().contains("revoked"));
+        assertThat(gw.get("/v1/credits", secret).statusCode()).isEqualTo(401);
+        assertThat(browser.driver.getPageSource()).doesNotContain(secret);
+    }
+
+    @Test
+    @Order(3)
+    void accountPagesTheHistoryAndSeesUsageCharts() throws Exception {
+        signIn(managerKey);
+        browser.page("history", "History");
+        browser.until(d -> d.findElements(By.cssSelector("#page-history tbody tr")).size() == 10);
+        String firstPage = browser.visible("#page-history tbody").getText();
+        browser.screenshot("account-history");
+        browser.click("#history-older");
+        browser.until(d -> d.findElement(By.id("history-page")).getText().equals("Page 2"));
+        assertThat(browser.visible("#page-history tbody").getText()).isNotEqualTo(firstPage);
+        assertThat(browser.all("#page-history tbody tr")).isNotEmpty();
+        browser.click("#history-newer");
+        browser.until(d -> d.findElement(By.id("history-page")).getText().equals("Page 1"));
+
+        // usage events are written off the request path: wait until the rollups have them
+        eventually(() -> gw.get("/v1/usage/daily?days=7", managerKey).body(), b -> b.contains("\"requests\""));
+        browser.page("usage", "Usage");
+        browser.until(d -> !d.findElements(By.cssSelector("#page-usage svg.chart rect.bar-rect")).isEmpty());
+        browser.screenshot("account-usage");
+        browser.page("overview", "Overview");
+        browser.visible("#stat-balance");
+    }
+}
