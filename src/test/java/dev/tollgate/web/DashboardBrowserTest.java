@@ -168,4 +168,74 @@ class DashboardBrowserTest {
         browser.page("overview", "Overview");
         browser.visible("#stat-balance");
     }
+
+    @Test
+    @Order(4)
+    void operatorSeesTrendsAndStopsAndReleasesTraffic() throws Exception {
+        eventually(() -> gw.get("/admin/analytics/trends?days=30", TestGateway.ADMIN_TOKEN).body(), b -> b.contains("\"date\""));
+        signIn(TestGateway.ADMIN_TOKEN);
+        browser.until(d -> d.findElement(By.id("page-title")).getText().equals("System"));
+        browser.until(d -> d.findElements(By.cssSelector("#chart-trend svg.chart rect.bar-rect")).size() > 0);
+        assertThat(browser.all("#chart-trend svg.chart")).hasSize(2);
+        assertThat(shown("stat-requests")).isPositive();
+        browser.screenshot("operator-system");
+
+        browser.page("stops", "Emergency stop");
+        browser.type("#stop-reason", "incident 42: runaway agent");
+        browser.click("#stop-form button[type=submit]");
+        browser.until(d -> d.findElement(By.id("stops-list")).getText().contains("incident 42"));
+        HttpResponse<String> refused = gw.post("/v1/chat/completions", TestGateway.chat("ok", false), gw.key);
+        assertThat(refused.statusCode()).isEqualTo(503);
+        assertThat(JSON.readTree(refused.body()).path("error").path("code").asText()).isEqualTo("emergency_stop");
+        assertThat(refused.body()).contains("incident 42");
+        browser.screenshot("operator-stop");
+        browser.click("#stops-list button[data-stop]");
+        browser.until(d -> d.findElement(By.id("stops-status")).getText().contains("released"));
+        assertThat(browser.all("#stops-list button[data-stop]")).isEmpty();
+        assertThat(gw.post("/v1/chat/completions", TestGateway.chat("ok", false), gw.key).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(5)
+    void operatorPagesRenderAndAnAccountIsCreatedAndFunded() {
+        signIn(TestGateway.ADMIN_TOKEN);
+        browser.until(d -> d.findElement(By.id("page-title")).getText().equals("System"));
+        browser.page("usage", "Usage");
+        browser.until(d -> d.findElements(By.cssSelector("#page-usage table")).size() >= 2);
+        browser.screenshot("operator-usage");
+        browser.page("providers", "Providers & cache");
+        browser.until(d -> d.findElement(By.id("page-providers")).getText().contains("fake (openai)"));
+        browser.screenshot("operator-providers");
+        browser.page("alerts", "Alerts");
+        browser.visible("#page-alerts .empty");
+        browser.screenshot("operator-alerts");
+
+        browser.page("accounts", "Accounts");
+        browser.type("#account-name", "acme-dashboard");
+        browser.type("#account-credits", "50");
+        browser.click("#account-form button[type=submit]");
+        assertThat(shown("account-balance")).isEqualByComparingTo("50");
+        browser.type("#grant-amount", "25");
+        browser.type("#grant-reason", "invoice 42");
+        browser.click("#grant-form button[type=submit]");
+        browser.until(d -> d.findElement(By.id("account-status")).getText().contains("granted"));
+        assertThat(shown("account-balance")).isEqualByComparingTo("75");
+        browser.screenshot("operator-account");
+    }
+
+    @Test
+    @Order(6)
+    void phoneWidthShowsTheSamePages() {
+        browser.driver.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
+        try {
+            signIn(managerKey);
+            browser.visible("#stat-balance");
+            Number overflow = (Number) browser.driver.executeScript(
+                    "return document.documentElement.scrollWidth - document.documentElement.clientWidth");
+            assertThat(overflow.intValue()).as("no sideways scrolling at phone width").isLessThanOrEqualTo(0);
+            browser.screenshot("account-overview-phone");
+        } finally {
+            browser.driver.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 900));
+        }
+    }
 }
