@@ -4,7 +4,7 @@ import { h, clear } from './dom.js';
 import { accountPages } from './account.js';
 import { operatorPages } from './operator.js';
 
-// sessionStorage: gone when the tab closes; never localStorage or a cookie (docs/dashboard.md)
+// sessionStorage: gone when the tab closes; no persistent storage, no cookie (docs/dashboard.md)
 const STORE_CREDENTIAL = 'tollgate.credential';
 const STORE_ROLE = 'tollgate.role';
 const ROLES = {

@@ -1,5 +1,5 @@
 // Building the page from data without ever parsing data as HTML: every text goes through
-// textContent (document.createTextNode), never innerHTML, so an account name or a model answer
+// text nodes (document.createTextNode), never an HTML parser, so an account name or a model answer
 // cannot become markup.
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
