@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
@@ -39,24 +40,48 @@ class DashboardBrowserTest {
     /** A key of the test account that may manage keys (granted by the admin API). */
     static String managerKey;
 
+    /** Two providers (one with a monthly token budget) and a plan whose message quota the setup takes past 80 %. */
+    static final String CONFIG = """
+            server: { upstream_timeout_ms: 5000, stream_idle_timeout_ms: 5000 }
+            limits: { default_rpm: 0 }
+            providers:
+              - { name: fake, type: openai, base_url: "${UPSTREAM}", api_key: sk-test-provider-key-1234567890, monthly_token_budget: 1000 }
+              - { name: backup, type: openai, base_url: "${UPSTREAM}", api_key: sk-test-provider-key-0987654321 }
+            models:
+              - { name: ok, provider: fake, price: { input: 1, output: 2 } }
+              - { name: ok-large, provider: fake, upstream: ok, price: { input: 3, output: 6 } }
+              - { name: ok-backup, provider: backup, upstream: ok, price: { input: 1, output: 2 } }
+            plans:
+              pro: { description: Paid, monthly: { messages: 20, tokens: 100000, images: 5 }, monthly_budget: 50 }
+            """;
+
     @BeforeAll
     static void start() throws Exception {
         assumeTrue(Browser.available(), "needs /usr/bin/chromium and /usr/bin/chromedriver (apt-get install chromium chromium-driver)");
         upstream = new FakeOpenAi();
-        gw = TestGateway.start(dir, TestGateway.openAiConfig("ok", "ok-large")
-                + "limits: { default_rpm: 0 }\n", upstream.baseUrl());
+        gw = TestGateway.start(dir, CONFIG, upstream.baseUrl());
         HttpResponse<String> created = gw.post("/admin/accounts/" + gw.accountId + "/keys",
                 "{\"name\":\"dashboard\",\"can_manage_keys\":true}", TestGateway.ADMIN_TOKEN);
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         managerKey = JSON.readTree(created.body()).path("key").asText();
+        HttpResponse<String> plan = TestGateway.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(gw.baseUrl() + "/admin/accounts/" + gw.accountId))
+                .header("Authorization", "Bearer " + TestGateway.ADMIN_TOKEN)
+                .method("PATCH", java.net.http.HttpRequest.BodyPublishers.ofString("{\"plan\":\"pro\"}")).build());
+        assertThat(plan.statusCode()).as(plan.body()).isEqualTo(200);
         for (int i = 1; i <= 12; i++) { // more than one page of history
             HttpResponse<String> grant = gw.post("/admin/accounts/" + gw.accountId + "/credits",
                     "{\"amount\":" + i + ",\"reason\":\"top-up " + i + "\"}", TestGateway.ADMIN_TOKEN);
             assertThat(grant.statusCode()).as(grant.body()).isEqualTo(200);
         }
-        for (String model : new String[] {"ok", "ok", "ok-large"}) { // usage for the charts
-            assertThat(gw.post("/v1/chat/completions", TestGateway.chat(model, false), gw.key).statusCode()).isEqualTo(200);
+        // usage for the charts: three models, two end users; 16 of the plan's 20 messages (an 80 % alert)
+        String[] models = {"ok", "ok", "ok-large", "ok-backup"};
+        for (int i = 0; i < 16; i++) {
+            String body = "{\"model\":\"" + models[i % 4] + "\",\"user\":\"" + (i % 3 == 0 ? "bob" : "alice")
+                    + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}]}";
+            assertThat(gw.post("/v1/chat/completions", body, gw.key).statusCode()).isEqualTo(200);
         }
+        assertThat(gw.post("/v1/chat/completions", TestGateway.chat("no-such-model", false), gw.key).statusCode()).isEqualTo(404);
         browser = new Browser(dir.resolve("profile"));
     }
 
@@ -95,11 +120,26 @@ class DashboardBrowserTest {
         return v;
     }
 
+    /** Nothing the strict CSP blocked, no failed load, no script error: the browser's console stays clean. */
+    @AfterEach
+    void consoleIsClean() {
+        java.util.List<String> bad = browser.driver.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll()
+                .stream().filter(e -> e.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()
+                        || e.getMessage().contains("Content Security Policy")).map(Object::toString).toList();
+        assertThat(bad).isEmpty();
+    }
+
     @Test
     @Order(1)
-    void accountSeesBalanceAndPaysExactlyThePlaygroundsCharge() {
+    void accountSeesBalanceAndPaysExactlyThePlaygroundsCharge() throws Exception {
+        Number firstPaintMs = (Number) browser.driver.executeScript(
+                "const p = performance.getEntriesByName('first-contentful-paint')[0]; return p ? p.startTime : -1;");
+        System.out.println("dashboard first contentful paint: " + firstPaintMs + " ms");
+        assertThat(firstPaintMs.doubleValue()).isBetween(0.0, 1000.0);
+        eventually(() -> gw.get("/v1/usage", managerKey).body(), b -> b.contains("\"threshold\""));
         signIn(managerKey);
         BigDecimal before = shown("stat-balance");
+        assertThat(browser.visible("#page-overview").getText()).contains("Messages", "16 of 20 (80%)", "Plan “pro”", "messages");
         assertThat(before).isEqualByComparingTo(Cost.toCreditsDecimal(gw.gateway.ledger().balance(gw.accountId).postedMicros()));
         browser.screenshot("account-overview");
 
@@ -207,7 +247,7 @@ class DashboardBrowserTest {
         browser.until(d -> d.findElement(By.id("page-providers")).getText().contains("fake (openai)"));
         browser.screenshot("operator-providers");
         browser.page("alerts", "Alerts");
-        browser.visible("#page-alerts .empty");
+        browser.until(d -> d.findElement(By.id("page-alerts")).getText().contains("messages"));
         browser.screenshot("operator-alerts");
 
         browser.page("accounts", "Accounts");
