@@ -1,6 +1,6 @@
 // The account's view (an API key): balance, quotas, usage charts, history, keys, playground.
 import { get, post, del, ApiError } from './api.js';
-import { h, clear, fmt, table, stat, meter, section, notice } from './dom.js';
+import { h, clear, fmt, table, stat, meter, section, notice, confirmButton } from './dom.js';
 import { barChart, rankChart, lastDays } from './chart.js';
 import { playground } from './playground.js';
 
@@ -128,7 +128,7 @@ async function keys(el, ctx) {
     if (ctx.stale()) return;
     clear(list).append(table([
       { label: 'Name', value: (k) => [k.name || '(unnamed)', k.current ? h('span', { class: 'badge' }, 'this key') : null] },
-      { label: 'Key', value: (k) => h('code', {}, k.prefix + '…') },
+      { label: 'Key', value: (k) => h('code', {}, k.prefix) },
       { label: 'Created', value: (k) => fmt.time(k.created_at) },
       { label: 'State', value: (k) => (k.revoked_at ? 'revoked ' + fmt.time(k.revoked_at) : 'active') },
       { label: 'Manages keys', value: (k) => (k.can_manage_keys ? 'yes' : 'no') },
@@ -165,18 +165,10 @@ function showSecretOnce(box, created) {
 }
 
 function revokeButton(k, status, reload) {
-  const cell = h('span', {});
-  const ask = h('button', { type: 'button', class: 'danger', 'data-key': k.id, on: { click: () => {
-    clear(cell).append(h('span', {}, 'Revoke ' + (k.name || k.id) + '? '),
-      h('button', { type: 'button', class: 'danger', id: 'confirm-revoke', on: { click: async () => {
-        try { await del('/v1/keys/' + encodeURIComponent(k.id)); notice(status, 'Key ' + k.id + ' revoked: it stopped working at once.'); await reload(); }
-        catch (e) { notice(status, e.message, 'error'); }
-      } } }, 'Yes, revoke'), ' ',
-      h('button', { type: 'button', on: { click: () => clear(cell).append(ask) } }, 'Cancel'));
-    cell.querySelector('#confirm-revoke').focus();
-  } } }, 'Revoke');
-  cell.append(ask);
-  return cell;
+  return confirmButton('Revoke', 'Revoke ' + (k.name || k.id) + '?', 'Yes, revoke', { 'data-key': k.id }, async () => {
+    try { await del('/v1/keys/' + encodeURIComponent(k.id)); notice(status, 'Key ' + k.id + ' revoked: it stopped working at once.'); await reload(); }
+    catch (e) { notice(status, e.message, 'error'); }
+  });
 }
 
 export const accountPages = {

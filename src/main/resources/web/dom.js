@@ -109,3 +109,16 @@ export function randomKey(prefix) {
   const b = crypto.getRandomValues(new Uint8Array(16));
   return prefix + Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 }
+
+/** A dangerous action in two steps: the button asks, "yes" (which takes focus) acts, "cancel" goes back. */
+export function confirmButton(label, question, yes, attrs, action) {
+  const cell = h('span', {});
+  const ask = h('button', { type: 'button', class: 'danger', ...attrs, on: { click: () => {
+    const confirm = h('button', { type: 'button', class: 'danger', id: 'confirm-action', on: { click: action } }, yes);
+    clear(cell).append(h('span', {}, question + ' '), confirm, ' ',
+      h('button', { type: 'button', on: { click: () => clear(cell).append(ask) } }, 'Cancel'));
+    confirm.focus();
+  } } }, label);
+  cell.append(ask);
+  return cell;
+}

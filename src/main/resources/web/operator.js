@@ -1,6 +1,6 @@
 // The operator's view (admin token): system state, trends, providers, alerts, stops, accounts.
 import { get, post, patch, del } from './api.js';
-import { h, clear, fmt, table, stat, meter, section, notice, randomKey } from './dom.js';
+import { h, clear, fmt, table, stat, meter, section, notice, randomKey, confirmButton } from './dom.js';
 import { barChart, rankChart, lastDays } from './chart.js';
 
 const DAYS = 30;
@@ -13,6 +13,13 @@ const usageColumns = [
   { label: 'Tokens in / out', value: (r) => fmt.int(r.input_tokens) + ' / ' + fmt.int(r.output_tokens), num: true },
   { label: 'Cost', value: (r) => fmt.credits(r.cost), num: true },
   { label: 'Avg latency', value: (r) => fmt.int(r.avg_latency_ms) + ' ms', num: true },
+];
+
+/** The narrow tables side by side: what ranks them, not every counter. */
+const rankColumns = [
+  { label: 'Requests', value: (r) => fmt.int(r.requests), num: true },
+  { label: 'Errors', value: (r) => fmt.ratio(r.error_rate), num: true },
+  { label: 'Cost', value: (r) => fmt.credits(r.cost), num: true },
 ];
 
 async function overview(el, ctx) {
@@ -55,9 +62,9 @@ async function usage(el, ctx) {
   const costRanks = (rows, name) => rows.filter((r) => r.cost > 0).map((r) => ({ name: name(r), value: r.cost }));
   el.append(h('p', { class: 'muted' }, 'Last ' + DAYS + ' days, every account; costs in credits.'),
     h('div', { class: 'grid2' },
-      section('Top accounts', table([{ label: 'Account', value: (r) => [r.name || '', ' ', h('code', {}, r.account)] }, ...usageColumns],
+      section('Top accounts', table([{ label: 'Account', value: (r) => h('a', { href: '#/accounts?id=' + encodeURIComponent(r.account) }, r.name || r.account) }, ...rankColumns],
         accounts.data, 'No account has made a request in this window.')),
-      section('Top end users', table([{ label: 'End user', value: (r) => r.user }, { label: 'Account', value: (r) => h('code', {}, r.account) }, ...usageColumns],
+      section('Top end users', table([{ label: 'End user', value: (r) => r.user }, { label: 'Account', value: (r) => h('code', {}, r.account) }, ...rankColumns],
         users.data, 'No end users yet: requests name one with the "user" field or the x-tollgate-user header.'))),
     h('div', { class: 'grid2' },
       costRanks(models.data, (r) => r.model).length ? rankChart('Cost by model', costRanks(models.data, (r) => r.model), fmt.credits) : h('span'),
@@ -273,12 +280,12 @@ async function account(el, ctx, id) {
     section('Plan, budget and limits', h('p', { class: 'muted' }, 'Empty = not set (the plan decides); 0 = unlimited for the per-minute limits.'), limits),
     section('Keys', keyForm, secret, table([
       { label: 'Name', value: (k) => k.name || '(unnamed)' },
-      { label: 'Key', value: (k) => h('code', {}, k.prefix + '…') },
+      { label: 'Key', value: (k) => h('code', {}, k.prefix) },
       { label: 'Created', value: (k) => fmt.time(k.created_at) },
       { label: 'State', value: (k) => (k.revoked ? 'revoked' : 'active') },
       { label: 'Manages keys', value: (k) => (k.can_manage_keys ? 'yes' : 'no') },
-      { label: '', value: (k) => (k.revoked ? '' : h('button', { type: 'button', class: 'danger', on: {
-        click: act(() => del('/admin/keys/' + encodeURIComponent(k.id)), 'Key ' + k.id + ' revoked.') } }, 'Revoke')) },
+      { label: '', value: (k) => (k.revoked ? '' : confirmButton('Revoke', 'Revoke ' + (k.name || k.id) + '?', 'Yes, revoke', {},
+        act(() => del('/admin/keys/' + encodeURIComponent(k.id)), 'Key ' + k.id + ' revoked: it stopped working at once.'))) },
     ], a.keys, 'No keys: create one above.')));
 }
 

@@ -59,7 +59,9 @@ class DashboardBrowserTest {
     static void start() throws Exception {
         assumeTrue(Browser.available(), "needs /usr/bin/chromium and /usr/bin/chromedriver (apt-get install chromium chromium-driver)");
         upstream = new FakeOpenAi();
-        gw = TestGateway.start(dir, CONFIG, upstream.baseUrl());
+        gw = TestGateway.start(dir, CONFIG, upstream.baseUrl(), "jdbc:sqlite:" + dir.resolve("tollgate.db"), CLOCK,
+                dev.tollgate.routing.health.Backoff.Sleeper.REAL);
+        pastTraffic();
         HttpResponse<String> created = gw.post("/admin/accounts/" + gw.accountId + "/keys",
                 "{\"name\":\"dashboard\",\"can_manage_keys\":true}", TestGateway.ADMIN_TOKEN);
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
@@ -83,6 +85,45 @@ class DashboardBrowserTest {
         }
         assertThat(gw.post("/v1/chat/completions", TestGateway.chat("no-such-model", false), gw.key).statusCode()).isEqualTo(404);
         browser = new Browser(dir.resolve("profile"));
+    }
+
+    /** Real time, shifted while the setup records traffic on earlier days (so the trend charts have a shape). */
+    static final class ShiftedClock extends java.time.Clock {
+        volatile long offsetMs;
+
+        @Override
+        public long millis() { return System.currentTimeMillis() + offsetMs; }
+
+        @Override
+        public java.time.Instant instant() { return java.time.Instant.ofEpochMilli(millis()); }
+
+        @Override
+        public java.time.ZoneId getZone() { return java.time.ZoneOffset.UTC; }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) { throw new UnsupportedOperationException("UTC only"); }
+    }
+
+    static final ShiftedClock CLOCK = new ShiftedClock();
+
+    /** A second account, without a plan, busy on each of the last ten days. */
+    static void pastTraffic() throws Exception {
+        JsonNode acme = JSON.readTree(gw.post("/admin/accounts", "{\"name\":\"acme\",\"credits\":100}", TestGateway.ADMIN_TOKEN).body());
+        String key = JSON.readTree(gw.post("/admin/accounts/" + acme.path("id").asText() + "/keys", "{\"name\":\"app\"}",
+                TestGateway.ADMIN_TOKEN).body()).path("key").asText();
+        String[] models = {"ok", "ok-large", "ok-backup"};
+        try {
+            for (int day = 10; day >= 1; day--) {
+                CLOCK.offsetMs = -java.time.Duration.ofDays(day).toMillis();
+                for (int i = 0; i < 1 + (day * 7) % 4; i++) {
+                    String body = "{\"model\":\"" + models[(day + i) % 3] + "\",\"user\":\"carol\","
+                            + "\"messages\":[{\"role\":\"user\",\"content\":\"Summarise the news\"}]}";
+                    assertThat(gw.post("/v1/chat/completions", body, key).statusCode()).isEqualTo(200);
+                }
+            }
+        } finally {
+            CLOCK.offsetMs = 0;
+        }
     }
 
     @AfterAll
@@ -179,7 +220,7 @@ class DashboardBrowserTest {
         }
         assertThat(id).isNotNull();
         browser.click("button[data-key='" + id + "']");
-        browser.click("#confirm-revoke");
+        browser.click("#confirm-action");
         browser.until(d -> d.findElement(By.id("keys-status")).getText().contains("revoked"));
         assertThat(gw.get("/v1/credits", secret).statusCode()).isEqualTo(401);
         assertThat(browser.driver.getPageSource()).doesNotContain(secret);
