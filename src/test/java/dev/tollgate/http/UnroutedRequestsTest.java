@@ -71,7 +71,7 @@ class UnroutedRequestsTest {
 
     @Test
     void unknownPathsAre404UnknownUrl() throws Exception {
-        for (String[] c : List.of(new String[] {"GET", "/"}, new String[] {"GET", "/favicon.ico"}, new String[] {"GET", "/V1/credits"},
+        for (String[] c : List.of(new String[] {"GET", "/ui/nothing.js"}, new String[] {"GET", "/favicon.ico"}, new String[] {"GET", "/V1/credits"},
                 new String[] {"POST", "/v2/x"}, new String[] {"GET", "/v1/nothing-here"}, new String[] {"DELETE", "/admin/nothing"})) {
             HttpResponse<String> res = send(c[0], c[1], gw.key);
             JsonNode e = error(res, 404);
@@ -85,7 +85,7 @@ class UnroutedRequestsTest {
         record Case(String method, String path, String allow) {}
         for (Case c : List.of(new Case("GET", "/v1/chat/completions", "POST"), new Case("DELETE", "/health", "GET, HEAD"),
                 new Case("POST", "/metrics", "GET, HEAD"), new Case("PUT", "/v1/models", "GET, HEAD"),
-                new Case("GET", "/admin/accounts", "POST"), new Case("PUT", "/admin/keys/key_1", "PATCH, DELETE"),
+                new Case("DELETE", "/admin/accounts", "GET, POST, HEAD"), new Case("PUT", "/admin/keys/key_1", "PATCH, DELETE"),
                 new Case("POST", "/v1/credits/history", "GET, HEAD"))) {
             HttpResponse<String> res = send(c.method(), c.path(), gw.key);
             JsonNode e = error(res, 405);
@@ -133,17 +133,17 @@ class UnroutedRequestsTest {
         assertThat(metrics).contains("tollgate_http_requests_total").doesNotContain("status=\"500\"");
     }
 
-    /** The 404 comes from a fallback, not a catch-all route: a GET / registered afterwards just works. */
+    /** The 404 comes from a fallback, not a catch-all route: a route registered afterwards just works. */
     @Test
     void aRouteAddedLaterWinsOverTheFallback() {
         WebServer server = WebServer.builder().host("127.0.0.1").port(0)
                 .routing(r -> {
                     TollgateServer.routing(r, gw.gateway, TestGateway.ADMIN_TOKEN);
-                    r.get("/", (req, res) -> res.send("dashboard"));
+                    r.get("/later", (req, res) -> res.send("dashboard"));
                 })
                 .build().start();
         try {
-            HttpResponse<String> res = TestGateway.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/"))
+            HttpResponse<String> res = TestGateway.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/later"))
                     .GET().build());
             assertThat(res.statusCode()).isEqualTo(200);
             assertThat(res.body()).isEqualTo("dashboard");
