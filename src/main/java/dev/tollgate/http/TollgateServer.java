@@ -83,6 +83,7 @@ public final class TollgateServer {
                 .post("/v1/messages", new Messages(auth, gateway.router(), gateway.guard(),
                         new ChatPipeline(gateway.billing(), gateway.health(), gateway.stops()), cacheStep, maxBody))
                 .register(dev.tollgate.api.responses.Responses.PATH, responses(auth, gateway, maxBody))
+                .register(dev.tollgate.api.conversations.ConversationsApi.PATH, conversations(auth, gateway, maxBody))
                 .post(dev.tollgate.api.anthropic.CountTokens.PATH, new dev.tollgate.api.anthropic.CountTokens(auth,
                         gateway.router(), gateway.stops(), maxBody))
                 .post("/v1/embeddings", new Embeddings(auth, gateway.catalog(), gateway.billing(), gateway.guard(),
@@ -137,6 +138,14 @@ public final class TollgateServer {
                 new dev.tollgate.state.responses.SqlResponseStore(gateway.database()), gateway.clock(), maxBody);
         return rules -> rules.post("/", api::create).get("/{id}", api::retrieve).delete("/{id}", api::delete)
                 .get("/{id}/input_items", api::inputItems);
+    }
+
+    /** The Conversations API (docs/conversations.md): the caller's conversations, their items and stats. */
+    private static io.helidon.webserver.http.HttpService conversations(Authenticator auth, Gateway gateway, long maxBody) {
+        return new dev.tollgate.api.conversations.ConversationsApi(auth,
+                new dev.tollgate.state.conversations.SqlConversationStore(gateway.database()),
+                gateway.config().state().conversations(), gateway.clock(), maxBody,
+                new dev.tollgate.api.conversations.ConversationStats(new dev.tollgate.usage.ConversationUsage(gateway.database())));
     }
 
     /** Every candidate unsuitable: the request must change (400). Every budget used: retry next month (429). */

@@ -1,5 +1,6 @@
 package dev.tollgate.api.responses;
 
+import dev.tollgate.api.items.OutputItems;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.account.Principal;
 import dev.tollgate.api.ChatPipeline;
@@ -63,7 +64,7 @@ public final class Responses {
         route.headers().forEach(res::header); // before the pipeline: a stream's headers leave with its first byte
         if (!request.ignored().isEmpty()) res.header("x-tollgate-ignored-fields", String.join(",", request.ignored()));
         Admission admission = guard.admit(principal, Demands.chat(request.chat(), route.candidates(), pipeline.billing()), res::header);
-        String id = ResponseObject.newId("resp_");
+        String id = OutputItems.newId("resp_");
         long createdAtMs = clock.millis();
         try {
             pipeline.run(principal, RequestIds.of(req), request.chat(), route.candidates(),

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.api.ChatRequest;
+import dev.tollgate.api.items.Items;
 import dev.tollgate.http.ApiException;
 import dev.tollgate.json.Json;
 import java.util.ArrayList;
@@ -46,7 +47,7 @@ record ResponsesRequest(ChatRequest chat, String model, ArrayNode input, String 
             throw ApiException.invalid("background", "'background: true' is not supported: Tollgate answers in the request");
         }
         String previous = optionalString(body, "previous_response_id");
-        ArrayNode input = InputItems.normalise(body.get("input"));
+        ArrayNode input = Items.normalise(body.get("input"));
         if (input.isEmpty() && previous == null) throw ApiException.invalid("input", "Missing required parameter: 'input'");
         String instructions = optionalString(body, "instructions");
 
@@ -59,7 +60,7 @@ record ResponsesRequest(ChatRequest chat, String model, ArrayNode input, String 
         if (instructions != null) messages.addObject().put("role", "system").put("content", instructions);
         List<JsonNode> items = new ArrayList<>(previous == null ? List.of() : history.apply(previous));
         input.forEach(items::add);
-        InputItems.toMessages(items, messages);
+        Items.toMessages(items, messages);
         chat.put("stream", optionalBoolean(body, "stream", false));
         ArrayNode tools = ResponseTools.tools(body.get("tools"));
         if (!tools.isEmpty()) chat.set("tools", tools);
