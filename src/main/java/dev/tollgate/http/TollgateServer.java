@@ -77,7 +77,7 @@ public final class TollgateServer {
                 })
                 .post("/v1/chat/completions", new ChatCompletions(auth, gateway.router(), gateway.guard(),
                         new ChatPipeline(gateway.billing(), gateway.health(), gateway.stops()),
-                        cacheStep, maxBody, new dev.tollgate.api.PresetStep(presetStore)))
+                        cacheStep, maxBody, new dev.tollgate.api.PresetStep(presetStore), conversationStep(gateway)))
                 .register(dev.tollgate.api.PresetsApi.PATH, new dev.tollgate.api.PresetsApi(auth, presetStore,
                         gateway.guard(), gateway.clock()))
                 .post("/v1/messages", new Messages(auth, gateway.router(), gateway.guard(),
@@ -138,6 +138,16 @@ public final class TollgateServer {
                 new dev.tollgate.state.responses.SqlResponseStore(gateway.database()), gateway.clock(), maxBody);
         return rules -> rules.post("/", api::create).get("/{id}", api::retrieve).delete("/{id}", api::delete)
                 .get("/{id}/input_items", api::inputItems);
+    }
+
+    /** {@code conversation_id} on chat completions, with automatic titles when configured (docs/conversations.md). */
+    private static dev.tollgate.api.conversations.ConversationStep conversationStep(Gateway gateway) {
+        var store = new dev.tollgate.state.conversations.SqlConversationStore(gateway.database());
+        var config = gateway.config().state().conversations();
+        var titles = new dev.tollgate.api.conversations.Titles(config, gateway.catalog(),
+                new ChatPipeline(gateway.billing(), gateway.health(), gateway.stops()), gateway.usage().recorder(), store,
+                gateway.clock());
+        return new dev.tollgate.api.conversations.ConversationStep(store, gateway.catalog(), config, titles, gateway.clock());
     }
 
     /** The Conversations API (docs/conversations.md): the caller's conversations, their items and stats. */
