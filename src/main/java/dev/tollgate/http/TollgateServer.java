@@ -135,7 +135,9 @@ public final class TollgateServer {
     private static io.helidon.webserver.http.HttpService responses(Authenticator auth, Gateway gateway, long maxBody) {
         var api = new dev.tollgate.api.responses.Responses(auth, gateway.router(), gateway.guard(),
                 new ChatPipeline(gateway.billing(), gateway.health(), gateway.stops()),
-                new dev.tollgate.state.responses.SqlResponseStore(gateway.database()), gateway.clock(), maxBody);
+                new dev.tollgate.state.responses.SqlResponseStore(gateway.database()), gateway.clock(), maxBody,
+                new dev.tollgate.api.responses.ConversationLink(new dev.tollgate.state.conversations.SqlConversationStore(
+                        gateway.database()), gateway.config().state().conversations(), gateway.clock()));
         return rules -> rules.post("/", api::create).get("/{id}", api::retrieve).delete("/{id}", api::delete)
                 .get("/{id}/input_items", api::inputItems);
     }

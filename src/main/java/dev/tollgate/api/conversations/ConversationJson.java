@@ -83,7 +83,7 @@ final class ConversationJson {
      * {@code items} as a conversation stores them: checked and normalised by the shared item model, at most
      * {@code max}; every message gets the {@code status} the SDKs require of a conversation's messages.
      */
-    static List<com.fasterxml.jackson.databind.node.ObjectNode> items(JsonNode items, int max) {
+    static List<ObjectNode> items(JsonNode items, int max) {
         if (items != null && items.isArray() && items.size() > max) {
             throw ApiException.invalid("items", "'items' has " + items.size() + " items; at most " + max + " may be added at a time");
         }
@@ -93,11 +93,7 @@ final class ConversationJson {
     /** Normalised items, each message with a status (completed unless it says). */
     static List<ObjectNode> stored(ArrayNode normalised) {
         List<ObjectNode> out = new ArrayList<>(normalised.size());
-        for (JsonNode item : normalised) {
-            ObjectNode o = (ObjectNode) item;
-            if (o.path("type").asText().equals("message") && !o.has("status")) o.put("status", "completed");
-            out.add(o);
-        }
+        for (JsonNode item : normalised) out.add(Items.withStatus((ObjectNode) item));
         return out;
     }
 

@@ -145,7 +145,7 @@ public final class ConversationsApi implements HttpService {
     }
 
     /** Appending {@code adding} items would take the conversation past {@code maxItems}: 400 naming the bound. */
-    static void refuseFull(Conversation c, int adding, int maxItems) {
+    public static void refuseFull(Conversation c, int adding, int maxItems) {
         if (c.itemCount() + adding > maxItems) {
             throw new ApiException(400, "invalid_request_error", "conversation_full", "items", "Conversation '" + c.id()
                     + "' holds " + c.itemCount() + " items; adding " + adding + " would pass the limit of " + maxItems
@@ -179,7 +179,7 @@ public final class ConversationsApi implements HttpService {
         return body;
     }
 
-    static ApiException notFound(String id) {
+    public static ApiException notFound(String id) {
         return ApiException.notFound(null, null, "Conversation with id '" + id + "' not found.");
     }
 

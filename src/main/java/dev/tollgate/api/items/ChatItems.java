@@ -31,8 +31,7 @@ public final class ChatItems {
                         ObjectNode item = Items.message(role.equals("function") ? "user" : role, parts);
                         ObjectNode withId = Json.object().put("id", OutputItems.newId("msg_"));
                         withId.setAll(item);
-                        withId.put("status", "completed");
-                        out.add(withId);
+                        out.add(Items.withStatus(withId));
                     }
                     for (JsonNode call : m.path("tool_calls")) {
                         out.add(OutputItems.functionCall(OutputItems.newId("fc_"), call.path("id").asText(""),

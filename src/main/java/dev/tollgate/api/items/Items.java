@@ -66,6 +66,12 @@ public final class Items {
         return item;
     }
 
+    /** A conversation's message carries a {@code status} (the SDKs require it): completed unless it says. */
+    public static ObjectNode withStatus(ObjectNode item) {
+        if (item.path("type").asText().equals("message") && !item.has("status")) item.put("status", "completed");
+        return item;
+    }
+
     private static ObjectNode item(JsonNode item, String at) {
         if (!item.isObject()) throw ApiException.invalid(at, "'" + at + "' must be an object");
         String type = item.path("type").asText(item.has("role") ? "message" : "");

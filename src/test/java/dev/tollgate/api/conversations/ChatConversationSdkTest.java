@@ -140,6 +140,26 @@ class ChatConversationSdkTest {
     }
 
     @Test
+    void theResponsesApiContinuesAConversationToo() {
+        Conversation c = conversation(new String[][] {{"My name is Ada.", "Hello Ada."}});
+        com.openai.models.responses.Response r = sdk.responses().create(com.openai.models.responses.ResponseCreateParams
+                .builder().model("gpt-4o-mini").input("What is my name?").conversation(c.id()).build()).validate();
+        assertThat(r.conversation().orElseThrow().id()).isEqualTo(c.id());
+        assertThat(lastUpstreamBody().path("messages")).isEqualTo(Json.NODES.arrayNode()
+                .add(Json.object().put("role", "user").put("content", "My name is Ada."))
+                .add(Json.object().put("role", "assistant").put("content", "Hello Ada."))
+                .add(Json.object().put("role", "user").put("content", "What is my name?")));
+        assertThat(texts(c.id())).containsExactly("user:My name is Ada.", "assistant:Hello Ada.",
+                "user:What is my name?", "assistant:Hello from fake");
+        var both = gw.post("/v1/responses", "{\"model\":\"gpt-4o-mini\",\"input\":\"x\",\"conversation\":\"" + c.id()
+                + "\",\"previous_response_id\":\"" + r.id() + "\"}", gw.key);
+        assertThat(both.statusCode()).isEqualTo(400);
+        assertThat(both.body()).contains("cannot be used together");
+        assertThat(gw.post("/v1/responses", "{\"model\":\"gpt-4o-mini\",\"input\":\"x\",\"conversation\":{\"id\":\"conv_nope\"}}",
+                gw.key).statusCode()).isEqualTo(404);
+    }
+
+    @Test
     void aStreamedAnswerIsAppendedWhenItFinishes() {
         Conversation c = sdk.conversations().create();
         StringBuilder streamed = new StringBuilder();
