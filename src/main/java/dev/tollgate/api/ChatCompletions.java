@@ -2,6 +2,7 @@ package dev.tollgate.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.account.Principal;
+import dev.tollgate.api.conversations.ConversationStep;
 import dev.tollgate.cache.CacheAsk;
 import dev.tollgate.limits.Admission;
 import dev.tollgate.limits.Guard;
@@ -15,7 +16,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 /**
- * {@code POST /v1/chat/completions}: auth → preset ({@link PresetStep}) → parse → schema ({@link StructuredOutput}) → route → guard → cache ({@link CacheStep}) → {@link ChatPipeline} → OpenAI wire format →
+ * {@code POST /v1/chat/completions}: auth → preset ({@link PresetStep}) → conversation ({@link ConversationStep}) → parse → schema ({@link StructuredOutput}) → route → guard → cache ({@link CacheStep}) → {@link ChatPipeline} → OpenAI wire format →
  * guard settled to what was charged (released on every other exit).
  */
 public final class ChatCompletions implements Handler {
@@ -26,10 +27,12 @@ public final class ChatCompletions implements Handler {
     private final CacheStep cache;
     private final long maxBodyBytes;
     private final PresetStep presets;
+    private final ConversationStep conversations;
 
     public ChatCompletions(Authenticator auth, Router router, Guard guard, ChatPipeline pipeline, CacheStep cache,
-                           long maxBodyBytes, PresetStep presets) {
+                           long maxBodyBytes, PresetStep presets, ConversationStep conversations) {
         this.presets = presets;
+        this.conversations = conversations;
         this.auth = auth;
         this.router = router;
         this.guard = guard;
@@ -43,10 +46,12 @@ public final class ChatCompletions implements Handler {
         Principal principal = auth.apiKey(req);
         ObjectNode body = Bodies.jsonObject(Bodies.read(req, maxBodyBytes));
         presets.apply(principal, body, res::header); // before everything that reads the body: the cache key included
+        // history in, trimmed to the context window: the cache key, routing and the hold all see what is sent
+        ConversationStep.Turn turn = conversations.begin(principal, body);
         CacheAsk cacheAsk = cache.ask(req, body, guard.plan(principal)); // takes out the body's "cache" field
         ChatRequest chat = ChatRequest.parse(body);
         ChatResponder responder = StructuredOutput.wrap(chat, // a schema that does not compile is refused here, before routing
-                new OpenAiResponder(res, chat.clientWantsUsage(), chat.model()), res::header);
+                conversations.record(turn, new OpenAiResponder(res, chat.clientWantsUsage(), chat.model())), res::header);
         Route route = Routes.of(router, chat, principal, req);
         route.headers().forEach(res::header); // before the pipeline: a stream's headers leave with its first byte
         Admission admission = guard.admit(principal, Demands.chat(chat, route.candidates(), pipeline.billing()), res::header);

@@ -69,7 +69,8 @@ public final class ConfigLoader {
         }
         ConfigNode root = new ConfigNode(source, "", tree, env);
         root.allowOnly(Set.of("store", "redis", "credits", "server", "providers", "models", "aliases", "plans", "routing",
-                "limits", "alerts", "usage", "cache"));
+                "limits", "alerts", "usage", "cache",
+                "conversations", "images"));
 
         List<TollgateConfig.Provider> providers = providers(root.child("providers"));
         List<TollgateConfig.Model> models = models(root.child("models"), providers);
@@ -84,7 +85,8 @@ public final class ConfigLoader {
                 PlansConfig.parse(root, models, aliases),
                 AlertsConfig.parse(root),
                 UsageConfig.parse(root),
-                CacheConfig.parse(root));
+                CacheConfig.parse(root),
+                StateConfig.parse(root, models, aliases));
     }
 
     /**

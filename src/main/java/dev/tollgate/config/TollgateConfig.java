@@ -21,7 +21,16 @@ public record TollgateConfig(
         Limits limits,
         Alerts alerts,
         UsageSettings usage,
-        CacheConfig cache) {
+        CacheConfig cache,
+        StateConfig state) {
+
+    /** A config without {@code conversations} or {@code images} sections: their defaults. */
+    public TollgateConfig(String source, String store, String redis, Credits credits, Server server,
+                          List<Provider> providers, List<Model> models, Map<String, List<String>> aliases, Routing routing,
+                          Limits limits, Alerts alerts, UsageSettings usage, CacheConfig cache) {
+        this(source, store, redis, credits, server, providers, models, aliases, routing, limits, alerts, usage, cache,
+                StateConfig.DEFAULTS);
+    }
 
     /** A config without {@code usage} or {@code cache} sections: analytics and the response cache at their defaults. */
     public TollgateConfig(String source, String store, String redis, Credits credits, Server server,

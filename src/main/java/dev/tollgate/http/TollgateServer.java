@@ -79,12 +79,13 @@ public final class TollgateServer {
                 })
                 .post("/v1/chat/completions", new ChatCompletions(auth, gateway.router(), gateway.guard(),
                         new ChatPipeline(gateway.billing(), gateway.health(), gateway.stops()),
-                        cacheStep, maxBody, new dev.tollgate.api.PresetStep(presetStore)))
+                        cacheStep, maxBody, new dev.tollgate.api.PresetStep(presetStore), conversationStep(gateway)))
                 .register(dev.tollgate.api.PresetsApi.PATH, new dev.tollgate.api.PresetsApi(auth, presetStore,
                         gateway.guard(), gateway.clock()))
                 .post("/v1/messages", new Messages(auth, gateway.router(), gateway.guard(),
                         new ChatPipeline(gateway.billing(), gateway.health(), gateway.stops()), cacheStep, maxBody))
                 .register(dev.tollgate.api.responses.Responses.PATH, responses(auth, gateway, maxBody))
+                .register(dev.tollgate.api.conversations.ConversationsApi.PATH, conversations(auth, gateway, maxBody))
                 .post(dev.tollgate.api.anthropic.CountTokens.PATH, new dev.tollgate.api.anthropic.CountTokens(auth,
                         gateway.router(), gateway.stops(), maxBody))
                 .post("/v1/embeddings", new Embeddings(auth, gateway.catalog(), gateway.billing(), gateway.guard(),
@@ -139,9 +140,29 @@ public final class TollgateServer {
     private static io.helidon.webserver.http.HttpService responses(Authenticator auth, Gateway gateway, long maxBody) {
         var api = new dev.tollgate.api.responses.Responses(auth, gateway.router(), gateway.guard(),
                 new ChatPipeline(gateway.billing(), gateway.health(), gateway.stops()),
-                new dev.tollgate.state.responses.SqlResponseStore(gateway.database()), gateway.clock(), maxBody);
+                new dev.tollgate.state.responses.SqlResponseStore(gateway.database()), gateway.clock(), maxBody,
+                new dev.tollgate.api.responses.ConversationLink(new dev.tollgate.state.conversations.SqlConversationStore(
+                        gateway.database()), gateway.config().state().conversations(), gateway.clock()));
         return rules -> rules.post("/", api::create).get("/{id}", api::retrieve).delete("/{id}", api::delete)
                 .get("/{id}/input_items", api::inputItems);
+    }
+
+    /** {@code conversation_id} on chat completions, with automatic titles when configured (docs/conversations.md). */
+    private static dev.tollgate.api.conversations.ConversationStep conversationStep(Gateway gateway) {
+        var store = new dev.tollgate.state.conversations.SqlConversationStore(gateway.database());
+        var config = gateway.config().state().conversations();
+        var titles = new dev.tollgate.api.conversations.Titles(config, gateway.catalog(),
+                new ChatPipeline(gateway.billing(), gateway.health(), gateway.stops()), gateway.usage().recorder(), store,
+                gateway.clock());
+        return new dev.tollgate.api.conversations.ConversationStep(store, gateway.catalog(), config, titles, gateway.clock());
+    }
+
+    /** The Conversations API (docs/conversations.md): the caller's conversations, their items and stats. */
+    private static io.helidon.webserver.http.HttpService conversations(Authenticator auth, Gateway gateway, long maxBody) {
+        return new dev.tollgate.api.conversations.ConversationsApi(auth,
+                new dev.tollgate.state.conversations.SqlConversationStore(gateway.database()),
+                gateway.config().state().conversations(), gateway.clock(), maxBody,
+                new dev.tollgate.api.conversations.ConversationStats(new dev.tollgate.usage.ConversationUsage(gateway.database())));
     }
 
     /** Every candidate unsuitable: the request must change (400). Every budget used: retry next month (429). */

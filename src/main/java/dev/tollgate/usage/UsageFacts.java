@@ -50,6 +50,7 @@ public final class UsageFacts {
     int calls;
     boolean fallback;
     String errorCode;
+    String conversationId;
     final List<String[]> upstreamErrors = new ArrayList<>(2); // {provider, kind}
     private volatile long firstByteNanos;
 
@@ -141,6 +142,11 @@ public final class UsageFacts {
     /** A provider call failed with this kind (for the upstream-error metric). */
     public void upstreamError(String provider, String kind) {
         if (upstreamErrors.size() < 32) upstreamErrors.add(new String[] {provider, kind});
+    }
+
+    /** The request continues this conversation of the caller (docs/conversations.md): its stats count it. */
+    public void conversation(String id) {
+        this.conversationId = clip(id);
     }
 
     /** The answer (or its first streamed byte) is leaving now; the first call counts. */

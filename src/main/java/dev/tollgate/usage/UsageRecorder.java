@@ -65,6 +65,35 @@ public final class UsageRecorder implements Filter {
         }
     }
 
+    /**
+     * Runs {@code work} on this thread as a request no client sent (a conversation's automatic title,
+     * docs/conversations.md): facts of its own bound while it runs, then one usage event for {@code endpoint}, so
+     * analytics keep equalling the ledger's charges. A failure of {@code work} is recorded and rethrown.
+     */
+    public void detached(String endpoint, String requestId, String accountId, String keyId, String conversationId,
+                         Runnable work) {
+        UsageFacts facts = new UsageFacts(System.nanoTime(), clock.millis());
+        facts.caller(accountId, keyId);
+        facts.conversation(conversationId);
+        writer.requestStarted();
+        UsageFacts.bind(facts);
+        int status = 200;
+        try {
+            work.run();
+        } catch (RuntimeException e) {
+            status = 500;
+            if (facts.errorCode == null) facts.error("internal_error");
+            throw e;
+        } finally {
+            UsageFacts.unbind();
+            try {
+                writer.offer(event(facts, requestId, endpoint, status, System.nanoTime() - facts.startNanos, false));
+            } finally {
+                writer.requestEnded();
+            }
+        }
+    }
+
     private void finished(RoutingRequest req, RoutingResponse res, UsageFacts f, String path) {
         long latencyNanos = System.nanoTime() - f.startNanos;
         record(f, path, res.status().code(), RequestIds.of(req), latencyNanos);
@@ -113,7 +142,8 @@ public final class UsageRecorder implements Filter {
                 f.tagsJson, path, f.requestedModel, model, d == null ? null : d.providerName(),
                 d == null ? null : d.upstreamModel(), f.calls, f.fallback, f.attempts, f.task, f.taskDeclared,
                 f.complexity, status, error, f.inputTokens, f.outputTokens, f.cachedTokens, 0, f.reasoningTokens,
-                f.costMicros, f.cacheSavingsMicros, f.cacheHit, f.streamed, latencyNanos / 1_000_000, ttfbMs);
+                f.costMicros, f.cacheSavingsMicros, f.cacheHit, f.streamed, latencyNanos / 1_000_000, ttfbMs,
+                f.conversationId);
     }
 
     /** Collapses paths to a bounded set of metric labels. */

@@ -109,6 +109,15 @@ public final class TestGateway implements AutoCloseable {
         return send(b.build());
     }
 
+    public HttpResponse<String> patch(String path, String body, String bearer) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl() + path))
+                .timeout(Duration.ofSeconds(20))
+                .header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(body));
+        if (bearer != null) b.header("Authorization", "Bearer " + bearer);
+        return send(b.build());
+    }
+
     public HttpResponse<String> get(String path, String bearer) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(20)).GET();
         if (bearer != null) b.header("Authorization", "Bearer " + bearer);

@@ -1,5 +1,6 @@
 package dev.tollgate.api.responses;
 
+import dev.tollgate.api.items.OutputItems;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.account.Principal;
 import dev.tollgate.api.ChatPipeline;
@@ -29,7 +30,8 @@ import java.util.logging.Logger;
  * request (history from {@code previous_response_id} prepended) → route → guard → {@link ChatPipeline}
  * (holds, settle, emergency stop: billed exactly like chat) → Responses wire format → stored when
  * {@code store} (the default). {@code GET} and {@code DELETE /v1/responses/{id}} and
- * {@code GET /v1/responses/{id}/input_items} see only the caller's own.
+ * {@code GET /v1/responses/{id}/input_items} see only the caller's own. With {@code conversation}, the caller's
+ * conversation is the history and gets the input and output appended ({@link ConversationLink}).
  */
 public final class Responses {
     public static final String PATH = "/v1/responses";
@@ -42,9 +44,11 @@ public final class Responses {
     private final ResponseStore store;
     private final Clock clock;
     private final long maxBodyBytes;
+    private final ConversationLink conversations;
 
     public Responses(Authenticator auth, Router router, Guard guard, ChatPipeline pipeline, ResponseStore store,
-                     Clock clock, long maxBodyBytes) {
+                     Clock clock, long maxBodyBytes, ConversationLink conversations) {
+        this.conversations = conversations;
         this.auth = auth;
         this.router = router;
         this.guard = guard;
@@ -58,12 +62,13 @@ public final class Responses {
         Principal principal = auth.apiKey(req);
         ObjectNode body = Bodies.jsonObject(Bodies.read(req, maxBodyBytes));
         ResponsesRequest request = ResponsesRequest.translate(body,
-                previous -> History.items(store, principal.accountId(), previous));
+                previous -> History.items(store, principal.accountId(), previous),
+                conversation -> conversations.history(principal, conversation));
         Route route = Routes.of(router, request.chat(), principal, req);
         route.headers().forEach(res::header); // before the pipeline: a stream's headers leave with its first byte
         if (!request.ignored().isEmpty()) res.header("x-tollgate-ignored-fields", String.join(",", request.ignored()));
         Admission admission = guard.admit(principal, Demands.chat(request.chat(), route.candidates(), pipeline.billing()), res::header);
-        String id = ResponseObject.newId("resp_");
+        String id = OutputItems.newId("resp_");
         long createdAtMs = clock.millis();
         try {
             pipeline.run(principal, RequestIds.of(req), request.chat(), route.candidates(),
@@ -103,6 +108,7 @@ public final class Responses {
      * the answer, so it is logged and the answer still goes out (a later GET then finds nothing).
      */
     private void save(ResponsesRequest request, Principal principal, String id, long createdAtMs, ObjectNode response) {
+        if (request.conversationId() != null) conversations.append(principal, request.conversationId(), request.input(), response);
         if (!request.store()) return;
         try {
             store.save(new StoredResponse(id, principal.accountId(), request.previousResponseId(), createdAtMs,

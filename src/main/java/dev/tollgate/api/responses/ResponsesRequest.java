@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.api.ChatRequest;
+import dev.tollgate.api.items.Items;
 import dev.tollgate.http.ApiException;
 import dev.tollgate.json.Json;
 import java.util.ArrayList;
@@ -18,27 +19,35 @@ import java.util.function.Function;
  * naming the field; fields with no effect on the answer are accepted and listed in {@code ignored}.
  */
 record ResponsesRequest(ChatRequest chat, String model, ArrayNode input, String previousResponseId, boolean store,
-                        ObjectNode echo, List<String> ignored) {
+                        ObjectNode echo, List<String> ignored, String conversationId) {
     /** Accepted without effect: bookkeeping or hints a translated chat request has no place for. */
     private static final Set<String> IGNORED = Set.of("include", "truncation", "service_tier", "prompt_cache_key",
             "safety_identifier", "stream_options", "top_logprobs", "max_tool_calls", "prompt_cache_retention");
     /** Fields that change what is asked and that Tollgate cannot honour: refusing beats answering something else. */
-    private static final Set<String> REFUSED = Set.of("conversation", "prompt");
+    private static final Set<String> REFUSED = Set.of("prompt");
     private static final Set<String> KNOWN = Set.of("model", "models", "prefer_cheap", "provider", "input", "instructions", "tools",
             "tool_choice", "parallel_tool_calls", "max_output_tokens", "temperature", "top_p", "text", "reasoning",
-            "metadata", "user", "store", "previous_response_id", "stream", "background");
+            "metadata", "user", "store", "previous_response_id", "stream", "background", "conversation");
 
     /**
      * @param history the items a stored response continues (its input and output, recursively), by id;
      *                throws 404 when the caller has no such response
      */
     static ResponsesRequest translate(ObjectNode body, Function<String, List<JsonNode>> history) {
+        return translate(body, history, conversation -> List.of());
+    }
+
+    /**
+     * @param conversationHistory the items of a conversation (docs/conversations.md), by id; throws 404 when the
+     *                            caller has no such conversation
+     */
+    static ResponsesRequest translate(ObjectNode body, Function<String, List<JsonNode>> history,
+                                      Function<String, List<JsonNode>> conversationHistory) {
         List<String> ignored = new ArrayList<>();
         for (var it = body.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (REFUSED.contains(f) && !body.get(f).isNull()) {
-                throw ApiException.invalid(f, "'" + f + "' is not supported by Tollgate's Responses API"
-                        + (f.equals("conversation") ? "; continue a conversation with 'previous_response_id'" : ""));
+                throw ApiException.invalid(f, "'" + f + "' is not supported by Tollgate's Responses API");
             }
             if (!KNOWN.contains(f) && !REFUSED.contains(f)) ignored.add(f);
         }
@@ -46,7 +55,11 @@ record ResponsesRequest(ChatRequest chat, String model, ArrayNode input, String 
             throw ApiException.invalid("background", "'background: true' is not supported: Tollgate answers in the request");
         }
         String previous = optionalString(body, "previous_response_id");
-        ArrayNode input = InputItems.normalise(body.get("input"));
+        String conversation = conversation(body.get("conversation"));
+        if (conversation != null && previous != null) {
+            throw ApiException.invalid("conversation", "'conversation' and 'previous_response_id' cannot be used together");
+        }
+        ArrayNode input = Items.normalise(body.get("input"));
         if (input.isEmpty() && previous == null) throw ApiException.invalid("input", "Missing required parameter: 'input'");
         String instructions = optionalString(body, "instructions");
 
@@ -57,9 +70,10 @@ record ResponsesRequest(ChatRequest chat, String model, ArrayNode input, String 
         copy(body, chat, "provider");
         ArrayNode messages = chat.putArray("messages");
         if (instructions != null) messages.addObject().put("role", "system").put("content", instructions);
-        List<JsonNode> items = new ArrayList<>(previous == null ? List.of() : history.apply(previous));
+        List<JsonNode> items = new ArrayList<>(previous != null ? history.apply(previous)
+                : conversation != null ? conversationHistory.apply(conversation) : List.of());
         input.forEach(items::add);
-        InputItems.toMessages(items, messages);
+        Items.toMessages(items, messages);
         chat.put("stream", optionalBoolean(body, "stream", false));
         ArrayNode tools = ResponseTools.tools(body.get("tools"));
         if (!tools.isEmpty()) chat.set("tools", tools);
@@ -78,7 +92,7 @@ record ResponsesRequest(ChatRequest chat, String model, ArrayNode input, String 
 
         ChatRequest parsed = rename(() -> ChatRequest.parse(chat));
         return new ResponsesRequest(parsed, parsed.model(), input, previous, optionalBoolean(body, "store", true),
-                echo(body, instructions, previous), ignored);
+                echo(body, instructions, previous, conversation), ignored, conversation);
     }
 
     /** The chat checks name chat fields; the caller sent Responses fields, so errors name those. */
@@ -131,8 +145,9 @@ record ResponsesRequest(ChatRequest chat, String model, ArrayNode input, String 
     }
 
     /** The request fields a response object repeats, with OpenAI's defaults where the request is silent. */
-    private static ObjectNode echo(ObjectNode body, String instructions, String previous) {
+    private static ObjectNode echo(ObjectNode body, String instructions, String previous, String conversation) {
         ObjectNode echo = Json.object();
+        if (conversation != null) echo.putObject("conversation").put("id", conversation);
         put(echo, "instructions", instructions == null ? null : Json.NODES.textNode(instructions));
         put(echo, "max_output_tokens", body.get("max_output_tokens"));
         echo.set("metadata", body.hasNonNull("metadata") ? body.get("metadata") : Json.object());
@@ -152,6 +167,16 @@ record ResponsesRequest(ChatRequest chat, String model, ArrayNode input, String 
         echo.put("truncation", body.path("truncation").asText("disabled"));
         put(echo, "user", body.get("user"));
         return echo;
+    }
+
+    /** {@code conversation}: a conversation id, or {@code {"id": ...}}; null when absent. */
+    private static String conversation(JsonNode v) {
+        if (v == null || v.isNull()) return null;
+        JsonNode id = v.isObject() ? v.get("id") : v;
+        if (id == null || !id.isTextual() || id.asText().isBlank()) {
+            throw ApiException.invalid("conversation", "'conversation' must be a conversation id or an object with its 'id'");
+        }
+        return id.asText();
     }
 
     private static void put(ObjectNode node, String field, JsonNode value) {

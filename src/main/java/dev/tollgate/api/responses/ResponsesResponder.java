@@ -1,5 +1,6 @@
 package dev.tollgate.api.responses;
 
+import dev.tollgate.api.items.OutputItems;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.api.ChatResponder;
@@ -47,7 +48,7 @@ final class ResponsesResponder implements ChatResponder {
     @Override
     public void answer(ObjectNode completion, Deployment answeredBy, Reservation.Charged charged) {
         JsonNode choice = completion.path("choices").path(0);
-        ObjectNode response = ResponseObject.finish(skeleton(answeredBy), ResponseObject.output(choice),
+        ObjectNode response = ResponseObject.finish(skeleton(answeredBy), OutputItems.output(choice),
                 choice.path("finish_reason").asText(null), charged);
         finished.accept(response);
         OpenAiResponder.answeredBy(res, answeredBy);

@@ -1,5 +1,6 @@
 package dev.tollgate.api.responses;
 
+import dev.tollgate.api.items.OutputItems;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -29,7 +30,7 @@ final class ResponsesStream {
 
     /** One function call being streamed: its output item and the argument text so far. */
     private static final class Call {
-        final String id = ResponseObject.newId("fc_");
+        final String id = OutputItems.newId("fc_");
         final String callId;
         final String name;
         final int outputIndex;
@@ -42,7 +43,7 @@ final class ResponsesStream {
         }
 
         ObjectNode item(String status) {
-            return ResponseObject.functionCall(id, callId, name, arguments.toString(), status);
+            return OutputItems.functionCall(id, callId, name, arguments.toString(), status);
         }
     }
 
@@ -115,15 +116,15 @@ final class ResponsesStream {
         if (open != kind) {
             close();
             open = kind;
-            openId = ResponseObject.newId(kind == Kind.TEXT ? "msg_" : "rs_");
+            openId = OutputItems.newId(kind == Kind.TEXT ? "msg_" : "rs_");
             openIndex = output.size();
             openText.setLength(0);
-            ObjectNode item = kind == Kind.TEXT ? ResponseObject.message(openId, "in_progress")
-                    : ResponseObject.reasoning(openId, "").put("status", "in_progress");
+            ObjectNode item = kind == Kind.TEXT ? OutputItems.message(openId, "in_progress")
+                    : OutputItems.reasoning(openId, "").put("status", "in_progress");
             if (kind == Kind.REASONING) item.putArray("content");
             output.add(item);
             emit("response.output_item.added", at(Json.object()).set("item", item.deepCopy()));
-            if (kind == Kind.TEXT) emit("response.content_part.added", part(ResponseObject.outputText("")));
+            if (kind == Kind.TEXT) emit("response.content_part.added", part(OutputItems.outputText("")));
         }
         openText.append(delta);
         ObjectNode event = part(null).put("delta", delta);
@@ -138,7 +139,7 @@ final class ResponsesStream {
         if (call == null) {
             close();
             String callId = fragment.path("id").asText("");
-            call = new Call(callId.isEmpty() ? ResponseObject.newId("call_") : callId,
+            call = new Call(callId.isEmpty() ? OutputItems.newId("call_") : callId,
                     fragment.path("function").path("name").asText(""), output.size());
             calls.put(index, call);
             output.add(call.item("in_progress"));
@@ -162,16 +163,16 @@ final class ResponsesStream {
             case TEXT -> {
                 String text = openText.toString();
                 emit("response.output_text.done", part(null).put("text", text).set("logprobs", Json.NODES.arrayNode()));
-                emit("response.content_part.done", part(ResponseObject.outputText(text)));
-                ObjectNode item = ResponseObject.message(openId, ResponseObject.incompleteReason(finishReason) == null
+                emit("response.content_part.done", part(OutputItems.outputText(text)));
+                ObjectNode item = OutputItems.message(openId, OutputItems.incompleteReason(finishReason) == null
                         ? "completed" : "incomplete");
-                item.withArrayProperty("content").add(ResponseObject.outputText(text));
+                item.withArrayProperty("content").add(OutputItems.outputText(text));
                 itemDone(openIndex, item);
             }
             case REASONING -> {
                 String text = openText.toString();
                 emit("response.reasoning_text.done", part(null).put("text", text));
-                itemDone(openIndex, ResponseObject.reasoning(openId, text));
+                itemDone(openIndex, OutputItems.reasoning(openId, text));
             }
             case TOOL -> {
                 Call c = openCall;

@@ -1,4 +1,4 @@
-package dev.tollgate.api.responses;
+package dev.tollgate.api.items;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -8,27 +8,37 @@ import dev.tollgate.json.Json;
 import java.util.Set;
 
 /**
- * Responses API input items, both ways they matter here: validated and normalised as they are stored
- * (every message an item of {@code type: message} with a content array), and turned into chat messages.
+ * Responses API input items (also what a conversation holds), both ways they matter here: validated and
+ * normalised as they are stored (every message an item of {@code type: message} with a content array, every
+ * item with an id), and turned into chat messages. Shared by the Responses API and conversations.
  * Item kinds served: {@code message}, {@code function_call}, {@code function_call_output}; a stored
  * {@code reasoning} item is carried in history but not sent (chat has no place for it). Anything else
  * (item references, built-in tool calls) is refused naming the item.
  */
-final class InputItems {
+public final class Items {
     private static final Set<String> ROLES = Set.of("user", "assistant", "system", "developer");
 
-    private InputItems() {}
+    private Items() {}
 
     /** {@code input} as stored: a string becomes one user message; items are checked and normalised. */
-    static ArrayNode normalise(JsonNode input) {
-        ArrayNode out = Json.NODES.arrayNode();
-        if (input == null || input.isNull()) return out;
-        if (input.isTextual()) {
+    public static ArrayNode normalise(JsonNode input) {
+        if (input != null && input.isTextual()) {
+            ArrayNode out = Json.NODES.arrayNode();
             out.add(withId(message("user", Json.NODES.arrayNode().add(part("input_text", input.asText())))));
             return out;
         }
-        if (!input.isArray()) throw ApiException.invalid("input", "'input' must be a string or an array of input items");
-        for (int i = 0; i < input.size(); i++) out.add(withId(item(input.get(i), "input[" + i + "]")));
+        return normalise(input, "input");
+    }
+
+    /** An array of items named {@code field} in errors (null: none), checked and normalised. */
+    public static ArrayNode normalise(JsonNode items, String field) {
+        ArrayNode out = Json.NODES.arrayNode();
+        if (items == null || items.isNull()) return out;
+        if (!items.isArray()) {
+            throw ApiException.invalid(field, field.equals("input") ? "'input' must be a string or an array of input items"
+                    : "'" + field + "' must be an array of items");
+        }
+        for (int i = 0; i < items.size(); i++) out.add(withId(item(items.get(i), field + "[" + i + "]")));
         return out;
     }
 
@@ -46,13 +56,19 @@ final class InputItems {
                 case "function_call_output" -> "fco_";
                 default -> "rs_";
             };
-            ObjectNode copy = Json.object().put("id", ResponseObject.newId(prefix));
+            ObjectNode copy = Json.object().put("id", OutputItems.newId(prefix));
             copy.setAll(item);
             item = copy;
         }
         if (type.equals("message") && item.path("role").asText().equals("assistant") && !item.has("status")) {
             item.put("status", "completed");
         }
+        return item;
+    }
+
+    /** A conversation's message carries a {@code status} (the SDKs require it): completed unless it says. */
+    public static ObjectNode withStatus(ObjectNode item) {
+        if (item.path("type").asText().equals("message") && !item.has("status")) item.put("status", "completed");
         return item;
     }
 
@@ -127,7 +143,7 @@ final class InputItems {
      * The chat messages for these items, in order. Consecutive function calls (with or after an
      * assistant message) become one assistant message with {@code tool_calls}, as chat requires.
      */
-    static void toMessages(Iterable<JsonNode> items, ArrayNode messages) {
+    public static void toMessages(Iterable<JsonNode> items, ArrayNode messages) {
         ObjectNode assistant = null; // the assistant message function calls attach to, while one is open
         for (JsonNode item : items) {
             switch (item.path("type").asText()) {
@@ -191,7 +207,7 @@ final class InputItems {
         return text.toString();
     }
 
-    static ObjectNode message(String role, ArrayNode content) {
+    public static ObjectNode message(String role, ArrayNode content) {
         ObjectNode m = Json.object().put("type", "message").put("role", role);
         m.set("content", content);
         return m;

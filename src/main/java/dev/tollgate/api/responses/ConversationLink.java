@@ -1,0 +1,55 @@
+package dev.tollgate.api.responses;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.account.Principal;
+import dev.tollgate.config.StateConfig;
+import dev.tollgate.api.conversations.ConversationsApi;
+import dev.tollgate.api.items.Items;
+import dev.tollgate.state.conversations.Conversation;
+import dev.tollgate.state.conversations.ConversationStore;
+import dev.tollgate.store.StoreException;
+import dev.tollgate.usage.UsageFacts;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The Responses API's {@code conversation} (docs/conversations.md): the caller's conversation is the request's
+ * history (its newest {@code history_items_max} items), and a finished response appends the request's input items
+ * and its output items to it, as OpenAI does. Another account's id is a 404 like an unknown one.
+ */
+public final class ConversationLink {
+    private static final Logger LOG = Logger.getLogger(ConversationLink.class.getName());
+    private final ConversationStore store;
+    private final StateConfig.Conversations config;
+    private final Clock clock;
+
+    public ConversationLink(ConversationStore store, StateConfig.Conversations config, Clock clock) {
+        this.store = store;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    List<JsonNode> history(Principal caller, String id) {
+        Conversation c = store.find(caller.accountId(), id).orElseThrow(() -> ConversationsApi.notFound(id));
+        ConversationsApi.refuseFull(c, 2, config.maxItems()); // at least the input and the answer
+        UsageFacts.current().conversation(id);
+        return new ArrayList<>(store.lastItems(caller.accountId(), id, config.historyItemsMax()));
+    }
+
+    /** Appends; the answer is paid for and on its way, so a store failure is logged, never the client's problem. */
+    void append(Principal caller, String id, ArrayNode input, ObjectNode response) {
+        List<ObjectNode> items = new ArrayList<>();
+        for (JsonNode i : input) items.add(Items.withStatus((ObjectNode) i.deepCopy()));
+        for (JsonNode o : response.path("output")) items.add(Items.withStatus((ObjectNode) o.deepCopy()));
+        try {
+            store.append(caller.accountId(), id, items, clock.millis());
+        } catch (StoreException e) {
+            LOG.log(Level.WARNING, "appending response " + response.path("id").asText() + " to conversation " + id + " failed", e);
+        }
+    }
+}
