@@ -81,7 +81,8 @@ public final class TollgateServer {
                 .register(dev.tollgate.api.PresetsApi.PATH, new dev.tollgate.api.PresetsApi(auth, presetStore,
                         gateway.guard(), gateway.clock()))
                 .post("/v1/messages", new Messages(auth, gateway.router(), gateway.guard(),
-                        new ChatPipeline(gateway.billing(), gateway.health(), gateway.stops()), cacheStep, maxBody))
+                        new ChatPipeline(gateway.billing(), gateway.health(), gateway.stops()), cacheStep, maxBody,
+                        new dev.tollgate.api.PresetStep(presetStore)))
                 .register(dev.tollgate.api.responses.Responses.PATH, responses(auth, gateway, maxBody))
                 .post(dev.tollgate.api.anthropic.CountTokens.PATH, new dev.tollgate.api.anthropic.CountTokens(auth,
                         gateway.router(), gateway.stops(), maxBody))
@@ -134,7 +135,8 @@ public final class TollgateServer {
     private static io.helidon.webserver.http.HttpService responses(Authenticator auth, Gateway gateway, long maxBody) {
         var api = new dev.tollgate.api.responses.Responses(auth, gateway.router(), gateway.guard(),
                 new ChatPipeline(gateway.billing(), gateway.health(), gateway.stops()),
-                new dev.tollgate.state.responses.SqlResponseStore(gateway.database()), gateway.clock(), maxBody);
+                new dev.tollgate.state.responses.SqlResponseStore(gateway.database()), gateway.clock(), maxBody,
+                new dev.tollgate.api.PresetStep(new dev.tollgate.state.presets.SqlPresetStore(gateway.database())));
         return rules -> rules.post("/", api::create).get("/{id}", api::retrieve).delete("/{id}", api::delete)
                 .get("/{id}/input_items", api::inputItems);
     }

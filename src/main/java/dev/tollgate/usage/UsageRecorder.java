@@ -113,7 +113,8 @@ public final class UsageRecorder implements Filter {
                 f.tagsJson, path, f.requestedModel, model, d == null ? null : d.providerName(),
                 d == null ? null : d.upstreamModel(), f.calls, f.fallback, f.attempts, f.task, f.taskDeclared,
                 f.complexity, status, error, f.inputTokens, f.outputTokens, f.cachedTokens, 0, f.reasoningTokens,
-                f.costMicros, f.cacheSavingsMicros, f.cacheHit, f.streamed, latencyNanos / 1_000_000, ttfbMs);
+                f.costMicros, f.cacheSavingsMicros, f.cacheHit, f.streamed, latencyNanos / 1_000_000, ttfbMs,
+                f.preset, f.presetVersion);
     }
 
     /** Collapses paths to a bounded set of metric labels. */

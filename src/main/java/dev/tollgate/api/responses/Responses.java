@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.account.Principal;
 import dev.tollgate.api.ChatPipeline;
 import dev.tollgate.api.Demands;
+import dev.tollgate.api.PresetStep;
+import dev.tollgate.api.PresetWire;
 import dev.tollgate.api.Routes;
 import dev.tollgate.http.ApiException;
 import dev.tollgate.http.Authenticator;
@@ -25,7 +27,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The OpenAI Responses API on every provider. {@code POST /v1/responses}: auth → translate to a chat
+ * The OpenAI Responses API on every provider. {@code POST /v1/responses}: auth → preset → translate to a chat
  * request (history from {@code previous_response_id} prepended) → route → guard → {@link ChatPipeline}
  * (holds, settle, emergency stop: billed exactly like chat) → Responses wire format → stored when
  * {@code store} (the default). {@code GET} and {@code DELETE /v1/responses/{id}} and
@@ -42,9 +44,16 @@ public final class Responses {
     private final ResponseStore store;
     private final Clock clock;
     private final long maxBodyBytes;
+    private final PresetStep presets; // null: presets are not applied
 
     public Responses(Authenticator auth, Router router, Guard guard, ChatPipeline pipeline, ResponseStore store,
                      Clock clock, long maxBodyBytes) {
+        this(auth, router, guard, pipeline, store, clock, maxBodyBytes, null);
+    }
+
+    public Responses(Authenticator auth, Router router, Guard guard, ChatPipeline pipeline, ResponseStore store,
+                     Clock clock, long maxBodyBytes, PresetStep presets) {
+        this.presets = presets;
         this.auth = auth;
         this.router = router;
         this.guard = guard;
@@ -57,6 +66,7 @@ public final class Responses {
     public void create(ServerRequest req, ServerResponse res) {
         Principal principal = auth.apiKey(req);
         ObjectNode body = Bodies.jsonObject(Bodies.read(req, maxBodyBytes));
+        if (presets != null) presets.apply(principal, body, res::header, PresetWire.RESPONSES);
         ResponsesRequest request = ResponsesRequest.translate(body,
                 previous -> History.items(store, principal.accountId(), previous));
         dev.tollgate.api.StructuredOutput.of(request.chat().body()); // a text.format schema that does not compile: 400 before routing
