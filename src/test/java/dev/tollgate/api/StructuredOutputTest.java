@@ -53,7 +53,10 @@ class StructuredOutputTest {
                 .answers("up-repairable", WRONG_TYPE, ADA)
                 .answer("up-hopeless", PROSE)
                 .answers("up-object", PROSE, answer("{\\\"ok\\\":true}"))
-                .answer("up-plain", PROSE);
+                .answer("up-plain", PROSE)
+                .answers("up-responses", PROSE, ADA)
+                .stream("up-stream", ScriptedOpenAi.chunk("{\"role\":\"assistant\",\"content\":\"Ada\"}", null),
+                        ScriptedOpenAi.chunk("{}", "stop"), ScriptedOpenAi.usageChunk(USAGE));
         anthropic = new FakeAnthropic();
         gemini = new FakeGemini();
         gw = TestGateway.start(dir, """
@@ -68,6 +71,8 @@ class StructuredOutputTest {
                   - { name: hopeless, provider: fake, upstream: up-hopeless, price: { input: 1, output: 2 } }
                   - { name: object, provider: fake, upstream: up-object, price: { input: 1, output: 2 } }
                   - { name: plain, provider: fake, upstream: up-plain, price: { input: 1, output: 2 } }
+                  - { name: responses, provider: fake, upstream: up-responses, price: { input: 1, output: 2 } }
+                  - { name: streamed, provider: fake, upstream: up-stream, price: { input: 1, output: 2 } }
                   - { name: no-schema, provider: fake, upstream: up-plain, price: { input: 1, output: 2 }, capabilities: [tools] }
                   - { name: claude-json, provider: claude, upstream: json-answer, price: { input: 1, output: 2 } }
                   - { name: gemini-json, provider: google, upstream: json-answer, price: { input: 1, output: 2 } }
@@ -209,6 +214,44 @@ class StructuredOutputTest {
         assertThat(res.statusCode()).as(res.body()).isEqualTo(400);
         assertThat(JSON.readTree(res.body()).at("/error/message").asText()).contains("no-schema: does not support json_schema");
         assertThat(upstream.requests.size()).isEqualTo(before);
+    }
+
+    @Test
+    void theResponsesApiTextFormatIsCheckedAndRepairedToo() throws Exception {
+        JsonNode schema = JSON.readTree(SCHEMA).path("json_schema");
+        HttpResponse<String> res = gw.post("/v1/responses", "{\"model\":\"responses\",\"input\":\"Who?\","
+                + "\"text\":{\"format\":{\"type\":\"json_schema\",\"name\":\"person\",\"schema\":" + schema.path("schema")
+                + "}}}", gw.key);
+        assertThat(res.statusCode()).as(res.body()).isEqualTo(200);
+        assertThat(res.headers().firstValue("x-tollgate-schema")).hasValue("repaired");
+        JsonNode body = JSON.readTree(res.body());
+        assertThat(JSON.readTree(body.at("/output/0/content/0/text").asText()).path("name").asText()).isEqualTo("Ada");
+        assertThat(body.at("/usage/input_tokens").asInt()).as("both calls in the usage").isEqualTo(20);
+    }
+
+    @Test
+    void aStreamGetsTheSchemaNativelyButNoVerdictAndNoRepair() throws Exception {
+        int before = upstream.requests.size();
+        HttpResponse<String> res = gw.post("/v1/chat/completions", "{\"model\":\"streamed\",\"stream\":true,"
+                + "\"response_format\":" + SCHEMA + ",\"messages\":[{\"role\":\"user\",\"content\":\"Who?\"}]}", gw.key);
+        assertThat(res.statusCode()).isEqualTo(200);
+        assertThat(res.body()).contains("Ada").contains("[DONE]");
+        assertThat(res.headers().firstValue("x-tollgate-schema")).isEmpty();
+        assertThat(upstream.requests.size() - before).isEqualTo(1);
+        assertThat(upstream.lastRequest().path("response_format")).isEqualTo(JSON.readTree(SCHEMA));
+    }
+
+    @Test
+    void anInvalidAnswerIsNeverStoredInTheResponseCache() throws Exception {
+        int before = upstream.requests.size();
+        String cached = "{\"model\":\"hopeless\",\"cache\":{\"ttl\":60},\"response_format\":" + SCHEMA
+                + ",\"messages\":[{\"role\":\"user\",\"content\":\"Cache me?\"}]}";
+        HttpResponse<String> first = gw.post("/v1/chat/completions", cached, gw.key);
+        HttpResponse<String> second = gw.post("/v1/chat/completions", cached, gw.key);
+        assertThat(first.headers().firstValue("x-tollgate-schema")).hasValue("invalid");
+        assertThat(second.headers().firstValue("x-tollgate-cache")).hasValue("miss");
+        assertThat(second.headers().firstValue("x-tollgate-schema")).hasValue("invalid");
+        assertThat(upstream.requests.size() - before).as("two calls each, nothing replayed").isEqualTo(4);
     }
 
     @Test
