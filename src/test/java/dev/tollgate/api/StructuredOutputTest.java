@@ -64,6 +64,7 @@ class StructuredOutputTest {
                 providers:
                   - { name: fake, type: openai, base_url: "${UPSTREAM}", api_key: sk-test-provider-key-1234567890 }
                   - { name: claude, type: anthropic, base_url: "%s", api_key: sk-ant-test-provider-key-1234567890 }
+                  - { name: local, type: mock }
                   - { name: google, type: gemini, base_url: "%s", api_key: AIza-test-provider-key-1234567890 }
                 models:
                   - { name: valid, provider: fake, upstream: up-valid, price: { input: 1, output: 2 } }
@@ -73,6 +74,7 @@ class StructuredOutputTest {
                   - { name: plain, provider: fake, upstream: up-plain, price: { input: 1, output: 2 } }
                   - { name: responses, provider: fake, upstream: up-responses, price: { input: 1, output: 2 } }
                   - { name: streamed, provider: fake, upstream: up-stream, price: { input: 1, output: 2 } }
+                  - { name: mock-json, provider: local, price: { input: 1, output: 2 } }
                   - { name: no-schema, provider: fake, upstream: up-plain, price: { input: 1, output: 2 }, capabilities: [tools] }
                   - { name: claude-json, provider: claude, upstream: json-answer, price: { input: 1, output: 2 } }
                   - { name: gemini-json, provider: google, upstream: json-answer, price: { input: 1, output: 2 } }
@@ -252,6 +254,17 @@ class StructuredOutputTest {
         assertThat(second.headers().firstValue("x-tollgate-cache")).hasValue("miss");
         assertThat(second.headers().firstValue("x-tollgate-schema")).hasValue("invalid");
         assertThat(upstream.requests.size() - before).as("two calls each, nothing replayed").isEqualTo(4);
+    }
+
+    @Test
+    void theDemosMockAnswersJsonTheSchemaAccepts() throws Exception {
+        HttpResponse<String> res = ask("mock-json", SCHEMA);
+        assertThat(res.statusCode()).as(res.body()).isEqualTo(200);
+        assertThat(res.headers().firstValue("x-tollgate-schema")).hasValue("valid");
+        assertThat(JSON.readTree(JSON.readTree(res.body()).at("/choices/0/message/content").asText()))
+                .isEqualTo(JSON.readTree("{\"name\":\"mock\",\"age\":0}"));
+        HttpResponse<String> object = ask("mock-json", "{\"type\":\"json_object\"}");
+        assertThat(object.headers().firstValue("x-tollgate-schema")).hasValue("valid");
     }
 
     @Test
