@@ -67,7 +67,8 @@ public final class StructuredOutput {
         List<String> out = new ArrayList<>();
         for (Error e : schema.validate(answer)) {
             if (out.size() == ERRORS_MAX) break;
-            out.add(e.toString());
+            String at = e.getInstanceLocation() == null ? "" : e.getInstanceLocation().toString();
+            out.add((at.isEmpty() ? "(root)" : at) + ": " + e.getMessage()); // "/age: string found, integer expected"
         }
         return out;
     }
