@@ -14,7 +14,8 @@ import dev.tollgate.json.Json;
  * <p>Anthropic wants a tool's {@code input_schema} to be an object schema; any other root (an array, a string) is
  * wrapped as the property {@value #WRAPPER} of an object and unwrapped from the answer ({@link #wrapped()}).
  * When the request has tools of its own, they stay, and the model must call one of them or {@value #NAME}
- * ({@code tool_choice: any}) unless the caller chose otherwise.
+ * ({@code tool_choice: any}) unless the caller chose otherwise. With extended thinking, which Anthropic does not
+ * allow with a forced tool, the choice is {@code auto}.
  */
 record JsonAnswerTool(ObjectNode schema, boolean wrapped) {
     static final String NAME = "json_answer";
@@ -50,7 +51,11 @@ record JsonAnswerTool(ObjectNode schema, boolean wrapped) {
         tool.put("description", DESCRIPTION);
         tool.set("input_schema", schema);
         if (callerChoseToolChoice && out.has("tool_choice")) return;
-        ObjectNode choice = ownTools ? Json.object().put("type", "any") : Json.object().put("type", "tool").put("name", NAME);
+        // Anthropic refuses a forced tool_choice ("any" or "tool") with extended thinking: then only the
+        // description asks for the tool, and the gateway's validation (and repair) checks the answer
+        boolean thinking = "enabled".equals(out.path("thinking").path("type").asText());
+        ObjectNode choice = thinking ? Json.object().put("type", "auto")
+                : ownTools ? Json.object().put("type", "any") : Json.object().put("type", "tool").put("name", NAME);
         if (out.path("tool_choice").path("disable_parallel_tool_use").asBoolean(false)) choice.put("disable_parallel_tool_use", true);
         out.set("tool_choice", choice);
     }

@@ -93,6 +93,15 @@ class AnthropicJsonAnswerTest {
     }
 
     @Test
+    void withExtendedThinkingTheToolIsOfferedNotForced() throws Exception {
+        adapter.complete(call("json-answer", "{\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1024},"
+                + jsonSchema(SCHEMA).substring(1), false));
+        JsonNode sent = upstream.last().body();
+        assertThat(sent.at("/tools/0/name").asText()).isEqualTo("json_answer");
+        assertThat(sent.path("tool_choice").toString()).isEqualTo("{\"type\":\"auto\"}");
+    }
+
+    @Test
     void withoutResponseFormatNoToolIsAdded() throws Exception {
         adapter.complete(call("text", "{" + ASK + "}", false));
         assertThat(upstream.last().body().has("tools")).isFalse();
