@@ -16,7 +16,9 @@ import java.util.Locale;
  *          / "skip:" reason [ "/" retry-ms ]     ; not called: breaker_open, rpm_limited, insufficient_credits,
  *                                                ; emergency_stop (the provider is stopped); the route's own skips
  *                                                ; (provider preferences, listed first): provider_ignored,
- *                                                ; provider_not_allowed, max_price, no_fallbacks
+ *                                                ; provider_not_allowed, max_price, no_fallbacks; a capability
+ *                                                ; the request needs and the model lacks: no_json_schema,
+ *                                                ; no_tools, no_vision
  * </pre>
  *
  * A retry of the same deployment is a repeated entry. Parse each entry from the right: the last

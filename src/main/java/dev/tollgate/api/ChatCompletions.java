@@ -50,8 +50,9 @@ public final class ChatCompletions implements Handler {
         ConversationStep.Turn turn = conversations.begin(principal, body);
         CacheAsk cacheAsk = cache.ask(req, body, guard.plan(principal)); // takes out the body's "cache" field
         ChatRequest chat = ChatRequest.parse(body);
-        ChatResponder responder = StructuredOutput.wrap(chat, // a schema that does not compile is refused here, before routing
-                conversations.record(turn, new OpenAiResponder(res, chat.clientWantsUsage(), chat.model())), res::header);
+        StructuredOutput.of(chat.body()); // a schema that does not compile is refused here, before routing
+        ChatResponder responder = conversations.record(turn,
+                new OpenAiResponder(res, chat.clientWantsUsage(), chat.model()));
         Route route = Routes.of(router, chat, principal, req);
         route.headers().forEach(res::header); // before the pipeline: a stream's headers leave with its first byte
         Admission admission = guard.admit(principal, Demands.chat(chat, route.candidates(), pipeline.billing()), res::header);

@@ -64,23 +64,37 @@ public final class ChatPipeline {
         try {
             attempts.run(candidates, (d, holdId) -> billing.reserve(caller.accountId(), holdId, d, chat.body()),
                     (d, hold, attempt) -> chat.stream() ? stream(caller, chat, d, hold, requestId, out, attempt, settled)
-                            : complete(chat, d, hold, requestId, out, attempt, settled));
+                            : complete(caller, chat, d, hold, requestId, out, attempt, settled));
         } catch (ApiException e) {
             out.attempts(attempts.attemptsHeader());
             throw e;
         }
     }
 
-    private static Reservation.Charged complete(ChatRequest chat, Deployment d, Reservation hold, String requestId,
-                                                ChatResponder out, AttemptLoop.Try attempt,
-                                                Consumer<Reservation.Charged> settled) throws ProviderException {
+    private Reservation.Charged complete(Principal caller, ChatRequest chat, Deployment d, Reservation hold,
+                                         String requestId, ChatResponder out, AttemptLoop.Try attempt,
+                                         Consumer<Reservation.Charged> settled) throws ProviderException {
+        StructuredOutput check = StructuredOutput.of(chat.body()); // compiled before routing too: cannot fail here
         ChatResult result = d.provider().complete(call(chat, d, requestId, false));
-        Usage usage = result.usage() != null ? result.usage() : counted(chat, d, result.body());
+        Usage usage = usage(chat.body(), d, result);
         Reservation.Charged charged = hold.settle(usage, requestId);
+        ObjectNode answer = result.body();
+        if (check != null) { // structured outputs: checked, repaired once when invalid (both calls billed)
+            SchemaRepair.Outcome checked = SchemaRepair.check(check, billing, caller.accountId(), requestId, d,
+                    chat.body(), result, charged, body -> call(body, d, requestId),
+                    second -> usage(chat.body(), d, second));
+            answer = checked.completion();
+            charged = checked.charged();
+            out.schemaVerdict(checked.verdict());
+        }
         tell(settled, charged);
         out.attempts(attempt.answeredHeader());
-        out.answer(result.body(), d, charged);
+        out.answer(answer, d, charged);
         return charged;
+    }
+
+    private static Usage usage(ObjectNode request, Deployment d, ChatResult result) {
+        return result.usage() != null ? result.usage() : counted(request, d, result.body());
     }
 
     private Reservation.Charged stream(Principal caller, ChatRequest chat, Deployment d, Reservation hold,
@@ -166,7 +180,7 @@ public final class ChatPipeline {
         return null;
     }
 
-    private static Usage counted(ChatRequest chat, Deployment d, ObjectNode body) {
+    private static Usage counted(ObjectNode request, Deployment d, ObjectNode body) {
         // every choice, and everything in it the model generated: text, reasoning, tool calls
         StringBuilder text = new StringBuilder();
         for (JsonNode c : body.path("choices")) {
@@ -176,7 +190,13 @@ public final class ChatPipeline {
                 text.append(call.path("function").path("name").asText("")).append(call.path("function").path("arguments").asText(""));
             }
         }
-        return Usage.of(PromptTokens.exact(chat.body(), d.upstreamModel()), OutputTokens.count(text.toString(), d.upstreamModel()));
+        return Usage.of(PromptTokens.exact(request, d.upstreamModel()), OutputTokens.count(text.toString(), d.upstreamModel()));
+    }
+
+    /** A non-streamed call with {@code body} (the schema repair's second call: never the client's Anthropic body). */
+    private static ChatCall call(ObjectNode body, Deployment d, String requestId) {
+        body.put("model", d.upstreamModel());
+        return new ChatCall(requestId, d.upstreamModel(), body, false);
     }
 
     private static ChatCall call(ChatRequest chat, Deployment d, String requestId, boolean stream) {

@@ -20,6 +20,13 @@ public interface ChatResponder {
      */
     void attempts(String header);
 
+    /**
+     * The structured-output verdict ({@code valid}, {@code repaired}, {@code invalid}) for the answer that follows;
+     * called before {@link #answer} when the request asked for one. Wire formats with a header for it set
+     * {@link StructuredOutput#HEADER}; the default ignores it.
+     */
+    default void schemaVerdict(String verdict) {}
+
     /** A complete answer, already charged. */
     void answer(ObjectNode completion, Deployment answeredBy, Reservation.Charged charged);
 

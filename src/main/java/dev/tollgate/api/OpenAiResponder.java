@@ -36,6 +36,9 @@ public final class OpenAiResponder implements ChatResponder {
     }
 
     @Override
+    public void schemaVerdict(String verdict) { res.header(StructuredOutput.HEADER, verdict); }
+
+    @Override
     public void answer(ObjectNode completion, Deployment answeredBy, Reservation.Charged charged) {
         putUsage(completion.withObjectProperty("usage"), charged);
         completion.put("model", bodyModel(answeredBy));

@@ -1,22 +1,22 @@
 package dev.tollgate.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.account.Principal;
 import dev.tollgate.http.ApiException;
-import dev.tollgate.json.Json;
 import dev.tollgate.state.presets.Preset;
 import dev.tollgate.state.presets.PresetStore;
+import dev.tollgate.usage.UsageFacts;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.function.BiConsumer;
 
 /**
- * The preset step of chat completions (docs/presets.md), run on the raw body before it is parsed: a request that
+ * The preset step of the chat endpoints (docs/presets.md), run on the raw body before it is parsed: a request that
  * names a preset ({@code "model": "@preset/SLUG"} or {@code "preset": "SLUG"}) gets the preset's model and params
- * where it sets none (request fields win) and the preset's system prompt as a first system message. {@code preset}
- * is Tollgate's own field and never reaches the provider.
+ * where it sets none (request fields win) and the preset's system prompt before its own. {@code preset} is Tollgate's
+ * own field and never reaches the provider. The body's wire format ({@link PresetWire}) says where each goes; the
+ * slug and the version used are sent as {@value #HEADER} and recorded on the usage event.
  */
 public final class PresetStep {
     static final String MODEL_PREFIX = "@preset/";
@@ -28,8 +28,13 @@ public final class PresetStep {
         this.store = store;
     }
 
-    /** Rewrites {@code body} in place; returns the preset used (its slug@version also sent as a header), or null. */
+    /** A chat-completions body; see {@link #apply(Principal, ObjectNode, BiConsumer, PresetWire)}. */
     public Preset apply(Principal principal, ObjectNode body, BiConsumer<String, String> header) {
+        return apply(principal, body, header, PresetWire.CHAT);
+    }
+
+    /** Rewrites {@code body} (in {@code wire}'s format) in place; returns the preset used, or null when it names none. */
+    public Preset apply(Principal principal, ObjectNode body, BiConsumer<String, String> header, PresetWire wire) {
         String slug = slug(body);
         if (slug == null) return null;
         Preset preset = (Preset.validSlug(slug) ? store.visible(principal.accountId(), slug) : java.util.Optional.<Preset>empty())
@@ -42,13 +47,11 @@ public final class PresetStep {
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = preset.params().fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> p = it.next();
-            if (!body.has(p.getKey()) || body.get(p.getKey()).isNull()) body.set(p.getKey(), p.getValue().deepCopy());
+            wire.param(body, p.getKey(), p.getValue());
         }
-        if (preset.systemPrompt() != null && body.get("messages") instanceof ArrayNode messages) {
-            ObjectNode system = Json.object().put("role", "system").put("content", preset.systemPrompt());
-            messages.insert(0, system);
-        }
+        if (preset.systemPrompt() != null) wire.systemPrompt(body, preset.systemPrompt());
         header.accept(HEADER, preset.tag());
+        UsageFacts.current().preset(preset.slug(), preset.version());
         return preset;
     }
 

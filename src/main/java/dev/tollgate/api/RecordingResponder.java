@@ -12,7 +12,8 @@ import java.util.List;
 
 /**
  * A responder that also keeps the answer for the response cache: a complete answer, or every chunk of a stream that
- * finished. A stream that failed (cut, stopped) is never stored; neither is one larger than {@code max_entry_bytes}.
+ * finished. A stream that failed (cut, stopped) is never stored; neither is one larger than {@code max_entry_bytes},
+ * nor an answer that failed its structured-output schema ({@code x-tollgate-schema: invalid}).
  * The answer is stored before its last byte is written, so a client that asks again at once finds it.
  */
 final class RecordingResponder implements ChatResponder {
@@ -24,6 +25,7 @@ final class RecordingResponder implements ChatResponder {
     private long chunkBytes;
     private boolean tooLarge;
     private Deployment answeredBy;
+    private boolean invalid;
 
     RecordingResponder(ChatResponder out, ResponseCache cache, String key, long ttlS) {
         this.out = out;
@@ -36,8 +38,14 @@ final class RecordingResponder implements ChatResponder {
     public void attempts(String header) { out.attempts(header); }
 
     @Override
+    public void schemaVerdict(String verdict) {
+        invalid = SchemaRepair.INVALID.equals(verdict); // an answer that fails its schema is not worth replaying
+        out.schemaVerdict(verdict);
+    }
+
+    @Override
     public void answer(ObjectNode completion, Deployment d, Reservation.Charged charged) {
-        if (charged != null) {
+        if (charged != null && !invalid) {
             cache.store(key, ttlS, d.providerName(), d.publicName(), charged.costMicros(), charged.usage(),
                     completion.deepCopy(), null, null);
         }

@@ -83,7 +83,8 @@ public final class TollgateServer {
                 .register(dev.tollgate.api.PresetsApi.PATH, new dev.tollgate.api.PresetsApi(auth, presetStore,
                         gateway.guard(), gateway.clock()))
                 .post("/v1/messages", new Messages(auth, gateway.router(), gateway.guard(),
-                        new ChatPipeline(gateway.billing(), gateway.health(), gateway.stops()), cacheStep, maxBody))
+                        new ChatPipeline(gateway.billing(), gateway.health(), gateway.stops()), cacheStep, maxBody,
+                        new dev.tollgate.api.PresetStep(presetStore)))
                 .register(dev.tollgate.api.responses.Responses.PATH, responses(auth, gateway, maxBody))
                 .register(dev.tollgate.api.conversations.ConversationsApi.PATH, conversations(auth, gateway, maxBody))
                 .post(dev.tollgate.api.anthropic.CountTokens.PATH, new dev.tollgate.api.anthropic.CountTokens(auth,
@@ -142,7 +143,8 @@ public final class TollgateServer {
                 new ChatPipeline(gateway.billing(), gateway.health(), gateway.stops()),
                 new dev.tollgate.state.responses.SqlResponseStore(gateway.database()), gateway.clock(), maxBody,
                 new dev.tollgate.api.responses.ConversationLink(new dev.tollgate.state.conversations.SqlConversationStore(
-                        gateway.database()), gateway.config().state().conversations(), gateway.clock()));
+                        gateway.database()), gateway.config().state().conversations(), gateway.clock()),
+                new dev.tollgate.api.PresetStep(new dev.tollgate.state.presets.SqlPresetStore(gateway.database())));
         return rules -> rules.post("/", api::create).get("/{id}", api::retrieve).delete("/{id}", api::delete)
                 .get("/{id}/input_items", api::inputItems);
     }

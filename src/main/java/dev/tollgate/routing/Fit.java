@@ -33,6 +33,12 @@ final class Fit {
         return boundByUpstream.computeIfAbsent(d.upstreamModel(), m -> PromptTokens.upperBound(body, m));
     }
 
+    /** The first capability the request needs that {@code d} lacks ({@code json_schema}, ...), or null. */
+    String missingCapability(Deployment d) {
+        for (String c : needs.names()) if (!d.model().can(c)) return c;
+        return null;
+    }
+
     /** Null when {@code d} can serve the request, else why not (ASCII, for the error message). */
     String problem(Deployment d) {
         List<String> missing = needs.names().stream().filter(c -> !d.model().can(c)).toList();

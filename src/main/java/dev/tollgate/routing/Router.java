@@ -33,6 +33,8 @@ import java.util.Set;
  *       worst-case cost of this request, cheapest first (stable: ties keep the configured order);
  *   <li>move deployments whose provider is past {@code switch_at} behind all others (stable).
  * </ol>
+ * A candidate dropped in step 2 for a missing capability is recorded as {@link Route#skipped()} too
+ * ({@code no_json_schema}, {@code no_tools}, {@code no_vision}), so a fallback never drops a schema silently.
  * The request's {@link ProviderPrefs} act around these: {@code only}/{@code ignore}/{@code max_price} drop
  * candidates first (recorded as {@link Route#skipped()}); {@link Sticky} orders equal deployments before
  * step 4; {@code sort: price} is step 4; {@code order} moves its providers first before step 5;
@@ -111,6 +113,10 @@ public final class Router {
         }
         if (allowed.isEmpty()) throw noneMatch(what, skipped);
         List<Deployment> eligible = screen.keep(allowed, what);
+        for (Deployment d : allowed) { // a candidate that cannot honour the request (a schema, tools) is named, never silent
+            String missing = screen.fit.missingCapability(d);
+            if (missing != null) skipped.add(new Route.Skip(d, "no_" + missing));
+        }
         if (sticky) eligible = Sticky.order(eligible, options.stickyKey(), this::sameness); // among equals only: the sorts below are stable
         if (options.preferCheap() || prefs.sortByPrice()) eligible = cheapestFirst(eligible, body, screen);
         eligible = screen.switchingLast(prefs.ordered(eligible));

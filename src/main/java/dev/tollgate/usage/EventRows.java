@@ -14,8 +14,8 @@ final class EventRows {
             + "end_user, tags, endpoint, requested_model, model, provider, upstream_model, calls, fallback, attempts, "
             + "task, task_declared, complexity, status, error_code, input_tokens, output_tokens, cached_tokens, "
             + "cache_write_tokens, reasoning_tokens, cost_micros, cache_savings_micros, cache_hit, streamed, "
-            + "latency_ms, ttfb_ms, conversation_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-            + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + "latency_ms, ttfb_ms, conversation_id, preset, preset_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     static void insert(Connection c, List<UsageEvent> events) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(INSERT)) {
@@ -52,7 +52,10 @@ final class EventRows {
                 ps.setInt(i++, e.streamed() ? 1 : 0);
                 ps.setLong(i++, e.latencyMs());
                 ps.setLong(i++, e.ttfbMs());
-                text(ps, i, e.conversationId());
+                text(ps, i++, e.conversationId());
+                text(ps, i++, e.preset());
+                if (e.preset() == null) ps.setNull(i, Types.INTEGER);
+                else ps.setInt(i, e.presetVersion());
                 ps.addBatch();
             }
             ps.executeBatch();

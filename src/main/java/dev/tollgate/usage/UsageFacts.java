@@ -51,6 +51,8 @@ public final class UsageFacts {
     boolean fallback;
     String errorCode;
     String conversationId;
+    String preset;
+    int presetVersion;
     final List<String[]> upstreamErrors = new ArrayList<>(2); // {provider, kind}
     private volatile long firstByteNanos;
 
@@ -86,6 +88,12 @@ public final class UsageFacts {
         if (endUser == null && user != null && user.isTextual() && !user.asText().isBlank()) endUser = clip(user.asText());
         JsonNode metadata = body.get("metadata");
         if (metadata != null && metadata.isObject() && !metadata.isEmpty()) tagsJson = Tags.bounded(metadata);
+    }
+
+    /** The request used this preset, at this version (docs/presets.md). */
+    public void preset(String slug, int version) {
+        this.preset = clip(slug);
+        this.presetVersion = version;
     }
 
     /** A chat request: streamed or not, and its body for the task analysis if routing did none. */

@@ -143,7 +143,7 @@ public final class UsageRecorder implements Filter {
                 d == null ? null : d.upstreamModel(), f.calls, f.fallback, f.attempts, f.task, f.taskDeclared,
                 f.complexity, status, error, f.inputTokens, f.outputTokens, f.cachedTokens, 0, f.reasoningTokens,
                 f.costMicros, f.cacheSavingsMicros, f.cacheHit, f.streamed, latencyNanos / 1_000_000, ttfbMs,
-                f.conversationId);
+                f.conversationId, f.preset, f.presetVersion);
     }
 
     /** Collapses paths to a bounded set of metric labels. */

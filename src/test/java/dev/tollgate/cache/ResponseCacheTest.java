@@ -127,13 +127,15 @@ class ResponseCacheTest {
         for (String v : variants) assertThat(cacheHeader(post(body(v)))).as(v).isEqualTo("miss");
         String oneChar = body("").replace("Say hello", "Say hellO");
         assertThat(cacheHeader(post(oneChar))).isEqualTo("miss");
-        assertThat(upstream.calls("ok")).isEqualTo(variants.length + 2);
+        // + 1: the json_object variant's prose answer is not a JSON object, so it was repaired once (structured outputs)
+        int calls = variants.length + 3;
+        assertThat(upstream.calls("ok")).isEqualTo(calls);
 
         // what cannot change the answer does not change the key: user, metadata, stream_options, key order
         String same = "{\"metadata\":{\"a\":\"b\"},\"user\":\"u-1\",\"cache\":{\"ttl\":60},"
                 + "\"messages\":[{\"content\":\"Say hello\",\"role\":\"user\"}],\"model\":\"ok\"}";
         assertThat(cacheHeader(post(same))).isEqualTo("hit");
-        assertThat(upstream.calls("ok")).isEqualTo(variants.length + 2);
+        assertThat(upstream.calls("ok")).isEqualTo(calls);
     }
 
     @Test

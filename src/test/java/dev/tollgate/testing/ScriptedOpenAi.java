@@ -27,6 +27,8 @@ public final class ScriptedOpenAi implements AutoCloseable {
     private final HttpServer server;
     private final Map<String, Script> scripts = new ConcurrentHashMap<>();
     public final List<JsonNode> requests = new CopyOnWriteArrayList<>();
+    private final Map<String, java.util.concurrent.atomic.AtomicInteger> sequences = new ConcurrentHashMap<>();
+    private final Map<String, List<String>> sequenceBodies = new ConcurrentHashMap<>();
 
     public ScriptedOpenAi() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -40,6 +42,14 @@ public final class ScriptedOpenAi implements AutoCloseable {
     /** Non-streamed requests for {@code model} get this chat.completion body. */
     public ScriptedOpenAi answer(String model, String completionJson) {
         scripts.put(model, new Script(200, completionJson, List.of(), false));
+        return this;
+    }
+
+    /** Non-streamed requests for {@code model} get these bodies in turn; the last one repeats. */
+    public ScriptedOpenAi answers(String model, String... completionJsons) {
+        sequences.put(model, new java.util.concurrent.atomic.AtomicInteger());
+        scripts.put(model, new Script(200, completionJsons[completionJsons.length - 1], List.of(), false));
+        sequenceBodies.put(model, List.of(completionJsons));
         return this;
     }
 
@@ -69,6 +79,10 @@ public final class ScriptedOpenAi implements AutoCloseable {
             Script s = scripts.get(body.path("model").asText());
             if (s == null) {
                 send(ex, 404, "{\"error\":{\"message\":\"no script for model " + body.path("model").asText() + "\"}}");
+            } else if (s.body != null && sequences.containsKey(body.path("model").asText())) {
+                List<String> bodies = sequenceBodies.get(body.path("model").asText());
+                int i = sequences.get(body.path("model").asText()).getAndIncrement();
+                send(ex, s.status, bodies.get(Math.min(i, bodies.size() - 1)));
             } else if (s.body != null) {
                 send(ex, s.status, s.body);
             } else {

@@ -7,6 +7,8 @@ import dev.tollgate.api.ChatResponder;
 import dev.tollgate.cache.CacheAsk;
 import dev.tollgate.api.ChatRequest;
 import dev.tollgate.api.Demands;
+import dev.tollgate.api.PresetStep;
+import dev.tollgate.api.PresetWire;
 import dev.tollgate.limits.Admission;
 import dev.tollgate.limits.Guard;
 import dev.tollgate.api.Routes;
@@ -21,7 +23,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 /**
- * {@code POST /v1/messages}, Anthropic-compatible: auth → parse and translate to an OpenAI chat
+ * {@code POST /v1/messages}, Anthropic-compatible: auth → preset ({@link PresetStep}) → parse and translate to an OpenAI chat
  * request → route → guard → cache ({@link CacheStep}) → {@link ChatPipeline} → Anthropic wire format → guard settled. Any configured provider answers.
  * Errors on this path are written in Anthropic's shape by the server's error handlers.
  */
@@ -34,9 +36,16 @@ public final class Messages implements Handler {
     private final ChatPipeline pipeline;
     private final CacheStep cache;
     private final long maxBodyBytes;
+    private final PresetStep presets; // null: presets are not applied (tests that wire the handler without a store)
 
     public Messages(Authenticator auth, Router router, Guard guard, ChatPipeline pipeline, CacheStep cache,
                     long maxBodyBytes) {
+        this(auth, router, guard, pipeline, cache, maxBodyBytes, null);
+    }
+
+    public Messages(Authenticator auth, Router router, Guard guard, ChatPipeline pipeline, CacheStep cache,
+                    long maxBodyBytes, PresetStep presets) {
+        this.presets = presets;
         this.auth = auth;
         this.router = router;
         this.guard = guard;
@@ -51,6 +60,7 @@ public final class Messages implements Handler {
         res.header("request-id", requestId); // where Anthropic's SDKs look for the request id, errors included
         Principal principal = auth.apiKey(req);
         ObjectNode original = Bodies.jsonObject(Bodies.read(req, maxBodyBytes));
+        if (presets != null) presets.apply(principal, original, res::header, PresetWire.MESSAGES); // before the cache key
         CacheAsk cacheAsk = cache.ask(req, original, guard.plan(principal)); // takes out the body's "cache" field
         AnthropicRequest request = AnthropicRequest.translate(original);
         // an Anthropic deployment gets the client's own body (only model changed): nothing is lost on the way

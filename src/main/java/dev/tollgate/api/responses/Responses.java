@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.account.Principal;
 import dev.tollgate.api.ChatPipeline;
 import dev.tollgate.api.Demands;
+import dev.tollgate.api.PresetStep;
+import dev.tollgate.api.PresetWire;
 import dev.tollgate.api.Routes;
 import dev.tollgate.http.ApiException;
 import dev.tollgate.http.Authenticator;
@@ -26,7 +28,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The OpenAI Responses API on every provider. {@code POST /v1/responses}: auth → translate to a chat
+ * The OpenAI Responses API on every provider. {@code POST /v1/responses}: auth → preset → translate to a chat
  * request (history from {@code previous_response_id} prepended) → route → guard → {@link ChatPipeline}
  * (holds, settle, emergency stop: billed exactly like chat) → Responses wire format → stored when
  * {@code store} (the default). {@code GET} and {@code DELETE /v1/responses/{id}} and
@@ -45,10 +47,12 @@ public final class Responses {
     private final Clock clock;
     private final long maxBodyBytes;
     private final ConversationLink conversations;
+    private final PresetStep presets; // null: presets are not applied
 
     public Responses(Authenticator auth, Router router, Guard guard, ChatPipeline pipeline, ResponseStore store,
-                     Clock clock, long maxBodyBytes, ConversationLink conversations) {
+                     Clock clock, long maxBodyBytes, ConversationLink conversations, PresetStep presets) {
         this.conversations = conversations;
+        this.presets = presets;
         this.auth = auth;
         this.router = router;
         this.guard = guard;
@@ -61,9 +65,11 @@ public final class Responses {
     public void create(ServerRequest req, ServerResponse res) {
         Principal principal = auth.apiKey(req);
         ObjectNode body = Bodies.jsonObject(Bodies.read(req, maxBodyBytes));
+        if (presets != null) presets.apply(principal, body, res::header, PresetWire.RESPONSES);
         ResponsesRequest request = ResponsesRequest.translate(body,
                 previous -> History.items(store, principal.accountId(), previous),
                 conversation -> conversations.history(principal, conversation));
+        dev.tollgate.api.StructuredOutput.of(request.chat().body()); // a text.format schema that does not compile: 400 before routing
         Route route = Routes.of(router, request.chat(), principal, req);
         route.headers().forEach(res::header); // before the pipeline: a stream's headers leave with its first byte
         if (!request.ignored().isEmpty()) res.header("x-tollgate-ignored-fields", String.join(",", request.ignored()));

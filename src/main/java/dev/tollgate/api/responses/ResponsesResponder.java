@@ -46,6 +46,9 @@ final class ResponsesResponder implements ChatResponder {
     }
 
     @Override
+    public void schemaVerdict(String verdict) { res.header(dev.tollgate.api.StructuredOutput.HEADER, verdict); }
+
+    @Override
     public void answer(ObjectNode completion, Deployment answeredBy, Reservation.Charged charged) {
         JsonNode choice = completion.path("choices").path(0);
         ObjectNode response = ResponseObject.finish(skeleton(answeredBy), OutputItems.output(choice),

@@ -49,14 +49,14 @@ public final class AnthropicProvider implements ChatProvider, TokenCountProvider
     public ChatResult complete(ChatCall call) throws ProviderException {
         ObjectNode body = body(call, false);
         var response = http.post(messagesUri, headers, body, "application/json", this::error);
-        return AnthropicResponse.translate(name, http.readJson(response), call.upstreamModel());
+        return AnthropicResponse.translate(name, http.readJson(response), call.upstreamModel(), answerTool(call));
     }
 
     @Override
     public void stream(ChatCall call, Consumer<StreamChunk> sink) throws ProviderException {
         ObjectNode body = body(call, true);
         var response = http.post(messagesUri, headers, body, "text/event-stream", this::error);
-        AnthropicStream translator = new AnthropicStream(name, call.upstreamModel(), sink);
+        AnthropicStream translator = new AnthropicStream(name, call.upstreamModel(), sink, answerTool(call));
         http.readEvents(response, (event, data) -> {
             translator.event(event, http.eventJson(data));
             return true;
@@ -79,6 +79,11 @@ public final class AnthropicProvider implements ChatProvider, TokenCountProvider
         body.remove("provider");
         if (body.path("stream").asBoolean(false) != stream) body.put("stream", stream); // the same unless a test calls directly
         return body;
+    }
+
+    /** The forced answer tool a translated request carries (never one passed through from /v1/messages). */
+    private static JsonAnswerTool answerTool(ChatCall call) {
+        return call.anthropicBody() == null ? JsonAnswerTool.of(call.body()) : null;
     }
 
     @Override

@@ -45,6 +45,8 @@ final class AnthropicRequest {
         // thinking budget (PriceBook.outputCap), so the cap sent matches what was held
         if (!out.has("max_tokens")) out.put("max_tokens", defaultMaxTokens + PriceBook.reasoningBudget(req));
         tools(provider, req, out);
+        JsonAnswerTool answer = JsonAnswerTool.of(req); // response_format: a forced tool (Anthropic has no such field)
+        if (answer != null) answer.addTo(out, req.hasNonNull("tool_choice"));
         if (stream) out.put("stream", true);
         return out;
     }

@@ -26,6 +26,12 @@ final class AnthropicResponse {
     private AnthropicResponse() {}
 
     static ChatResult translate(String provider, JsonNode msg, String requestedModel) throws ProviderException {
+        return translate(provider, msg, requestedModel, null);
+    }
+
+    /** {@code answerTool}: the forced {@link JsonAnswerTool} of a response_format request (its input becomes the content), or null. */
+    static ChatResult translate(String provider, JsonNode msg, String requestedModel, JsonAnswerTool answerTool)
+            throws ProviderException {
         if (!"message".equals(msg.path("type").asText()) || !msg.path("content").isArray()) {
             throw new ProviderException(Kind.BAD_RESPONSE, 200, "provider '" + provider + "' returned a response that is not a message", null);
         }
@@ -37,6 +43,10 @@ final class AnthropicResponse {
                 case "text" -> text.append(block.path("text").asText(""));
                 case "thinking" -> thinking.append(block.path("thinking").asText(""));
                 case "tool_use" -> {
+                    if (answerTool != null && JsonAnswerTool.NAME.equals(block.path("name").asText())) {
+                        text.append(answerTool.content(block.path("input")));
+                        break;
+                    }
                     ObjectNode call = toolCalls.addObject();
                     call.put("id", block.path("id").asText());
                     call.put("type", "function");
@@ -61,7 +71,9 @@ final class AnthropicResponse {
         choice.put("index", 0);
         choice.set("message", message);
         choice.putNull("logprobs");
-        choice.put("finish_reason", finishReason(msg.path("stop_reason").asText(null)));
+        String finish = finishReason(msg.path("stop_reason").asText(null));
+        if (finish.equals("tool_calls") && toolCalls.isEmpty()) finish = "stop"; // only the answer tool was called
+        choice.put("finish_reason", finish);
         // no usage reported: return none, so the gateway counts the tokens instead of billing zero
         Usage usage = msg.path("usage").isObject() ? usage(msg.path("usage")) : null;
         if (usage != null) body.set("usage", OpenAiChunks.usageJson(usage, count(msg.path("usage"), "cache_creation_input_tokens")));

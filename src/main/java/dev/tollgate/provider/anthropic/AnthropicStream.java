@@ -23,6 +23,11 @@ final class AnthropicStream {
     private final Consumer<StreamChunk> sink;
     /** Anthropic content block index → OpenAI tool_calls index (tool calls are numbered apart from text). */
     private final Map<Integer, Integer> toolIndexByBlock = new HashMap<>();
+    private final JsonAnswerTool answerTool;
+    /** The content block that is the answer tool's call: its input streams out as content. -1: none. */
+    private int answerBlock = -1;
+    /** A wrapped answer ({@link JsonAnswerTool#wrapped()}) is collected whole and unwrapped at its block's end. */
+    private final StringBuilder wrappedAnswer = new StringBuilder();
     private OpenAiChunks chunks;
     private int emitted;
     private long input;
@@ -35,6 +40,12 @@ final class AnthropicStream {
     private boolean stopped;
 
     AnthropicStream(String provider, String requestedModel, Consumer<StreamChunk> sink) {
+        this(provider, requestedModel, sink, null);
+    }
+
+    /** {@code answerTool}: the forced {@link JsonAnswerTool} of a response_format request, or null. */
+    AnthropicStream(String provider, String requestedModel, Consumer<StreamChunk> sink, JsonAnswerTool answerTool) {
+        this.answerTool = answerTool;
         this.provider = provider;
         this.requestedModel = requestedModel;
         this.sink = sink;
@@ -46,11 +57,12 @@ final class AnthropicStream {
             case "message_start" -> start(data.path("message"));
             case "content_block_start" -> blockStart(data.path("index").asInt(), data.path("content_block"));
             case "content_block_delta" -> blockDelta(data.path("index").asInt(), data.path("delta"));
+            case "content_block_stop" -> blockStop(data.path("index").asInt());
             case "message_delta" -> messageDelta(data);
             case "message_stop" -> stop();
             case "error" -> throw new ProviderException(emitted == 0 ? Kind.SERVER_ERROR : Kind.STREAM_CUT, 0,
                     "provider '" + provider + "' reported an error mid-stream: " + describe(data), null);
-            default -> { } // ping, content_block_stop and future event types carry nothing to translate
+            default -> { } // ping and future event types carry nothing to translate
         }
     }
 
@@ -72,6 +84,10 @@ final class AnthropicStream {
         requireStarted();
         switch (block.path("type").asText()) {
             case "tool_use" -> {
+                if (answerTool != null && JsonAnswerTool.NAME.equals(block.path("name").asText())) {
+                    answerBlock = index; // its arguments are the answer: they stream as content
+                    return;
+                }
                 int toolIndex = toolIndexByBlock.size();
                 toolIndexByBlock.put(index, toolIndex);
                 // the block's "input" is always {} here; the real arguments follow as input_json_delta
@@ -90,11 +106,24 @@ final class AnthropicStream {
             case "thinking_delta" -> emitThinking(delta.path("thinking").asText(""));
             case "input_json_delta" -> {
                 String partial = delta.path("partial_json").asText("");
+                if (index == answerBlock) {
+                    if (answerTool.wrapped()) wrappedAnswer.append(partial);
+                    else emitText(partial);
+                    return;
+                }
                 Integer toolIndex = toolIndexByBlock.get(index);
                 if (toolIndex != null && !partial.isEmpty()) emit(chunks.toolCallArguments(0, toolIndex, partial));
             }
             default -> { } // signature_delta and citations: no OpenAI counterpart
         }
+    }
+
+    /** The end of a wrapped answer: its {@code value} goes out as the content, in one piece. */
+    private void blockStop(int index) throws ProviderException {
+        if (index != answerBlock || !answerTool.wrapped()) return;
+        requireStarted();
+        JsonNode input = dev.tollgate.json.Json.parseOrNull(wrappedAnswer.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        emitText(input == null ? wrappedAnswer.toString() : answerTool.content(input));
     }
 
     private void messageDelta(JsonNode data) throws ProviderException {
@@ -103,7 +132,9 @@ final class AnthropicStream {
         String stopReason = data.path("delta").path("stop_reason").asText(null);
         if (stopReason != null && !finishSent) {
             finishSent = true;
-            emit(chunks.finish(0, AnthropicResponse.finishReason(stopReason)));
+            String finish = AnthropicResponse.finishReason(stopReason);
+            if (finish.equals("tool_calls") && toolIndexByBlock.isEmpty()) finish = "stop"; // only the answer tool was called
+            emit(chunks.finish(0, finish));
         }
     }
 

@@ -12,12 +12,14 @@ import java.util.Set;
  * JSON Schema → Gemini's OpenAPI-subset {@code Schema}, when the schema is simple enough to say the
  * same thing there. Gemini's classic fields ({@code parameters}, {@code responseSchema}) accept only
  * that subset; anything richer ($ref, anyOf, open additionalProperties) returns null and the caller
- * sends the schema untouched through the JSON-Schema fields instead.
+ * sends the schema untouched through the JSON-Schema fields instead ({@code responseJsonSchema},
+ * {@code parametersJsonSchema}), so nothing the caller asked for is dropped on the way.
  */
 final class GeminiSchema {
     /** Keys copied as they are (after recursion where they hold schemas). */
     private static final Set<String> KEPT = Set.of("type", "description", "properties", "items", "required",
-            "enum", "nullable", "format", "minItems", "maxItems", "minimum", "maximum", "propertyOrdering");
+            "enum", "nullable", "format", "minItems", "maxItems", "minimum", "maximum", "propertyOrdering",
+            "anyOf", "minLength", "maxLength", "pattern", "minProperties", "maxProperties");
     /** Keys that only annotate or restate the default, safe to leave out. */
     private static final Set<String> IGNORED = Set.of("$schema", "title", "strict", "default", "examples");
 
@@ -48,6 +50,15 @@ final class GeminiSchema {
                         ObjectNode simple = simplify(prop.getValue());
                         if (simple == null) return null;
                         props.set(prop.getKey(), simple);
+                    }
+                }
+                case "anyOf" -> {
+                    if (!value.isArray() || value.isEmpty()) return null;
+                    var any = out.putArray("anyOf");
+                    for (JsonNode option : value) {
+                        ObjectNode simple = simplify(option);
+                        if (simple == null) return null;
+                        any.add(simple);
                     }
                 }
                 case "items" -> {

@@ -20,7 +20,8 @@ import java.util.function.Consumer;
 /**
  * The built-in provider of the demo and the tests: answers in-process, deterministically.
  * The answer is "This is a mock answer to: " followed by the last user message, one token per word,
- * cut at {@code max_tokens} (then finish_reason "length"). Usage is what {@link MockTokens} says.
+ * cut at {@code max_tokens} (then finish_reason "length"); with a {@code response_format} it is a JSON value
+ * ({@link MockJson}). Usage is what {@link MockTokens} says.
  * {@code latency_ms} delays the first byte, {@code chunk_delay_ms} each streamed word after it.
  * It also embeds ({@link MockEmbeddings}) and draws ({@link MockImages}), deterministically.
  */
@@ -101,9 +102,12 @@ public final class MockProvider implements ChatProvider, EmbeddingsProvider, Ima
 
     private static Answer answer(JsonNode request) {
         long cap = request.path("max_completion_tokens").asLong(request.path("max_tokens").asLong(DEFAULT_ANSWER_WORDS_MAX));
-        List<String> words = new ArrayList<>(List.of("This", "is", "a", "mock", "answer", "to:"));
-        for (String w : MockTokens.lastUserText(request).split("\\s+")) {
-            if (!w.isEmpty()) words.add(w);
+        String json = MockJson.answer(request); // structured outputs: a JSON value the schema accepts, as one word
+        List<String> words = new ArrayList<>(json != null ? List.of(json) : List.of("This", "is", "a", "mock", "answer", "to:"));
+        if (json == null) {
+            for (String w : MockTokens.lastUserText(request).split("\\s+")) {
+                if (!w.isEmpty()) words.add(w);
+            }
         }
         boolean cut = words.size() > cap;
         List<String> out = cut ? words.subList(0, (int) Math.max(cap, 0)) : words;
