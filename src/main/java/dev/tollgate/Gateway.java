@@ -55,6 +55,7 @@ public final class Gateway implements AutoCloseable {
     private final Guard guard;
     private final UsageAnalytics usage;
     private final ResponseCache cache;
+    private final dev.tollgate.http.Readiness readiness;
 
     private Gateway(TollgateConfig config, Database db, Clock clock, Backoff.Sleeper sleeper) {
         this.config = config;
@@ -84,6 +85,7 @@ public final class Gateway implements AutoCloseable {
         this.guard = new Guard(config.limits(), rateLimits(config, metrics, clock), new QuotaStep(quotas, clock), stops,
                 metrics);
         this.cache = ResponseCache.create(config.cache(), config.redis(), clock, metrics);
+        this.readiness = new dev.tollgate.http.Readiness(db); // GET /ready and the shutdown drain
     }
 
     /** Local buckets, or with {@code redis:} buckets every replica shares (docs/limits.md). */
@@ -140,6 +142,9 @@ public final class Gateway implements AutoCloseable {
 
     /** The exact response cache (docs/caching.md). */
     public ResponseCache cache() { return cache; }
+
+    /** Readiness ({@code GET /ready}) and the count of requests in flight, for a graceful shutdown. */
+    public dev.tollgate.http.Readiness readiness() { return readiness; }
 
     @Override
     public void close() {

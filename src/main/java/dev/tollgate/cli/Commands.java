@@ -32,7 +32,8 @@ public final class Commands {
                 .addSubcommand(new CommandLine(new KeysCommand()))
                 .addSubcommand(new CommandLine(new CreditsCommand()))
                 .addSubcommand(new CommandLine(new LedgerCommand()))
-                .addSubcommand(new CommandLine(new StopCommand())); // emergency stop
+                .addSubcommand(new CommandLine(new StopCommand())) // emergency stop
+                .addSubcommand(new CommandLine(new BackupCommand())); // online backup (docs/operations.md)
         for (Class<?> c : extra) cli.addSubcommand(c);
         cli.registerConverter(BigDecimal.class, Commands::decimal);
         cli.setParameterExceptionHandler(Commands::badUsage);

@@ -24,6 +24,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
     String host;
 
+    @Option(names = "--drain-timeout-ms", description = "On SIGTERM, how long to wait for requests in flight "
+            + "(streams included) before stopping (default: $TOLLGATE_DRAIN_TIMEOUT_MS or 30000).")
+    Long drainTimeoutMs;
+
     @Override
     public Integer call() throws InterruptedException {
         Settings settings = store.settings();
@@ -39,13 +43,24 @@ final class ServeCommand implements Callable<Integer> {
         }
         if (settings.demo()) printDemoKeyOnce(gateway, base);
         CountDownLatch stopped = new CountDownLatch(1);
+        java.time.Duration drain = java.time.Duration.ofMillis(drainTimeoutMs(drainTimeoutMs, System.getenv()));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.stop();
-            gateway.close();
+            GracefulStop.run(gateway, server, drain);
             stopped.countDown();
         }));
         stopped.await();
         return 0;
+    }
+
+    static long drainTimeoutMs(Long option, java.util.Map<String, String> env) {
+        if (option != null) return Math.max(0, option);
+        String v = env.get("TOLLGATE_DRAIN_TIMEOUT_MS");
+        if (v == null || v.isBlank()) return 30_000;
+        try {
+            return Math.max(0, Long.parseLong(v.trim()));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("TOLLGATE_DRAIN_TIMEOUT_MS must be a number of milliseconds: '" + v + "'");
+        }
     }
 
     /** The demo account and its key are created at the first start only; the key is never shown again. */

@@ -45,6 +45,7 @@ public final class TollgateServer {
         return WebServer.builder()
                 .host(host)
                 .port(port)
+                .shutdownHook(false) // serve's own hook drains in-flight requests first, then stops the server
                 .addProtocol(io.helidon.webserver.http1.Http1Config.builder().maxHeadersSize(MAX_HEADERS_BYTES).build())
                 .directHandlers(TransportErrors.handlers(MAX_HEADERS_BYTES))
                 .errorHandling(e -> e.includeEntity(true)) // lets TransportErrors see why Helidon refused a request
@@ -68,11 +69,13 @@ public final class TollgateServer {
         var presetStore = new dev.tollgate.state.presets.SqlPresetStore(gateway.database()); // presets (docs/presets.md)
         var keyRights = new dev.tollgate.account.KeyRights(gateway.database(), gateway.clock()); // docs/dashboard.md
         dev.tollgate.web.Dashboard.routing(r); // GET / and its assets (docs/dashboard.md)
-        r.addFilter(new RequestIds())
+        r.addFilter(gateway.readiness()) // counts requests in flight, so a shutdown can drain them
+                .addFilter(new RequestIds())
                 .addFilter(new Metrics(gateway.metrics()))
                 .addFilter(gateway.usage().recorder())
                 .addFilter(new Cors(gateway.config().server().corsAllowedOrigins())) // preflights answered before routing
                 .get("/health", (req, res) -> json(res, 200, HEALTHY))
+                .get("/ready", gateway.readiness()::handle) // 503 while the store is unreachable or draining
                 .get("/metrics", (req, res) -> {
                     res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
                     res.send(gateway.metrics().scrape());

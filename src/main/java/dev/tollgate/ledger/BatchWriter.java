@@ -140,12 +140,21 @@ final class BatchWriter implements AutoCloseable {
                 return applier.apply(batch);
             } catch (BatchState.StaleRead | SQLException e) {
                 // Lost a race with another process (new row, deadlock victim): re-read and re-run.
+                // An unreachable store is no race: each retry would wait out the pool's connection
+                // timeout again while every request behind this batch waits too, so fail now (503).
+                if (e instanceof SQLException se && unreachable(se)) throw se;
                 if (attempt >= ATTEMPTS_MAX) {
                     if (e instanceof SQLException se) throw se;
                     throw new SQLException("ledger batch kept racing: " + e.getMessage(), "40001", e);
                 }
             }
         }
+    }
+
+    /** No connection (pool timeout, refused, broken): SQLState class 08, or the pool's transient error. */
+    private static boolean unreachable(SQLException e) {
+        return e instanceof java.sql.SQLTransientConnectionException
+                || e.getSQLState() != null && e.getSQLState().startsWith("08");
     }
 
     private static boolean isDataError(SQLException e) {

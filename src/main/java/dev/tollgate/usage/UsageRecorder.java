@@ -118,7 +118,7 @@ public final class UsageRecorder implements Filter {
             event = event(f, requestId, path, status, latencyNanos, taskAnalysis);
             writer.offer(event);
         }
-        if (accessLog.enabled() && !path.equals("/health") && !path.equals("/metrics")) {
+        if (accessLog.enabled() && !path.equals("/health") && !path.equals("/ready") && !path.equals("/metrics")) {
             accessLog.write(path, status, event, requestId, f.accountId, f.keyId, latencyNanos / 1_000_000,
                     f.chatBody == null ? null : String.valueOf(f.chatBody.get("messages")));
         }
@@ -152,7 +152,7 @@ public final class UsageRecorder implements Filter {
         if (path.startsWith("/admin/")) return "/admin";
         if (path.startsWith("/v1/usage")) return "/v1/usage";
         return switch (path) {
-            case "/v1/models", "/v1/estimate", "/v1/credits", "/v1/credits/history", "/health", "/metrics" -> path;
+            case "/v1/models", "/v1/estimate", "/v1/credits", "/v1/credits/history", "/health", "/ready", "/metrics" -> path;
             default -> "other";
         };
     }

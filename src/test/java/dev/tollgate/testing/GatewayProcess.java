@@ -21,10 +21,12 @@ public final class GatewayProcess implements AutoCloseable {
 
     private final Process process;
     private final String baseUrl;
+    private final StringBuffer out;
 
-    private GatewayProcess(Process process, String baseUrl) {
+    private GatewayProcess(Process process, String baseUrl, StringBuffer out) {
         this.process = process;
         this.baseUrl = baseUrl;
+        this.out = out;
     }
 
     public static GatewayProcess start(Path config, Path dataDir, Map<String, String> env) throws Exception {
@@ -49,7 +51,7 @@ public final class GatewayProcess implements AutoCloseable {
             }
             url.completeExceptionally(new IllegalStateException("gateway exited before listening:\n" + out));
         });
-        return new GatewayProcess(p, url.get(60, TimeUnit.SECONDS));
+        return new GatewayProcess(p, url.get(60, TimeUnit.SECONDS), out);
     }
 
     public String baseUrl() { return baseUrl; }
@@ -64,6 +66,22 @@ public final class GatewayProcess implements AutoCloseable {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
     }
+
+    /** SIGTERM without waiting: the gateway drains and stops on its own (see {@link #exitCode}). */
+    public void terminate() {
+        process.destroy();
+    }
+
+    /** The exit code once the process ended within the timeout, else null. */
+    public Integer exitCode(java.time.Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : null;
+    }
+
+    /**
+     * Everything read so far of what the process printed (stdout and stderr). The last lines before an
+     * exit may be missing: the JDK drains a dead process's pipe away from a reader blocked on it.
+     */
+    public String output() { return out.toString(); }
 
     @Override
     public void close() throws InterruptedException {
