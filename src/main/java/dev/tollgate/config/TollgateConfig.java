@@ -120,7 +120,8 @@ public record TollgateConfig(
      */
     public record Model(String name, String provider, String upstream, Price price, boolean free,
                         Integer contextWindow, java.util.Set<String> capabilities) {
-        public static final List<String> CAPABILITIES = List.of("tools", "vision", "json_schema");
+        /** {@code pdf}: {@code file} parts (Anthropic {@code document} blocks); {@code audio}: {@code input_audio} parts. */
+        public static final List<String> CAPABILITIES = List.of("tools", "vision", "json_schema", "pdf", "audio");
 
         /** A model that declares no capabilities (so has all of them). */
         public Model(String name, String provider, String upstream, Price price, boolean free, Integer contextWindow) {
