@@ -19,8 +19,9 @@ import java.util.Set;
  * dropped is listed in docs/providers.md ("Inbound: Anthropic Messages API").
  *
  * @param stopSequences the client's stop sequences, to tell a stop-sequence stop from a natural one
+ * @param thinking whether the client turned extended thinking on, and so reads thinking blocks in the answer
  */
-record AnthropicRequest(ChatRequest chat, List<String> stopSequences, List<String> dropped) {
+record AnthropicRequest(ChatRequest chat, List<String> stopSequences, List<String> dropped, boolean thinking) {
     /** Accepted and translated (plus Tollgate's {@code models} fallback list, {@code prefer_cheap} and {@code provider}). */
     private static final Set<String> TRANSLATED = Set.of("model", "max_tokens", "messages", "system", "stop_sequences",
             "temperature", "top_p", "stream", "tools", "tool_choice", "models", "prefer_cheap", "provider");
@@ -50,7 +51,9 @@ record AnthropicRequest(ChatRequest chat, List<String> stopSequences, List<Strin
         copyIfPresent(in, out, "provider");
         boolean hasTools = tools(in.get("tools"), out);
         toolChoice(in.get("tool_choice"), hasTools, out);
-        return new AnthropicRequest(ChatRequest.parse(out), List.copyOf(stops), dropped);
+        JsonNode thinking = in.get("thinking");
+        boolean thinks = thinking != null && thinking.isObject() && !"disabled".equals(thinking.path("type").asText());
+        return new AnthropicRequest(ChatRequest.parse(out), List.copyOf(stops), dropped, thinks);
     }
 
     /**

@@ -131,8 +131,21 @@ final class AnthropicMessages {
         return block;
     }
 
+    /**
+     * Thinking blocks first (LiteLLM's {@code thinking_blocks} on the assistant message, as the gateway returns
+     * them), so a tool-use turn with extended thinking can be continued; then text, then tool calls.
+     */
     private ArrayNode assistantBlocks(JsonNode m) throws ProviderException {
-        ArrayNode out = textBlocks(m.get("content"));
+        ArrayNode out = Json.NODES.arrayNode();
+        for (JsonNode b : m.path("thinking_blocks")) {
+            switch (b.path("type").asText()) {
+                case "thinking" -> out.addObject().put("type", "thinking").put("thinking", b.path("thinking").asText(""))
+                        .put("signature", b.path("signature").asText(""));
+                case "redacted_thinking" -> out.addObject().put("type", "redacted_thinking").put("data", b.path("data").asText(""));
+                default -> throw invalid("thinking_blocks entries must be of type thinking or redacted_thinking");
+            }
+        }
+        out.addAll(textBlocks(m.get("content")));
         for (JsonNode call : m.path("tool_calls")) {
             JsonNode fn = call.path("function");
             ObjectNode use = out.addObject();
