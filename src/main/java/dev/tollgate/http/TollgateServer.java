@@ -83,6 +83,8 @@ public final class TollgateServer {
                 .post("/v1/messages", new Messages(auth, gateway.router(), gateway.guard(),
                         new ChatPipeline(gateway.billing(), gateway.health(), gateway.stops()), cacheStep, maxBody))
                 .register(dev.tollgate.api.responses.Responses.PATH, responses(auth, gateway, maxBody))
+                .post(dev.tollgate.api.Completions.PATH, new dev.tollgate.api.Completions(auth, gateway.router(), gateway.guard(),
+                        new ChatPipeline(gateway.billing(), gateway.health(), gateway.stops()), maxBody)) // legacy completions
                 .post(dev.tollgate.api.anthropic.CountTokens.PATH, new dev.tollgate.api.anthropic.CountTokens(auth,
                         gateway.router(), gateway.stops(), maxBody))
                 .post("/v1/embeddings", new Embeddings(auth, gateway.catalog(), gateway.billing(), gateway.guard(),

@@ -13,7 +13,6 @@ import dev.tollgate.json.Json;
 import dev.tollgate.provider.StreamChunk;
 import dev.tollgate.provider.anthropic.AnthropicProvider;
 import dev.tollgate.routing.Deployment;
-import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerResponse;
 import java.util.List;
 
@@ -60,10 +59,7 @@ final class AnthropicResponder implements ChatResponder {
     public void answer(ObjectNode completion, Deployment answeredBy, Reservation.Charged charged) {
         ObjectNode message = AnthropicMessage.of(completion, messageId, answeredBy.publicName(), stopSequences, thinking, charged);
         answeredBy(answeredBy);
-        res.header("x-tollgate-cost", charged.costCredits());
-        if (charged.balanceCredits() != null) res.header("x-tollgate-balance", charged.balanceCredits());
-        res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        res.send(Json.bytes(message));
+        OpenAiResponder.sendBilled(res, charged, message);
     }
 
     @Override
