@@ -18,6 +18,7 @@ import dev.tollgate.metering.PromptTokens;
 import dev.tollgate.metering.Usage;
 import dev.tollgate.provider.ChatCall;
 import dev.tollgate.provider.ChatResult;
+import dev.tollgate.provider.LegacyCompletions;
 import dev.tollgate.provider.ProviderException;
 import dev.tollgate.routing.Deployment;
 import dev.tollgate.routing.health.ProviderHealth;
@@ -203,7 +204,15 @@ public final class ChatPipeline {
         ObjectNode body = chat.body();
         body.put("model", d.upstreamModel());
         if (stream) body.withObjectProperty("stream_options").put("include_usage", true);
-        return new ChatCall(requestId, d.upstreamModel(), body, stream, chat.anthropicBody());
+        return new ChatCall(requestId, d.upstreamModel(), body, stream, chat.anthropicBody(), legacyBody(chat, d, stream));
+    }
+
+    /** The client's legacy completions body for a deployment that serves that endpoint, else null (chat translation). */
+    private static ObjectNode legacyBody(ChatRequest chat, Deployment d, boolean stream) {
+        if (chat.legacyBody() == null || !(d.provider() instanceof LegacyCompletions) || !d.model().can("completions")) return null;
+        ObjectNode body = chat.legacyBody().deepCopy().put("model", d.upstreamModel());
+        if (stream) body.withObjectProperty("stream_options").put("include_usage", true);
+        return body;
     }
 
     static ApiException failure(ProviderException e) {

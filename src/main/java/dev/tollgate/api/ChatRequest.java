@@ -13,7 +13,13 @@ import java.util.Set;
  * pass through to the provider); only Tollgate's own extensions are taken out.
  */
 public record ChatRequest(ObjectNode body, String model, List<String> models, boolean stream, boolean clientWantsUsage,
-                          Boolean preferCheap, ObjectNode anthropicBody) {
+                          Boolean preferCheap, ObjectNode anthropicBody, ObjectNode legacyBody) {
+    /** A request that may carry the client's Anthropic Messages body (see {@link #withAnthropicBody}). */
+    public ChatRequest(ObjectNode body, String model, List<String> models, boolean stream, boolean clientWantsUsage,
+                       Boolean preferCheap, ObjectNode anthropicBody) {
+        this(body, model, models, stream, clientWantsUsage, preferCheap, anthropicBody, null);
+    }
+
     /** A request in the OpenAI wire format (no native Anthropic body to pass through). */
     public ChatRequest(ObjectNode body, String model, List<String> models, boolean stream, boolean clientWantsUsage,
                        Boolean preferCheap) {
@@ -25,7 +31,15 @@ public record ChatRequest(ObjectNode body, String model, List<String> models, bo
      * (only {@code model} changed) instead of the translation, so nothing is lost on the way.
      */
     public ChatRequest withAnthropicBody(ObjectNode original) {
-        return new ChatRequest(body, model, models, stream, clientWantsUsage, preferCheap, original);
+        return new ChatRequest(body, model, models, stream, clientWantsUsage, preferCheap, original, legacyBody);
+    }
+
+    /**
+     * This request (the chat translation of a legacy {@code /v1/completions} body), carrying the client's own
+     * legacy body: a deployment that serves the legacy endpoint is sent that body instead (docs/providers.md).
+     */
+    public ChatRequest withLegacyBody(ObjectNode original) {
+        return new ChatRequest(body, model, models, stream, clientWantsUsage, preferCheap, anthropicBody, original);
     }
 
     private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool", "function");

@@ -43,10 +43,7 @@ public final class OpenAiResponder implements ChatResponder {
         putUsage(completion.withObjectProperty("usage"), charged);
         completion.put("model", bodyModel(answeredBy));
         answeredBy(res, answeredBy);
-        res.header("x-tollgate-cost", charged.costCredits());
-        if (charged.balanceCredits() != null) res.header("x-tollgate-balance", charged.balanceCredits());
-        res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        res.send(Json.bytes(completion));
+        OpenAiResponder.sendBilled(res, charged, completion);
     }
 
     @Override
@@ -120,6 +117,14 @@ public final class OpenAiResponder implements ChatResponder {
 
     private static java.math.BigDecimal cacheDiscount(long micros) {
         return micros < 0 ? Cost.toCreditsDecimal(-micros).negate() : Cost.toCreditsDecimal(micros);
+    }
+
+    /** A complete answer's JSON with the billing headers ({@code x-tollgate-cost}, and the balance when there is one). */
+    public static void sendBilled(ServerResponse res, Reservation.Charged charged, com.fasterxml.jackson.databind.JsonNode body) {
+        res.header("x-tollgate-cost", charged.costCredits());
+        if (charged.balanceCredits() != null) res.header("x-tollgate-balance", charged.balanceCredits());
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.send(Json.bytes(body));
     }
 
     public static void answeredBy(ServerResponse res, Deployment d) {

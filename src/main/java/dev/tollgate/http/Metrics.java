@@ -39,7 +39,7 @@ public final class Metrics implements Filter {
     private static String route(String path) {
         if (path.startsWith("/admin/")) return "/admin";
         return switch (path) {
-            case "/v1/chat/completions", "/v1/messages", "/v1/models", "/v1/estimate", "/v1/credits", "/v1/credits/history", "/health", "/ready", "/metrics" -> path;
+            case "/v1/chat/completions", "/v1/completions", "/v1/messages", "/v1/models", "/v1/estimate", "/v1/credits", "/v1/credits/history", "/health", "/ready", "/metrics" -> path;
             default -> "other";
         };
     }

@@ -90,6 +90,8 @@ public final class TollgateServer {
                         new dev.tollgate.api.PresetStep(presetStore)))
                 .register(dev.tollgate.api.responses.Responses.PATH, responses(auth, gateway, maxBody))
                 .register(dev.tollgate.api.conversations.ConversationsApi.PATH, conversations(auth, gateway, maxBody))
+                .post(dev.tollgate.api.Completions.PATH, new dev.tollgate.api.Completions(auth, gateway.router(), gateway.guard(),
+                        new ChatPipeline(gateway.billing(), gateway.health(), gateway.stops()), maxBody)) // legacy completions
                 .post(dev.tollgate.api.anthropic.CountTokens.PATH, new dev.tollgate.api.anthropic.CountTokens(auth,
                         gateway.router(), gateway.stops(), maxBody))
                 .post("/v1/embeddings", new Embeddings(auth, gateway.catalog(), gateway.billing(), gateway.guard(),

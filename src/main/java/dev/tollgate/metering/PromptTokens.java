@@ -50,12 +50,21 @@ public final class PromptTokens {
      * upstream model is known.
      */
     public static long upperBound(JsonNode request) {
-        return count(request, BYTES, BOUND, ImageTokens.MAX_KNOWN);
+        return count(request, BYTES, BOUND, new Media(ImageTokens.MAX_KNOWN, true));
     }
 
     /** A guaranteed upper bound with the per-image maximum of {@code upstreamModelId}. */
     public static long upperBound(JsonNode request, String upstreamModelId) {
-        return count(request, BYTES, BOUND, ImageTokens.upperBound(upstreamModelId));
+        return count(request, BYTES, BOUND, new Media(ImageTokens.upperBound(upstreamModelId), true));
+    }
+
+    /**
+     * {@link #upperBound(JsonNode, String)} without files and audio (their bound is a hold's worst case,
+     * many times what a typical file costs): what routing measures against a context window, so a PDF
+     * is never refused for the slack in its bound; the provider judges whether it fits.
+     */
+    public static long upperBoundWithoutFiles(JsonNode request, String upstreamModelId) {
+        return count(request, BYTES, BOUND, new Media(ImageTokens.upperBound(upstreamModelId), false));
     }
 
     /**
@@ -67,10 +76,15 @@ public final class PromptTokens {
      * bound is safe for a hold.
      */
     public static long exact(JsonNode request, String upstreamModelId) {
+        return exact(request, upstreamModelId, true);
+    }
+
+    /** {@link #exact(JsonNode, String)}; without files and audio, as {@link #upperBoundWithoutFiles}. */
+    public static long exact(JsonNode request, String upstreamModelId, boolean files) {
         Vocabulary vocabulary = Vocabulary.of(upstreamModelId);
-        long imageTokens = ImageTokens.upperBound(upstreamModelId);
-        if (vocabulary == Vocabulary.NONE) return count(request, BYTES, BOUND, imageTokens);
-        return count(request, new Tokens(vocabulary.encoding()), OPENAI, imageTokens);
+        Media media = new Media(ImageTokens.upperBound(upstreamModelId), files);
+        if (vocabulary == Vocabulary.NONE) return count(request, BYTES, BOUND, media);
+        return count(request, new Tokens(vocabulary.encoding()), OPENAI, media);
     }
 
     /** Whether {@link #exact} counts with the model's own vocabulary rather than returning the bound. */
@@ -78,10 +92,10 @@ public final class PromptTokens {
         return Vocabulary.of(upstreamModelId) != Vocabulary.NONE;
     }
 
-    private static long count(JsonNode request, Measure measure, Overheads overheads, long imageTokens) {
+    private static long count(JsonNode request, Measure measure, Overheads overheads, Media media) {
         long total = overheads.replyPriming();
         for (JsonNode message : request.path("messages")) {
-            total += message(message, measure, overheads, imageTokens);
+            total += message(message, measure, overheads, media);
         }
         boolean hasTools = false;
         for (String field : TOOL_FIELDS) {
@@ -99,13 +113,13 @@ public final class PromptTokens {
         return total;
     }
 
-    private static long message(JsonNode message, Measure measure, Overheads overheads, long imageTokens) {
+    private static long message(JsonNode message, Measure measure, Overheads overheads, Media media) {
         long total = overheads.message();
         if (!message.isObject()) return total + measure.json(message);
         for (Map.Entry<String, JsonNode> field : message.properties()) {
             JsonNode value = field.getValue();
             switch (field.getKey()) {
-                case "content" -> total += content(value, measure, imageTokens);
+                case "content" -> total += content(value, measure, media);
                 case "name" -> total += text(value, measure) + overheads.name();
                 // role, tool_call_id, refusal as text; tool_calls, function_call, audio as JSON
                 default -> total += text(value, measure);
@@ -114,7 +128,8 @@ public final class PromptTokens {
         return total;
     }
 
-    private static long content(JsonNode content, Measure measure, long imageTokens) {
+    private static long content(JsonNode content, Measure measure, Media media) {
+        long imageTokens = media.imageTokens();
         if (content.isNull()) return 0;
         if (content.isTextual()) return measure.text(content.textValue());
         if (!content.isArray()) return measure.json(content);
@@ -126,7 +141,10 @@ public final class PromptTokens {
                 case "refusal" -> text(part.path("refusal"), measure);
                 // The URL (often a base64 data URL) is not text the model reads; the image is.
                 case "image_url", "input_image" -> imageTokens;
-                // Audio, files or anything newer: its bytes plus an image's worth of room.
+                // Neither the base64 nor the URL is what the model reads: pages and seconds are (MediaTokens).
+                case "file" -> media.files() ? MediaTokens.file(part.path("file"), imageTokens) : 0;
+                case "input_audio" -> media.files() ? MediaTokens.audio(part.path("input_audio")) : 0;
+                // Anything newer: its bytes plus an image's worth of room.
                 default -> measure.json(part) + imageTokens;
             };
         }
@@ -140,6 +158,9 @@ public final class PromptTokens {
     }
 
     private record Overheads(long message, long name, long replyPriming, long tools) {}
+
+    /** Per-image maximum; whether files and audio are counted (holds) or left to the provider (context fit). */
+    private record Media(long imageTokens, boolean files) {}
 
     /** How a piece of the request is measured: UTF-8 bytes for the bound, tokens for the exact count. */
     private interface Measure {

@@ -19,4 +19,13 @@ public interface ChatProvider {
      * caller may try elsewhere; after it, the exception reports a cut stream.
      */
     void stream(ChatCall call, Consumer<StreamChunk> sink) throws ProviderException;
+
+    /**
+     * Whether this adapter can carry a request that needs {@code capability} (a name from
+     * {@code TollgateConfig.Model.CAPABILITIES}) to its provider at all, whatever the model: routing
+     * skips a deployment that cannot, as it skips one whose configured capabilities lack it.
+     */
+    default boolean accepts(String capability) {
+        return true;
+    }
 }

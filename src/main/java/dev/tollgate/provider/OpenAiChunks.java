@@ -40,6 +40,18 @@ public final class OpenAiChunks {
         return of(chunk, text);
     }
 
+    /**
+     * Part of a thinking block that is not text (LiteLLM's {@code thinking_blocks} extension):
+     * {@code {type: thinking, signature}} ends the thinking block whose text streamed as reasoning,
+     * {@code {type: redacted_thinking, data}} is a whole encrypted block. Clients hand them back on the next
+     * turn (Anthropic verifies the signatures); no text, so nothing to count.
+     */
+    public StreamChunk thinkingBlock(int choice, ObjectNode block) {
+        ObjectNode chunk = base();
+        delta(chunk, choice, null).putArray("thinking_blocks").add(block);
+        return of(chunk, "");
+    }
+
     /** The first chunk of a tool call: its id and name (and any arguments already known). */
     public StreamChunk toolCallStart(int choice, int toolIndex, String callId, String name, String arguments) {
         ObjectNode chunk = base();

@@ -14,7 +14,9 @@ import java.util.Map;
  * by the exact count. The output cap is the request's own {@code max_completion_tokens} /
  * {@code max_tokens}; without one the prompt must leave room for one token
  * ({@code credits.default_output_tokens} is a billing assumption, not a length the client asked for).
- * One instance per request; the prompt bound is measured once per upstream model.
+ * Files and audio are left out of the context measure: their bound is a hold's worst case, and the
+ * provider judges whether a document fits. One instance per request; the prompt bound (for costs) is
+ * measured once per upstream model.
  */
 final class Fit {
     private final JsonNode body;
@@ -41,15 +43,18 @@ final class Fit {
 
     /** Null when {@code d} can serve the request, else why not (ASCII, for the error message). */
     String problem(Deployment d) {
-        List<String> missing = needs.names().stream().filter(c -> !d.model().can(c)).toList();
+        List<String> missing = needs.names().stream()
+                .filter(c -> !d.model().can(c) || !d.provider().accepts(c))
+                .map(c -> needs.where().containsKey(c) ? c + " (" + needs.where().get(c) + ")" : c)
+                .toList();
         if (!missing.isEmpty()) return d.publicName() + ": does not support " + String.join(", ", missing);
         Integer window = d.model().contextWindow();
         if (window == null) return null;
         long cap = explicitCap == null ? 1 : explicitCap;
-        long prompt = promptBound(d);
+        long prompt = PromptTokens.upperBoundWithoutFiles(body, d.upstreamModel()); // files: the provider judges
         if (prompt + cap <= window) return null;
         if (PromptTokens.exactSupported(d.upstreamModel())) {
-            prompt = PromptTokens.exact(body, d.upstreamModel());
+            prompt = PromptTokens.exact(body, d.upstreamModel(), false);
             if (prompt + cap <= window) return null;
         }
         return d.publicName() + ": context window " + window + " tokens < " + (prompt + cap) + " needed (prompt "

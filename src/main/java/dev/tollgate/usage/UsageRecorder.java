@@ -26,8 +26,8 @@ public final class UsageRecorder implements Filter {
     public static final HeaderName USER_HEADER = HeaderNames.create("x-tollgate-user");
     /** The endpoints that call a model: one usage event per request to them. */
     static final Set<String> ENDPOINTS = Set.of("/v1/chat/completions", "/v1/messages", "/v1/responses",
-            "/v1/embeddings", "/v1/images/generations");
-    private static final Set<String> CHAT = Set.of("/v1/chat/completions", "/v1/messages", "/v1/responses");
+            "/v1/embeddings", "/v1/images/generations", "/v1/completions");
+    private static final Set<String> CHAT = Set.of("/v1/chat/completions", "/v1/messages", "/v1/responses", "/v1/completions");
 
     private final UsageWriter writer;
     private final UsageMetrics metrics;

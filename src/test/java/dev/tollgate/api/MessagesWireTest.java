@@ -330,7 +330,7 @@ class MessagesWireTest {
         assertError(messages("{\"model\":\"mock-small\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}", gw.key),
                 400, "invalid_request_error", "max_tokens");
         assertError(messages("{\"model\":\"mock-small\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":"
-                + "[{\"type\":\"document\",\"source\":{}}]}]}", gw.key), 400, "invalid_request_error", "messages[0].content[0].type");
+                + "[{\"type\":\"search_result\",\"source\":\"https://x\"}]}]}", gw.key), 400, "invalid_request_error", "messages[0].content[0].type");
         assertError(messages("{\"model\":\"mock-small\",\"max_tokens\":5,\"messages\":[{\"role\":\"system\",\"content\":\"Hi\"}]}", gw.key),
                 400, "invalid_request_error", "messages[0].role");
         assertError(messages("{\"model\":\"mock-small\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image\","

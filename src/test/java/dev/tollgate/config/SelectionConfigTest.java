@@ -48,7 +48,7 @@ class SelectionConfigTest {
 
     @Test
     void badCapabilitiesAreRefused() {
-        rejects(BASE.replace("[tools, vision]", "[tools, audio]"), "models[0].capabilities[1]", "unknown capability 'audio'");
+        rejects(BASE.replace("[tools, vision]", "[tools, telepathy]"), "models[0].capabilities[1]", "unknown capability 'telepathy'");
         rejects(BASE.replace("[tools, vision]", "[tools, tools]"), "models[0].capabilities[1]", "listed twice");
         rejects(BASE.replace("[tools, vision]", "tools"), "models[0].capabilities", "must be a list");
     }

@@ -57,6 +57,7 @@ public final class FakeOpenAi implements AutoCloseable {
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/v1/chat/completions", this::chat);
         server.createContext("/v1/embeddings", this::embeddings);
+        server.createContext("/v1/completions", this::legacyCompletions);
         server.createContext("/v1/images/generations", this::images);
         server.start();
     }
@@ -205,6 +206,40 @@ public final class FakeOpenAi implements AutoCloseable {
                     + "\",\"choices\":[],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":3,\"total_tokens\":15}}"));
         }
         out.write("data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /**
+     * The legacy {@code /v1/completions}: "Once upon" + " a time" with legacy logprobs, 5 prompt and 4 completion
+     * tokens; streamed as two text chunks, a finish chunk and (when asked) a usage chunk.
+     */
+    private void legacyCompletions(HttpExchange ex) throws IOException {
+        try (ex) {
+            JsonNode body = JSON.readTree(ex.getRequestBody());
+            record(ex, body);
+            String model = body.path("model").asText("ok");
+            if (failure(ex, model)) return;
+            String usage = "{\"prompt_tokens\":5,\"completion_tokens\":4,\"total_tokens\":9}";
+            if (!body.path("stream").asBoolean(false)) {
+                send(ex, 200, "{\"id\":\"cmpl-fake\",\"object\":\"text_completion\",\"created\":1,\"model\":\"" + model
+                        + "\",\"choices\":[{\"text\":\"Once upon a time\",\"index\":0,\"logprobs\":{\"tokens\":[\"Once\"],"
+                        + "\"token_logprobs\":[-0.5],\"top_logprobs\":null,\"text_offset\":[0]},\"finish_reason\":\"length\"}],"
+                        + "\"usage\":" + usage + "}");
+                return;
+            }
+            ex.getResponseHeaders().set("Content-Type", "text/event-stream");
+            ex.sendResponseHeaders(200, 0);
+            OutputStream out = ex.getResponseBody();
+            for (String[] c : new String[][] {{"Once upon", "null"}, {" a time", "null"}, {"", "\"length\""}}) {
+                out.write(event("{\"id\":\"cmpl-fake\",\"object\":\"text_completion\",\"created\":1,\"model\":\"" + model
+                        + "\",\"choices\":[{\"text\":\"" + c[0] + "\",\"index\":0,\"logprobs\":null,\"finish_reason\":" + c[1] + "}]}"));
+                out.flush();
+            }
+            if (body.path("stream_options").path("include_usage").asBoolean(false)) {
+                out.write(event("{\"id\":\"cmpl-fake\",\"object\":\"text_completion\",\"created\":1,\"model\":\"" + model
+                        + "\",\"choices\":[],\"usage\":" + usage + "}"));
+            }
+            out.write("data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII));
+        }
     }
 
     public static String completion(String model) {

@@ -46,8 +46,12 @@ final class AnthropicMessage {
         }
     }
 
-    /** The whole answer: text first, then tool calls, as Anthropic orders them. Only choice 0 exists here. */
-    static ObjectNode of(ObjectNode completion, String id, String model, List<String> stopSequences, Reservation.Charged charged) {
+    /**
+     * The whole answer: thinking blocks (when the client turned thinking on), then text, then tool calls, as
+     * Anthropic orders them. Only choice 0 exists here.
+     */
+    static ObjectNode of(ObjectNode completion, String id, String model, List<String> stopSequences, boolean thinking,
+                         Reservation.Charged charged) {
         JsonNode choice = completion.path("choices").path(0);
         JsonNode message = choice.path("message");
         ObjectNode out = Json.object();
@@ -56,6 +60,7 @@ final class AnthropicMessage {
         out.put("role", "assistant");
         out.put("model", model);
         ArrayNode content = out.putArray("content");
+        if (thinking) thinkingBlocks(message, content);
         String text = message.path("content").isTextual() ? message.path("content").asText() : "";
         if (!text.isEmpty()) content.addObject().put("type", "text").put("text", text);
         for (JsonNode call : message.path("tool_calls")) {
@@ -67,6 +72,29 @@ final class AnthropicMessage {
         Stop.of(choice, stopSequences).putInto(out);
         putUsage(out.putObject("usage"), charged.usage(), charged.costMicros(), cacheWriteTokens(completion));
         return out;
+    }
+
+    /**
+     * The provider's thinking blocks as it sent them ({@code thinking_blocks}: Anthropic's, with signatures, and
+     * redacted ones), else any reasoning text as one unsigned thinking block.
+     */
+    private static void thinkingBlocks(JsonNode message, ArrayNode content) {
+        JsonNode blocks = message.path("thinking_blocks");
+        if (blocks.isArray() && !blocks.isEmpty()) {
+            for (JsonNode b : blocks) content.add(thinkingBlock(b));
+            return;
+        }
+        String reasoning = message.path("reasoning_content").asText("");
+        if (!reasoning.isEmpty()) content.addObject().put("type", "thinking").put("thinking", reasoning).put("signature", "");
+    }
+
+    /** One {@code thinking_blocks} entry as an Anthropic content block (only the fields Anthropic defines). */
+    static ObjectNode thinkingBlock(JsonNode b) {
+        if (b.path("type").asText().equals("redacted_thinking")) {
+            return Json.object().put("type", "redacted_thinking").put("data", b.path("data").asText(""));
+        }
+        return Json.object().put("type", "thinking").put("thinking", b.path("thinking").asText(""))
+                .put("signature", b.path("signature").asText(""));
     }
 
     /**

@@ -19,8 +19,9 @@ import java.util.Set;
  * dropped is listed in docs/providers.md ("Inbound: Anthropic Messages API").
  *
  * @param stopSequences the client's stop sequences, to tell a stop-sequence stop from a natural one
+ * @param thinking whether the client turned extended thinking on, and so reads thinking blocks in the answer
  */
-record AnthropicRequest(ChatRequest chat, List<String> stopSequences, List<String> dropped) {
+record AnthropicRequest(ChatRequest chat, List<String> stopSequences, List<String> dropped, boolean thinking) {
     /** Accepted and translated (plus Tollgate's {@code models} fallback list, {@code prefer_cheap} and {@code provider}). */
     private static final Set<String> TRANSLATED = Set.of("model", "max_tokens", "messages", "system", "stop_sequences",
             "temperature", "top_p", "stream", "tools", "tool_choice", "models", "prefer_cheap", "provider");
@@ -50,7 +51,9 @@ record AnthropicRequest(ChatRequest chat, List<String> stopSequences, List<Strin
         copyIfPresent(in, out, "provider");
         boolean hasTools = tools(in.get("tools"), out);
         toolChoice(in.get("tool_choice"), hasTools, out);
-        return new AnthropicRequest(ChatRequest.parse(out), List.copyOf(stops), dropped);
+        JsonNode thinking = in.get("thinking");
+        boolean thinks = thinking != null && thinking.isObject() && !"disabled".equals(thinking.path("type").asText());
+        return new AnthropicRequest(ChatRequest.parse(out), List.copyOf(stops), dropped, thinks);
     }
 
     /**
@@ -146,8 +149,9 @@ record AnthropicRequest(ChatRequest chat, List<String> stopSequences, List<Strin
             switch (blockType(block, where)) {
                 case "text" -> parts.addObject().put("type", "text").put("text", text(block, where));
                 case "image" -> parts.add(image(block, where));
+                case "document" -> parts.add(document(block, where));
                 case "tool_result" -> toolResult(block, where, out, parts);
-                default -> throw unsupportedBlock(block, where, "text, image, tool_result");
+                default -> throw unsupportedBlock(block, where, "text, image, document, tool_result");
             }
         }
         if (parts.isEmpty()) return;
@@ -195,6 +199,37 @@ record AnthropicRequest(ChatRequest chat, List<String> stopSequences, List<Strin
         return part;
     }
 
+    /**
+     * A document becomes OpenAI's {@code file} part: base64 data as a data URL in {@code file_data}, a URL in
+     * {@code file_data} as OpenRouter takes it (Anthropic and Gemini adapters fetch it from there), the title
+     * as {@code filename}; a plain-text document is its text. Content and file-id sources have no equivalent.
+     */
+    private static ObjectNode document(JsonNode block, String where) {
+        JsonNode source = block.get("source");
+        if (source == null || !source.isObject()) {
+            throw ApiException.invalid(where + ".source", "Missing required parameter: '" + where + ".source'");
+        }
+        String data = switch (source.path("type").asText("")) {
+            case "base64" -> "data:" + requiredString(source, "media_type", where + ".source.media_type")
+                    + ";base64," + requiredString(source, "data", where + ".source.data");
+            case "url" -> requiredString(source, "url", where + ".source.url");
+            case "text" -> {
+                JsonNode text = source.get("data");
+                if (text == null || !text.isTextual()) {
+                    throw ApiException.invalid(where + ".source.data", "'" + where + ".source.data' must be a string");
+                }
+                yield null;
+            }
+            default -> throw ApiException.invalid(where + ".source.type", "'" + where
+                    + ".source.type' must be 'base64', 'url' or 'text' (content and file sources are not supported)");
+        };
+        if (data == null) return Json.object().put("type", "text").put("text", source.get("data").asText());
+        ObjectNode part = Json.object().put("type", "file");
+        ObjectNode file = part.putObject("file").put("file_data", data);
+        if (block.path("title").isTextual()) file.put("filename", block.get("title").asText());
+        return part;
+    }
+
     /** A tool result's text goes into an OpenAI tool message; its images into the user message after it. */
     private static void toolResult(JsonNode block, String where, ArrayNode out, ArrayNode userParts) {
         String id = requiredString(block, "tool_use_id", where + ".tool_use_id");
@@ -212,7 +247,8 @@ record AnthropicRequest(ChatRequest chat, List<String> stopSequences, List<Strin
                         text.append(text(part, at));
                     }
                     case "image" -> userParts.add(image(part, at));
-                    default -> throw unsupportedBlock(part, at, "text, image");
+                    case "document" -> userParts.add(document(part, at));
+                    default -> throw unsupportedBlock(part, at, "text, image, document");
                 }
             }
         } else if (content != null && !content.isNull()) {

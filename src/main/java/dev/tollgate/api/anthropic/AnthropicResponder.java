@@ -13,7 +13,6 @@ import dev.tollgate.json.Json;
 import dev.tollgate.provider.StreamChunk;
 import dev.tollgate.provider.anthropic.AnthropicProvider;
 import dev.tollgate.routing.Deployment;
-import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerResponse;
 import java.util.List;
 
@@ -30,15 +29,17 @@ final class AnthropicResponder implements ChatResponder {
     private final List<String> stopSequences;
     /** What translating the request to a non-Anthropic provider left out; named in a header when one answers. */
     private final List<String> dropped;
+    private final boolean thinking;
     private final String messageId = "msg_" + RequestIds.newLedgerId();
     private AnthropicStream stream;
 
-    AnthropicResponder(ServerResponse res, String requestId, List<String> stopSequences, List<String> dropped) {
+    AnthropicResponder(ServerResponse res, String requestId, AnthropicRequest request) {
         this.res = res;
         this.sse = new SseOut(res);
         this.requestId = requestId;
-        this.stopSequences = stopSequences;
-        this.dropped = dropped;
+        this.stopSequences = request.stopSequences();
+        this.dropped = request.dropped();
+        this.thinking = request.thinking();
     }
 
     /** Names the request fields the answering provider never saw: only a translated (non-Anthropic) one drops any. */
@@ -56,19 +57,16 @@ final class AnthropicResponder implements ChatResponder {
 
     @Override
     public void answer(ObjectNode completion, Deployment answeredBy, Reservation.Charged charged) {
-        ObjectNode message = AnthropicMessage.of(completion, messageId, answeredBy.publicName(), stopSequences, charged);
+        ObjectNode message = AnthropicMessage.of(completion, messageId, answeredBy.publicName(), stopSequences, thinking, charged);
         answeredBy(answeredBy);
-        res.header("x-tollgate-cost", charged.costCredits());
-        if (charged.balanceCredits() != null) res.header("x-tollgate-balance", charged.balanceCredits());
-        res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        res.send(Json.bytes(message));
+        OpenAiResponder.sendBilled(res, charged, message);
     }
 
     @Override
     public void chunk(StreamChunk chunk, Deployment answeredBy) {
         if (stream == null) {
             answeredBy(answeredBy);
-            stream = new AnthropicStream(this::write, messageId, answeredBy.publicName(), stopSequences);
+            stream = new AnthropicStream(this::write, messageId, answeredBy.publicName(), stopSequences, thinking);
         }
         JsonNode parsed = Json.parseOrNull(chunk.json());
         if (parsed != null) stream.chunk(parsed); // adapters emit valid JSON; a bad chunk carries nothing to translate
@@ -82,7 +80,7 @@ final class AnthropicResponder implements ChatResponder {
 
     @Override
     public void streamDone(StreamChunk usageChunk, Reservation.Charged charged) {
-        if (stream == null) stream = new AnthropicStream(this::write, messageId, "", stopSequences);
+        if (stream == null) stream = new AnthropicStream(this::write, messageId, "", stopSequences, thinking);
         stream.finish(charged, usageChunk == null ? 0 : AnthropicMessage.cacheWriteTokens(Json.parseOrNull(usageChunk.json())));
         sse.close();
     }

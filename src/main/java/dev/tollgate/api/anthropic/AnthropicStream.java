@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * Translates one streamed answer from OpenAI chunks to Anthropic's event sequence, chunk by chunk
  * (nothing is held back): {@code message_start}, then per content block {@code content_block_start},
- * {@code content_block_delta} (text_delta / input_json_delta), {@code content_block_stop}; at the end
+ * {@code content_block_delta} (thinking_delta / signature_delta / text_delta / input_json_delta),
+ * {@code content_block_stop}; at the end
  * {@code message_delta} (stop_reason and the billed usage) and {@code message_stop}.
  * Only choice 0 is translated (Anthropic has no {@code n}). Not thread-safe: one per stream.
  */
@@ -21,12 +22,14 @@ final class AnthropicStream {
         void event(String name, ObjectNode data);
     }
 
-    private enum Block { NONE, TEXT, TOOL }
+    private enum Block { NONE, THINKING, TEXT, TOOL }
 
     private final Sink sink;
     private final String messageId;
     private final String model;
     private final List<String> stopSequences;
+    /** Whether the client turned thinking on: only then is reasoning sent, as thinking blocks. */
+    private final boolean thinking;
     /** OpenAI tool-call index → Anthropic content block index. */
     private final Map<Integer, Integer> toolBlocks = new HashMap<>();
     private boolean started;
@@ -34,11 +37,12 @@ final class AnthropicStream {
     private Block open = Block.NONE;
     private AnthropicMessage.Stop stop = AnthropicMessage.Stop.END_TURN;
 
-    AnthropicStream(Sink sink, String messageId, String model, List<String> stopSequences) {
+    AnthropicStream(Sink sink, String messageId, String model, List<String> stopSequences, boolean thinking) {
         this.sink = sink;
         this.messageId = messageId;
         this.model = model;
         this.stopSequences = stopSequences;
+        this.thinking = thinking;
     }
 
     boolean started() { return started; }
@@ -49,6 +53,11 @@ final class AnthropicStream {
         JsonNode choice = chunk.path("choices").path(0);
         if (!choice.isObject()) return;
         JsonNode delta = choice.path("delta");
+        if (thinking) {
+            JsonNode reasoning = delta.get("reasoning_content");
+            if (reasoning != null && reasoning.isTextual() && !reasoning.asText().isEmpty()) thinkingText(reasoning.asText());
+            for (JsonNode block : delta.path("thinking_blocks")) thinkingBlock(block);
+        }
         JsonNode content = delta.get("content");
         if (content != null && content.isTextual() && !content.asText().isEmpty()) text(content.asText());
         for (JsonNode call : delta.path("tool_calls")) toolCall(call);
@@ -100,6 +109,33 @@ final class AnthropicStream {
         }
         ObjectNode delta = Json.object().put("type", "text_delta").put("text", text);
         blockDelta(nextIndex - 1, delta);
+    }
+
+    /** Reasoning text opens a thinking block (a new one after a signed block) and streams as thinking_delta. */
+    private void thinkingText(String text) {
+        if (open != Block.THINKING) {
+            closeBlock();
+            openBlock(Block.THINKING, Json.object().put("type", "thinking").put("thinking", "").put("signature", ""));
+        }
+        blockDelta(nextIndex - 1, Json.object().put("type", "thinking_delta").put("thinking", text));
+    }
+
+    /**
+     * A {@code thinking_blocks} entry: a signature ends the open thinking block with a signature_delta, as
+     * Anthropic's stream does; a redacted block is a block of its own, whole in its start event.
+     */
+    private void thinkingBlock(JsonNode block) {
+        if (block.path("type").asText().equals("redacted_thinking")) {
+            closeBlock();
+            openBlock(Block.THINKING, AnthropicMessage.thinkingBlock(block));
+        } else {
+            if (open != Block.THINKING) {
+                closeBlock();
+                openBlock(Block.THINKING, Json.object().put("type", "thinking").put("thinking", "").put("signature", ""));
+            }
+            blockDelta(nextIndex - 1, Json.object().put("type", "signature_delta").put("signature", block.path("signature").asText("")));
+        }
+        closeBlock();
     }
 
     /** A tool call starts a tool_use block the first time its OpenAI index appears; its argument fragments follow. */

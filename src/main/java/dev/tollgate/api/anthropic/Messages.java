@@ -70,7 +70,7 @@ public final class Messages implements Handler {
         Admission admission = guard.admit(principal, Demands.chat(chat, route.candidates(), pipeline.billing()), res::header);
         try {
             ChatResponder out = cache.answerOrPass(principal, requestId, cacheAsk, chat, route.candidates(),
-                    new AnthropicResponder(res, requestId, request.stopSequences(), request.dropped()), res::header,
+                    new AnthropicResponder(res, requestId, request), res::header,
                     admission::settle);
             if (out == null) return; // answered from the cache
             pipeline.run(principal, requestId, chat, route.candidates(), out,

@@ -17,6 +17,8 @@ import java.util.Set;
  */
 public final class Items {
     private static final Set<String> ROLES = Set.of("user", "assistant", "system", "developer");
+    /** Content parts that are not text: they keep a message in parts form. */
+    private static final Set<String> MEDIA = Set.of("input_image", "input_file", "input_audio");
 
     private Items() {}
 
@@ -134,9 +136,30 @@ public final class Items {
                 if (part.path("detail").isTextual()) image.put("detail", part.get("detail").asText());
                 yield image;
             }
+            case "input_file" -> inputFile(part, at);
+            case "input_audio" -> {
+                JsonNode audio = part.path("input_audio");
+                text(audio, "data", at + ".input_audio");
+                text(audio, "format", at + ".input_audio");
+                ObjectNode copy = Json.object().put("type", "input_audio");
+                copy.putObject("input_audio").put("data", audio.get("data").asText()).put("format", audio.get("format").asText());
+                yield copy;
+            }
             default -> throw ApiException.invalid(at + ".type", "Content part type '" + type + "' in '" + at
-                    + "' is not supported by Tollgate (supported: input_text, input_image, output_text, refusal)");
+                    + "' is not supported by Tollgate (supported: input_text, input_image, input_file, input_audio,"
+                    + " output_text, refusal)");
         };
+    }
+
+    /** A file as inline data ({@code file_data}, a data URL) or a URL ({@code file_url}); file ids need a Files API. */
+    private static ObjectNode inputFile(JsonNode part, String at) {
+        ObjectNode file = Json.object().put("type", "input_file");
+        if (part.path("file_data").isTextual()) file.put("file_data", part.get("file_data").asText());
+        else if (part.path("file_url").isTextual()) file.put("file_url", part.get("file_url").asText());
+        else throw ApiException.invalid(at + ".file_data", "'" + at + "' must carry 'file_data' (a data URL) or 'file_url'"
+                    + " (file_id is not supported: Tollgate has no Files API)");
+        if (part.path("filename").isTextual()) file.put("filename", part.get("filename").asText());
+        return file;
     }
 
     /**
@@ -173,14 +196,14 @@ public final class Items {
         }
     }
 
-    /** Text-only content becomes a plain string (every provider adapter takes one); images make parts. */
+    /** Text-only content becomes a plain string (every provider adapter takes one); images, files and audio make parts. */
     private static ObjectNode chatMessage(JsonNode item) {
         ObjectNode m = Json.object().put("role", item.path("role").asText());
         boolean textOnly = true;
         StringBuilder text = new StringBuilder();
         for (JsonNode p : item.path("content")) {
             String type = p.path("type").asText();
-            if (type.equals("input_image")) textOnly = false;
+            if (MEDIA.contains(type)) textOnly = false;
             else text.append(type.equals("refusal") ? p.path("refusal").asText() : p.path("text").asText());
         }
         if (textOnly) {
@@ -189,10 +212,17 @@ public final class Items {
         }
         ArrayNode parts = m.putArray("content");
         for (JsonNode p : item.path("content")) {
-            if (p.path("type").asText().equals("input_image")) {
+            String type = p.path("type").asText();
+            if (type.equals("input_image")) {
                 ObjectNode url = parts.addObject().put("type", "image_url").putObject("image_url");
                 url.put("url", p.path("image_url").asText());
                 if (p.has("detail")) url.put("detail", p.path("detail").asText());
+            } else if (type.equals("input_file")) { // chat's file part; a URL goes in file_data, as OpenRouter takes it
+                ObjectNode file = parts.addObject().put("type", "file").putObject("file");
+                file.put("file_data", p.path("file_data").asText(p.path("file_url").asText()));
+                if (p.has("filename")) file.put("filename", p.path("filename").asText());
+            } else if (type.equals("input_audio")) {
+                parts.addObject().put("type", "input_audio").set("input_audio", p.get("input_audio"));
             } else {
                 parts.addObject().put("type", "text").put("text", p.path("text").asText(p.path("refusal").asText()));
             }

@@ -11,7 +11,6 @@ import dev.tollgate.http.SseOut;
 import dev.tollgate.json.Json;
 import dev.tollgate.provider.StreamChunk;
 import dev.tollgate.routing.Deployment;
-import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerResponse;
 import java.util.function.Consumer;
 
@@ -55,10 +54,7 @@ final class ResponsesResponder implements ChatResponder {
                 choice.path("finish_reason").asText(null), charged);
         finished.accept(response);
         OpenAiResponder.answeredBy(res, answeredBy);
-        res.header("x-tollgate-cost", charged.costCredits());
-        if (charged.balanceCredits() != null) res.header("x-tollgate-balance", charged.balanceCredits());
-        res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        res.send(Json.bytes(response));
+        OpenAiResponder.sendBilled(res, charged, response);
     }
 
     @Override

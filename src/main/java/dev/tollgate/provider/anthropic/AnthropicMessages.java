@@ -111,19 +111,41 @@ final class AnthropicMessages {
         return block;
     }
 
-    /** OpenAI file parts with inline PDF data become Anthropic document blocks. */
+    /**
+     * OpenAI file parts become Anthropic document blocks: inline PDF data as a base64 source, an http(s) URL in
+     * {@code file_data} (OpenRouter's form) as a url source Anthropic fetches; {@code filename} is the title.
+     */
     private ObjectNode document(JsonNode file) throws ProviderException {
-        DataUrl data = DataUrl.parse(file.path("file_data").asText(null));
-        if (data == null || !data.mediaType().equals("application/pdf")) {
-            throw invalid("file parts must carry inline PDF data (file_data: data:application/pdf;base64,...)");
-        }
+        String fileData = file.path("file_data").asText(null);
+        DataUrl data = DataUrl.parse(fileData);
         ObjectNode block = Json.object().put("type", "document");
-        block.putObject("source").put("type", "base64").put("media_type", data.mediaType()).put("data", data.base64());
+        if (data != null && data.mediaType().equals("application/pdf")) {
+            block.putObject("source").put("type", "base64").put("media_type", data.mediaType()).put("data", data.base64());
+        } else if (DataUrl.isHttp(fileData)) {
+            block.putObject("source").put("type", "url").put("url", fileData);
+        } else {
+            throw invalid("file parts must carry a PDF as inline data (file_data: data:application/pdf;base64,...)"
+                    + " or an http(s) URL (file ids are not supported)");
+        }
+        if (file.path("filename").isTextual()) block.put("title", file.get("filename").asText());
         return block;
     }
 
+    /**
+     * Thinking blocks first (LiteLLM's {@code thinking_blocks} on the assistant message, as the gateway returns
+     * them), so a tool-use turn with extended thinking can be continued; then text, then tool calls.
+     */
     private ArrayNode assistantBlocks(JsonNode m) throws ProviderException {
-        ArrayNode out = textBlocks(m.get("content"));
+        ArrayNode out = Json.NODES.arrayNode();
+        for (JsonNode b : m.path("thinking_blocks")) {
+            switch (b.path("type").asText()) {
+                case "thinking" -> out.addObject().put("type", "thinking").put("thinking", b.path("thinking").asText(""))
+                        .put("signature", b.path("signature").asText(""));
+                case "redacted_thinking" -> out.addObject().put("type", "redacted_thinking").put("data", b.path("data").asText(""));
+                default -> throw invalid("thinking_blocks entries must be of type thinking or redacted_thinking");
+            }
+        }
+        out.addAll(textBlocks(m.get("content")));
         for (JsonNode call : m.path("tool_calls")) {
             JsonNode fn = call.path("function");
             ObjectNode use = out.addObject();

@@ -45,6 +45,12 @@ public final class AnthropicProvider implements ChatProvider, TokenCountProvider
     @Override
     public String name() { return name; }
 
+    /** The Messages API takes images and PDFs (document blocks) but no audio. */
+    @Override
+    public boolean accepts(String capability) {
+        return !capability.equals("audio");
+    }
+
     @Override
     public ChatResult complete(ChatCall call) throws ProviderException {
         ObjectNode body = body(call, false);

@@ -37,11 +37,18 @@ final class AnthropicResponse {
         }
         StringBuilder text = new StringBuilder();
         StringBuilder thinking = new StringBuilder();
+        ArrayNode thinkingBlocks = Json.NODES.arrayNode(); // with their signatures, for the next turn
         ArrayNode toolCalls = Json.NODES.arrayNode();
         for (JsonNode block : msg.path("content")) {
             switch (block.path("type").asText()) {
                 case "text" -> text.append(block.path("text").asText(""));
-                case "thinking" -> thinking.append(block.path("thinking").asText(""));
+                case "thinking" -> {
+                    thinking.append(block.path("thinking").asText(""));
+                    thinkingBlocks.addObject().put("type", "thinking").put("thinking", block.path("thinking").asText(""))
+                            .put("signature", block.path("signature").asText(""));
+                }
+                case "redacted_thinking" -> thinkingBlocks.addObject().put("type", "redacted_thinking")
+                        .put("data", block.path("data").asText(""));
                 case "tool_use" -> {
                     if (answerTool != null && JsonAnswerTool.NAME.equals(block.path("name").asText())) {
                         text.append(answerTool.content(block.path("input")));
@@ -53,13 +60,14 @@ final class AnthropicResponse {
                     call.putObject("function").put("name", block.path("name").asText())
                             .put("arguments", block.path("input").toString());
                 }
-                default -> { } // redacted_thinking, server tool blocks: nothing an OpenAI client can use
+                default -> { } // server tool blocks, citations: nothing an OpenAI client can use
             }
         }
         ObjectNode message = Json.object().put("role", "assistant");
         if (text.isEmpty() && !toolCalls.isEmpty()) message.putNull("content");
         else message.put("content", text.toString());
         if (!thinking.isEmpty()) message.put("reasoning_content", thinking.toString());
+        if (!thinkingBlocks.isEmpty()) message.set("thinking_blocks", thinkingBlocks);
         if (!toolCalls.isEmpty()) message.set("tool_calls", toolCalls);
 
         ObjectNode body = Json.object();

@@ -13,7 +13,8 @@ import java.util.function.Consumer;
 /**
  * Translates one Anthropic event stream into OpenAI chunks, one event at a time, as it arrives:
  * message_start → role chunk; text/thinking deltas → content/reasoning_content; a tool_use block →
- * a tool call whose arguments stream from input_json_delta; message_delta → the finish chunk;
+ * a tool call whose arguments stream from input_json_delta; a thinking signature or a redacted_thinking
+ * block → {@code thinking_blocks} (so a client can hand them back); message_delta → the finish chunk;
  * message_stop → the usage-only chunk billing reads. Usage is accumulated because Anthropic reports
  * input at message_start and the final output count at message_delta.
  */
@@ -95,6 +96,8 @@ final class AnthropicStream {
             }
             case "text" -> emitText(block.path("text").asText(""));
             case "thinking" -> emitThinking(block.path("thinking").asText(""));
+            case "redacted_thinking" -> emit(chunks.thinkingBlock(0, dev.tollgate.json.Json.object()
+                    .put("type", "redacted_thinking").put("data", block.path("data").asText(""))));
             default -> { }
         }
     }
@@ -114,7 +117,9 @@ final class AnthropicStream {
                 Integer toolIndex = toolIndexByBlock.get(index);
                 if (toolIndex != null && !partial.isEmpty()) emit(chunks.toolCallArguments(0, toolIndex, partial));
             }
-            default -> { } // signature_delta and citations: no OpenAI counterpart
+            case "signature_delta" -> emit(chunks.thinkingBlock(0, dev.tollgate.json.Json.object()
+                    .put("type", "thinking").put("signature", delta.path("signature").asText(""))));
+            default -> { } // citations: no OpenAI counterpart
         }
     }
 

@@ -9,6 +9,7 @@ import dev.tollgate.provider.ChatProvider;
 import dev.tollgate.provider.ChatResult;
 import dev.tollgate.provider.EmbeddingsProvider;
 import dev.tollgate.provider.ImagesProvider;
+import dev.tollgate.provider.LegacyCompletions;
 import dev.tollgate.provider.ProviderException;
 import dev.tollgate.provider.ProviderException.Kind;
 import dev.tollgate.provider.ProviderHttp;
@@ -22,10 +23,11 @@ import java.util.function.Consumer;
 
 /**
  * Any OpenAI-compatible server (OpenAI, Groq, OpenRouter, vLLM, Ollama, ...): the request passes as is.
- * Also serves {@code /embeddings} and {@code /images/generations} with the same key, timeouts and
- * error mapping.
+ * Also serves {@code /embeddings}, {@code /images/generations} and the legacy {@code /completions} (a call's
+ * {@link ChatCall#legacyBody()}, answered in chat format through {@link LegacyAnswers}) with the same key,
+ * timeouts and error mapping.
  */
-public final class OpenAiProvider implements ChatProvider, EmbeddingsProvider, ImagesProvider {
+public final class OpenAiProvider implements ChatProvider, EmbeddingsProvider, ImagesProvider, LegacyCompletions {
     /** 2,048 inputs × 3,072 float dimensions as JSON text is about 64 MiB; base64 is a third of it. */
     private static final int EMBEDDINGS_RESPONSE_BYTES_MAX = 96 * 1024 * 1024;
     /** Ten b64_json images of a few MiB each. */
@@ -34,6 +36,7 @@ public final class OpenAiProvider implements ChatProvider, EmbeddingsProvider, I
 
     private final String name;
     private final URI chatUri;
+    private final URI completionsUri;
     private final URI embeddingsUri;
     private final URI imagesUri;
     private final Map<String, String> headers;
@@ -42,6 +45,7 @@ public final class OpenAiProvider implements ChatProvider, EmbeddingsProvider, I
     public OpenAiProvider(TollgateConfig.Provider config, TollgateConfig.Server server) {
         this.name = config.name();
         this.chatUri = URI.create(config.baseUrl() + "/chat/completions");
+        this.completionsUri = URI.create(config.baseUrl() + "/completions");
         this.embeddingsUri = URI.create(config.baseUrl() + "/embeddings");
         this.imagesUri = URI.create(config.baseUrl() + "/images/generations");
         this.http = new ProviderHttp(name, config.baseUrl(), server);
@@ -54,18 +58,24 @@ public final class OpenAiProvider implements ChatProvider, EmbeddingsProvider, I
 
     @Override
     public ChatResult complete(ChatCall call) throws ProviderException {
-        JsonNode root = Json.parseOrNull(http.readBounded(post(chatUri, call.body(), "application/json"), ProviderHttp.RESPONSE_BYTES_MAX));
+        boolean legacy = call.legacyBody() != null;
+        JsonNode root = Json.parseOrNull(http.readBounded(post(legacy ? completionsUri : chatUri,
+                legacy ? call.legacyBody() : call.body(), "application/json"), ProviderHttp.RESPONSE_BYTES_MAX));
         if (!(root instanceof ObjectNode obj) || !obj.path("choices").isArray()) {
-            throw new ProviderException(Kind.BAD_RESPONSE, 200, "provider '" + name + "' returned a response that is not a chat completion", null);
+            throw new ProviderException(Kind.BAD_RESPONSE, 200, "provider '" + name + "' returned a response that is not a "
+                    + (legacy ? "text completion" : "chat completion"), null);
         }
-        return new ChatResult(obj, OpenAiFormat.usage(obj.get("usage")));
+        ObjectNode answer = legacy ? LegacyAnswers.toChat(obj, false) : obj;
+        return new ChatResult(answer, OpenAiFormat.usage(answer.get("usage")));
     }
 
     @Override
     public void stream(ChatCall call, Consumer<StreamChunk> sink) throws ProviderException {
         boolean[] finished = {false};
         int[] chunks = {0};
-        http.readEvents(post(chatUri, call.body(), "text/event-stream"), (event, data) -> {
+        boolean legacy = call.legacyBody() != null;
+        http.readEvents(post(legacy ? completionsUri : chatUri, legacy ? call.legacyBody() : call.body(), "text/event-stream"),
+                (event, data) -> {
             if (Arrays.equals(data, DONE)) {
                 finished[0] = true;
                 return false;
@@ -74,6 +84,10 @@ public final class OpenAiProvider implements ChatProvider, EmbeddingsProvider, I
             if (node.has("error")) {
                 throw new ProviderException(chunks[0] == 0 ? Kind.SERVER_ERROR : Kind.STREAM_CUT, 0,
                         "provider '" + name + "' reported an error mid-stream: " + UpstreamErrors.message(data), null);
+            }
+            if (legacy) {
+                node = LegacyAnswers.toChat(node, true);
+                data = Json.bytes(node);
             }
             finished[0] |= OpenAiFormat.finished(node);
             sink.accept(OpenAiFormat.chunk(data, node));

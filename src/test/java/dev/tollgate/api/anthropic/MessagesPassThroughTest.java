@@ -13,6 +13,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import com.anthropic.client.AnthropicClient;
+import com.anthropic.client.okhttp.AnthropicOkHttpClient;
+import com.anthropic.core.http.StreamResponse;
+import com.anthropic.helpers.MessageAccumulator;
+import com.anthropic.models.messages.ContentBlock;
+import com.anthropic.models.messages.MessageCreateParams;
+import com.anthropic.models.messages.RawMessageStreamEvent;
+import java.util.List;
 
 /**
  * {@code /v1/messages} to an Anthropic upstream is lossless: the client's body arrives byte for byte, only the
@@ -35,6 +43,7 @@ class MessagesPassThroughTest {
                   - { name: mock, type: mock }
                 models:
                   - { name: sonnet, provider: claude, upstream: text, price: { input: 3, output: 15 } }
+                  - { name: thinker, provider: claude, upstream: thinking, price: { input: 3, output: 15 } }
                   - { name: mocky, provider: mock, price: { input: 1, output: 2 } }
                 aliases:
                   sonnet-then-mock: [sonnet, mocky]
@@ -108,5 +117,34 @@ class MessagesPassThroughTest {
         assertThat(JSON.readTree(thinking.body()).path("error").path("message").asText()).contains("thinking");
         assertThat(gw.post("/v1/messages", body("sonnet", false).replace("\"max_tokens\":1000", "\"max_tokens\":\"many\""), gw.key)
                 .statusCode()).isEqualTo(400);
+    }
+
+    /** What providers/anthropic/thinking.json answers: a signed thinking block, a redacted one, then text. */
+    static final String THINKING_CONTENT = "[{\"type\":\"thinking\",\"thinking\":\"Six times seven.\",\"signature\":\"EqQBCkYIARgCIkBsig\"},"
+            + "{\"type\":\"redacted_thinking\",\"data\":\"EmwKAhgBEgy3va3pzix\"},{\"type\":\"text\",\"text\":\"42\"}]";
+
+    @Test
+    void thinkingBlocksWithSignaturesAndRedactedOnesComeBackAsTheProviderSentThem() throws Exception {
+        String asked = "{\"model\":\"thinker\",\"max_tokens\":2000,\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1024},"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"6 x 7?\"}]}";
+        JsonNode plain = JSON.readTree(gw.post("/v1/messages", asked, gw.key).body());
+        assertThat(plain.path("content")).isEqualTo(JSON.readTree(THINKING_CONTENT));
+
+        String notAsked = asked.replace(",\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1024}", "");
+        assertThat(JSON.readTree(gw.post("/v1/messages", notAsked, gw.key).body()).path("content"))
+                .as("no thinking asked, none shown").isEqualTo(JSON.readTree("[{\"type\":\"text\",\"text\":\"42\"}]"));
+
+        AnthropicClient client = AnthropicOkHttpClient.builder().apiKey(gw.key).baseUrl(gw.baseUrl()).maxRetries(0).build();
+        MessageAccumulator accumulator = MessageAccumulator.create();
+        try (StreamResponse<RawMessageStreamEvent> stream = client.messages().createStreaming(MessageCreateParams.builder()
+                .model("thinker").maxTokens(2000).enabledThinking(1024).addUserMessage("6 x 7?").build())) {
+            stream.stream().forEach(accumulator::accumulate);
+        }
+        List<ContentBlock> blocks = accumulator.message().content();
+        assertThat(blocks).hasSize(3);
+        assertThat(blocks.get(0).asThinking().thinking()).isEqualTo("Six times seven.");
+        assertThat(blocks.get(0).asThinking().signature()).isEqualTo("EqQBCkYIARgCIkBsig");
+        assertThat(blocks.get(1).asRedactedThinking().data()).isEqualTo("EmwKAhgBEgy3va3pzix");
+        assertThat(blocks.get(2).asText().text()).isEqualTo("42");
     }
 }

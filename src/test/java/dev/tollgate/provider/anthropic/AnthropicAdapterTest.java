@@ -165,6 +165,9 @@ class AnthropicAdapterTest {
         JsonNode message = adapter.complete(hello("thinking", false)).body().path("choices").get(0).path("message");
         assertThat(message.path("content").asText()).isEqualTo("42");
         assertThat(message.path("reasoning_content").asText()).isEqualTo("Six times seven.");
+        assertThat(message.path("thinking_blocks").toString()).as("signatures and redacted blocks kept for the next turn")
+                .isEqualTo("[{\"type\":\"thinking\",\"thinking\":\"Six times seven.\",\"signature\":\"EqQBCkYIARgCIkBsig\"},"
+                        + "{\"type\":\"redacted_thinking\",\"data\":\"EmwKAhgBEgy3va3pzix\"}]");
     }
 
     @Test
@@ -226,6 +229,10 @@ class AnthropicAdapterTest {
         assertThat(c.json()).anySatisfy(j -> assertThat(j.path("choices").path(0).path("delta").path("reasoning_content").asText())
                 .isEqualTo("Six times seven."));
         assertThat(c.text()).isEqualTo("42");
+        assertThat(c.json().stream().map(j -> j.path("choices").path(0).path("delta").path("thinking_blocks").path(0))
+                .filter(JsonNode::isObject).map(JsonNode::toString))
+                .containsExactly("{\"type\":\"thinking\",\"signature\":\"EqQBCkYIARgCIkBsig\"}",
+                        "{\"type\":\"redacted_thinking\",\"data\":\"EmwKAhgBEgy3va3pzix\"}");
         assertThat(c.json().get(c.json().size() - 2).path("choices").get(0).path("finish_reason").asText()).isEqualTo("length");
     }
 
