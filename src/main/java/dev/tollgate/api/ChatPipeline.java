@@ -6,6 +6,7 @@ import dev.tollgate.account.Principal;
 import dev.tollgate.billing.Billing;
 import dev.tollgate.billing.Reservation;
 import dev.tollgate.billing.StreamMeter;
+import dev.tollgate.config.PromptBreakpoints;
 import dev.tollgate.http.ApiException;
 import dev.tollgate.ledger.InsufficientCreditsException;
 import dev.tollgate.limits.stop.EmergencyStops;
@@ -38,11 +39,18 @@ public final class ChatPipeline {
     private final Billing billing;
     private final ProviderHealth health;
     private final EmergencyStops stops;
+    private final PromptBreakpoints breakpoints;
 
     public ChatPipeline(Billing billing, ProviderHealth health, EmergencyStops stops) {
+        this(billing, health, stops, PromptBreakpoints.OFF);
+    }
+
+    /** {@code breakpoints}: {@code cache.auto_breakpoint}, told to every call (Anthropic adapters act on it). */
+    public ChatPipeline(Billing billing, ProviderHealth health, EmergencyStops stops, PromptBreakpoints breakpoints) {
         this.billing = billing;
         this.health = health;
         this.stops = stops;
+        this.breakpoints = breakpoints;
     }
 
     public Billing billing() { return billing; }
@@ -64,7 +72,8 @@ public final class ChatPipeline {
         try {
             attempts.run(candidates, (d, holdId) -> billing.reserve(caller.accountId(), holdId, d, chat.body()),
                     (d, hold, attempt) -> chat.stream() ? stream(caller, chat, d, hold, requestId, out, attempt, settled)
-                            : complete(chat, d, hold, requestId, out, attempt, settled));
+                            : complete(chat, d, hold, requestId, out, attempt, settled,
+                                    breakpoints.minTokens(caller.plan(), d.publicName())));
         } catch (ApiException e) {
             out.attempts(attempts.attemptsHeader());
             throw e;
@@ -73,8 +82,9 @@ public final class ChatPipeline {
 
     private static Reservation.Charged complete(ChatRequest chat, Deployment d, Reservation hold, String requestId,
                                                 ChatResponder out, AttemptLoop.Try attempt,
-                                                Consumer<Reservation.Charged> settled) throws ProviderException {
-        ChatResult result = d.provider().complete(call(chat, d, requestId, false));
+                                                Consumer<Reservation.Charged> settled, long breakpointMinTokens)
+            throws ProviderException {
+        ChatResult result = d.provider().complete(call(chat, d, requestId, false, breakpointMinTokens));
         Usage usage = result.usage() != null ? result.usage() : counted(chat, d, result.body());
         Reservation.Charged charged = hold.settle(usage, requestId);
         tell(settled, charged);
@@ -91,7 +101,7 @@ public final class ChatPipeline {
         EmergencyStops.Stream tracked = stops.track(caller, d.providerName()); // emergency stop: may close the upstream
         try {
             if (tracked.stopped() != null) throw new StoppedException(tracked.stopped()); // emergency stop since admission
-            d.provider().stream(call(chat, d, requestId, true), chunk -> {
+            d.provider().stream(call(chat, d, requestId, true, breakpoints.minTokens(caller.plan(), d.publicName())), chunk -> {
                 if (tracked.stopped() != null) throw new StoppedException(tracked.stopped()); // emergency stop
                 if (chunk.usageOnly()) { // the usage chunk waits for its cost
                     meter.accept(chunk);
@@ -179,11 +189,11 @@ public final class ChatPipeline {
         return Usage.of(PromptTokens.exact(chat.body(), d.upstreamModel()), OutputTokens.count(text.toString(), d.upstreamModel()));
     }
 
-    private static ChatCall call(ChatRequest chat, Deployment d, String requestId, boolean stream) {
+    private static ChatCall call(ChatRequest chat, Deployment d, String requestId, boolean stream, long breakpointMinTokens) {
         ObjectNode body = chat.body();
         body.put("model", d.upstreamModel());
         if (stream) body.withObjectProperty("stream_options").put("include_usage", true);
-        return new ChatCall(requestId, d.upstreamModel(), body, stream, chat.anthropicBody());
+        return new ChatCall(requestId, d.upstreamModel(), body, stream, chat.anthropicBody(), breakpointMinTokens);
     }
 
     static ApiException failure(ProviderException e) {

@@ -76,12 +76,14 @@ public final class TollgateServer {
                     res.send(gateway.metrics().scrape());
                 })
                 .post("/v1/chat/completions", new ChatCompletions(auth, gateway.router(), gateway.guard(),
-                        new ChatPipeline(gateway.billing(), gateway.health(), gateway.stops()),
+                        new ChatPipeline(gateway.billing(), gateway.health(), gateway.stops(),
+                        gateway.config().cache().breakpoints()),
                         cacheStep, maxBody, new dev.tollgate.api.PresetStep(presetStore)))
                 .register(dev.tollgate.api.PresetsApi.PATH, new dev.tollgate.api.PresetsApi(auth, presetStore,
                         gateway.guard(), gateway.clock()))
                 .post("/v1/messages", new Messages(auth, gateway.router(), gateway.guard(),
-                        new ChatPipeline(gateway.billing(), gateway.health(), gateway.stops()), cacheStep, maxBody))
+                        new ChatPipeline(gateway.billing(), gateway.health(), gateway.stops(),
+                        gateway.config().cache().breakpoints()), cacheStep, maxBody))
                 .register(dev.tollgate.api.responses.Responses.PATH, responses(auth, gateway, maxBody))
                 .post(dev.tollgate.api.anthropic.CountTokens.PATH, new dev.tollgate.api.anthropic.CountTokens(auth,
                         gateway.router(), gateway.stops(), maxBody))
@@ -133,7 +135,8 @@ public final class TollgateServer {
     /** The Responses API: create, and the caller's own stored responses read and deleted by id. */
     private static io.helidon.webserver.http.HttpService responses(Authenticator auth, Gateway gateway, long maxBody) {
         var api = new dev.tollgate.api.responses.Responses(auth, gateway.router(), gateway.guard(),
-                new ChatPipeline(gateway.billing(), gateway.health(), gateway.stops()),
+                new ChatPipeline(gateway.billing(), gateway.health(), gateway.stops(),
+                        gateway.config().cache().breakpoints()),
                 new dev.tollgate.state.responses.SqlResponseStore(gateway.database()), gateway.clock(), maxBody);
         return rules -> rules.post("/", api::create).get("/{id}", api::retrieve).delete("/{id}", api::delete)
                 .get("/{id}/input_items", api::inputItems);
