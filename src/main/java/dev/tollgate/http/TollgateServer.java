@@ -60,7 +60,7 @@ public final class TollgateServer {
         Authenticator auth = new Authenticator(gateway.accounts(), adminToken);
         long maxBody = gateway.config().server().maxBodyBytes();
         LimitsApi limits = new LimitsApi(auth, gateway.config().limits(), gateway.guard(), gateway.quotas(),
-                gateway.alerts());
+                gateway.alerts(), gateway.usage().queries());
         UsageApi usage = new UsageApi(auth, gateway.usage());
         dev.tollgate.api.CacheStep cacheStep = new dev.tollgate.api.CacheStep(gateway.cache(), gateway.billing());
         dev.tollgate.api.CacheStatsApi cacheStats = new dev.tollgate.api.CacheStatsApi(auth, gateway.cache());
