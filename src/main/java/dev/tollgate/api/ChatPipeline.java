@@ -6,6 +6,7 @@ import dev.tollgate.account.Principal;
 import dev.tollgate.billing.Billing;
 import dev.tollgate.billing.Reservation;
 import dev.tollgate.billing.StreamMeter;
+import dev.tollgate.config.PromptBreakpoints;
 import dev.tollgate.http.ApiException;
 import dev.tollgate.ledger.InsufficientCreditsException;
 import dev.tollgate.limits.stop.EmergencyStops;
@@ -39,11 +40,18 @@ public final class ChatPipeline {
     private final Billing billing;
     private final ProviderHealth health;
     private final EmergencyStops stops;
+    private final PromptBreakpoints breakpoints;
 
     public ChatPipeline(Billing billing, ProviderHealth health, EmergencyStops stops) {
+        this(billing, health, stops, PromptBreakpoints.OFF);
+    }
+
+    /** {@code breakpoints}: {@code cache.auto_breakpoint}, told to every call (Anthropic adapters act on it). */
+    public ChatPipeline(Billing billing, ProviderHealth health, EmergencyStops stops, PromptBreakpoints breakpoints) {
         this.billing = billing;
         this.health = health;
         this.stops = stops;
+        this.breakpoints = breakpoints;
     }
 
     public Billing billing() { return billing; }
@@ -76,7 +84,7 @@ public final class ChatPipeline {
                                          String requestId, ChatResponder out, AttemptLoop.Try attempt,
                                          Consumer<Reservation.Charged> settled) throws ProviderException {
         StructuredOutput check = StructuredOutput.of(chat.body()); // compiled before routing too: cannot fail here
-        ChatResult result = d.provider().complete(call(chat, d, requestId, false));
+        ChatResult result = d.provider().complete(call(chat, d, requestId, false, breakpoints.minTokens(caller.plan(), d.publicName())));
         Usage usage = usage(chat.body(), d, result);
         Reservation.Charged charged = hold.settle(usage, requestId);
         ObjectNode answer = result.body();
@@ -106,7 +114,7 @@ public final class ChatPipeline {
         EmergencyStops.Stream tracked = stops.track(caller, d.providerName()); // emergency stop: may close the upstream
         try {
             if (tracked.stopped() != null) throw new StoppedException(tracked.stopped()); // emergency stop since admission
-            d.provider().stream(call(chat, d, requestId, true), chunk -> {
+            d.provider().stream(call(chat, d, requestId, true, breakpoints.minTokens(caller.plan(), d.publicName())), chunk -> {
                 if (tracked.stopped() != null) throw new StoppedException(tracked.stopped()); // emergency stop
                 if (chunk.usageOnly()) { // the usage chunk waits for its cost
                     meter.accept(chunk);
@@ -200,11 +208,12 @@ public final class ChatPipeline {
         return new ChatCall(requestId, d.upstreamModel(), body, false);
     }
 
-    private static ChatCall call(ChatRequest chat, Deployment d, String requestId, boolean stream) {
+    private static ChatCall call(ChatRequest chat, Deployment d, String requestId, boolean stream, long breakpointMinTokens) {
         ObjectNode body = chat.body();
         body.put("model", d.upstreamModel());
         if (stream) body.withObjectProperty("stream_options").put("include_usage", true);
-        return new ChatCall(requestId, d.upstreamModel(), body, stream, chat.anthropicBody(), legacyBody(chat, d, stream));
+        return new ChatCall(requestId, d.upstreamModel(), body, stream, chat.anthropicBody(), legacyBody(chat, d, stream),
+                breakpointMinTokens);
     }
 
     /** The client's legacy completions body for a deployment that serves that endpoint, else null (chat translation). */

@@ -73,11 +73,11 @@ public final class Reservation {
         }
         Settlement s = billing.ledger().settle(holdId, cost, new ChargeDetails(requestId, deployment.publicName(),
                 provider, price.version(), usage.promptTokens(), usage.cachedPromptTokens(),
-                usage.completionTokens(), usage.reasoningTokens()));
+                usage.completionTokens(), usage.reasoningTokens(), usage.cacheWriteTokens(), usage.cacheWrite1hTokens()));
         if (s.shortfallMicros() > 0) billing.shortfallMicros.increment(s.shortfallMicros());
         if (providerCall) billing.charged(deployment, usage, s.postedMicros()); // provider budgets: not for a cache hit
         long discount = Cost.cacheDiscountMicros(price, usage);
-        UsageFacts.current().charged(deployment, usage, s.postedMicros(), Math.max(0, discount));
+        UsageFacts.current().charged(deployment, usage, s.postedMicros(), discount); // signed, like the answer's
         return new Charged(s.postedMicros(), s.balanceAfterMicros(), usage, discount);
     }
 

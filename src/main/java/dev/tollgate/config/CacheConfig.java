@@ -15,11 +15,18 @@ import java.util.Set;
  * @param defaultTtlS   the TTL of requests that name none, where no plan says otherwise; 0 = no caching by default
  * @param planTtlS      plan name → default TTL in seconds ({@code plans.NAME.cache_ttl})
  * @param keyPrefix     Redis key prefix of the shared store (tests use one per run)
+ * @param breakpoints   automatic Anthropic {@code cache_control} on long system prompts ({@code cache.auto_breakpoint})
  */
 public record CacheConfig(BigDecimal hitPrice, long maxTtlS, long maxBytes, long maxEntryBytes, long defaultTtlS,
-                          Map<String, Long> planTtlS, String keyPrefix) {
+                          Map<String, Long> planTtlS, String keyPrefix, PromptBreakpoints breakpoints) {
     public static final CacheConfig DEFAULTS = new CacheConfig(BigDecimal.ZERO, 86_400, 64L << 20, 1L << 20, 0,
             Map.of(), "tollgate:cache:");
+
+    /** Without automatic breakpoints. */
+    public CacheConfig(BigDecimal hitPrice, long maxTtlS, long maxBytes, long maxEntryBytes, long defaultTtlS,
+                       Map<String, Long> planTtlS, String keyPrefix) {
+        this(hitPrice, maxTtlS, maxBytes, maxEntryBytes, defaultTtlS, planTtlS, keyPrefix, PromptBreakpoints.OFF);
+    }
     private static final long MAX_TTL_CEILING_S = 30L * 86_400;
 
     /** The default TTL of a request under {@code plan} (null: no plan): the plan's, else the section's. */
@@ -33,10 +40,12 @@ public record CacheConfig(BigDecimal hitPrice, long maxTtlS, long maxBytes, long
         BigDecimal hitPrice = d.hitPrice;
         long maxTtlS = d.maxTtlS, maxBytes = d.maxBytes, maxEntryBytes = d.maxEntryBytes, defaultTtlS = d.defaultTtlS;
         String prefix = d.keyPrefix;
+        PromptBreakpoints breakpoints = PromptBreakpoints.OFF;
         if (root.has("cache")) {
             ConfigNode c = root.child("cache");
             c.requireObject();
-            c.allowOnly(Set.of("hit_price", "max_ttl_s", "max_bytes", "max_entry_bytes", "default_ttl_s", "key_prefix"));
+            c.allowOnly(Set.of("hit_price", "max_ttl_s", "max_bytes", "max_entry_bytes", "default_ttl_s", "key_prefix",
+                    "auto_breakpoint"));
             if (c.has("hit_price")) {
                 hitPrice = c.child("hit_price").decimal();
                 if (hitPrice.compareTo(BigDecimal.ONE) > 0) {
@@ -50,6 +59,7 @@ public record CacheConfig(BigDecimal hitPrice, long maxTtlS, long maxBytes, long
             defaultTtlS = c.longValue("default_ttl_s", defaultTtlS, 0);
             if (defaultTtlS > maxTtlS) throw c.child("default_ttl_s").error("must be at most max_ttl_s (" + maxTtlS + ")");
             prefix = c.text("key_prefix", prefix);
+            breakpoints = PromptBreakpoints.parse(c, root);
         }
         Map<String, Long> plans = new LinkedHashMap<>();
         if (root.has("plans")) {
@@ -62,6 +72,6 @@ public record CacheConfig(BigDecimal hitPrice, long maxTtlS, long maxBytes, long
                 plans.put(name, ttl);
             }
         }
-        return new CacheConfig(hitPrice, maxTtlS, maxBytes, maxEntryBytes, defaultTtlS, Map.copyOf(plans), prefix);
+        return new CacheConfig(hitPrice, maxTtlS, maxBytes, maxEntryBytes, defaultTtlS, Map.copyOf(plans), prefix, breakpoints);
     }
 }

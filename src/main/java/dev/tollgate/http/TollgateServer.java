@@ -61,7 +61,7 @@ public final class TollgateServer {
         Authenticator auth = new Authenticator(gateway.accounts(), adminToken);
         long maxBody = gateway.config().server().maxBodyBytes();
         LimitsApi limits = new LimitsApi(auth, gateway.config().limits(), gateway.guard(), gateway.quotas(),
-                gateway.alerts());
+                gateway.alerts(), gateway.usage().queries());
         UsageApi usage = new UsageApi(auth, gateway.usage());
         dev.tollgate.api.CacheStep cacheStep = new dev.tollgate.api.CacheStep(gateway.cache(), gateway.billing());
         dev.tollgate.api.CacheStatsApi cacheStats = new dev.tollgate.api.CacheStatsApi(auth, gateway.cache());
@@ -81,17 +81,17 @@ public final class TollgateServer {
                     res.send(gateway.metrics().scrape());
                 })
                 .post("/v1/chat/completions", new ChatCompletions(auth, gateway.router(), gateway.guard(),
-                        new ChatPipeline(gateway.billing(), gateway.health(), gateway.stops()),
+                        pipeline(gateway),
                         cacheStep, maxBody, new dev.tollgate.api.PresetStep(presetStore), conversationStep(gateway)))
                 .register(dev.tollgate.api.PresetsApi.PATH, new dev.tollgate.api.PresetsApi(auth, presetStore,
                         gateway.guard(), gateway.clock()))
                 .post("/v1/messages", new Messages(auth, gateway.router(), gateway.guard(),
-                        new ChatPipeline(gateway.billing(), gateway.health(), gateway.stops()), cacheStep, maxBody,
+                        pipeline(gateway), cacheStep, maxBody,
                         new dev.tollgate.api.PresetStep(presetStore)))
                 .register(dev.tollgate.api.responses.Responses.PATH, responses(auth, gateway, maxBody))
                 .register(dev.tollgate.api.conversations.ConversationsApi.PATH, conversations(auth, gateway, maxBody))
                 .post(dev.tollgate.api.Completions.PATH, new dev.tollgate.api.Completions(auth, gateway.router(), gateway.guard(),
-                        new ChatPipeline(gateway.billing(), gateway.health(), gateway.stops()), maxBody)) // legacy completions
+                        pipeline(gateway), maxBody)) // legacy completions
                 .post(dev.tollgate.api.anthropic.CountTokens.PATH, new dev.tollgate.api.anthropic.CountTokens(auth,
                         gateway.router(), gateway.stops(), maxBody))
                 .post("/v1/embeddings", new Embeddings(auth, gateway.catalog(), gateway.billing(), gateway.guard(),
@@ -142,10 +142,15 @@ public final class TollgateServer {
                 });
     }
 
+    /** The chat pipeline every chat-shaped endpoint runs (stateless: one per handler is as good as one shared). */
+    private static ChatPipeline pipeline(Gateway gateway) {
+        return new ChatPipeline(gateway.billing(), gateway.health(), gateway.stops(), gateway.config().cache().breakpoints());
+    }
+
     /** The Responses API: create, and the caller's own stored responses read and deleted by id. */
     private static io.helidon.webserver.http.HttpService responses(Authenticator auth, Gateway gateway, long maxBody) {
         var api = new dev.tollgate.api.responses.Responses(auth, gateway.router(), gateway.guard(),
-                new ChatPipeline(gateway.billing(), gateway.health(), gateway.stops()),
+                pipeline(gateway),
                 new dev.tollgate.state.responses.SqlResponseStore(gateway.database()), gateway.clock(), maxBody,
                 new dev.tollgate.api.responses.ConversationLink(new dev.tollgate.state.conversations.SqlConversationStore(
                         gateway.database()), gateway.config().state().conversations(), gateway.clock()),
@@ -159,7 +164,7 @@ public final class TollgateServer {
         var store = new dev.tollgate.state.conversations.SqlConversationStore(gateway.database());
         var config = gateway.config().state().conversations();
         var titles = new dev.tollgate.api.conversations.Titles(config, gateway.catalog(),
-                new ChatPipeline(gateway.billing(), gateway.health(), gateway.stops()), gateway.usage().recorder(), store,
+                pipeline(gateway), gateway.usage().recorder(), store,
                 gateway.clock());
         return new dev.tollgate.api.conversations.ConversationStep(store, gateway.catalog(), config, titles, gateway.clock());
     }

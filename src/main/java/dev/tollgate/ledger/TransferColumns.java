@@ -10,8 +10,8 @@ import java.sql.Types;
 final class TransferColumns {
     static final String SELECT = "id, type, debit_account, credit_account, amount, account, account_seq, "
             + "balance_after, reason, request_id, model, provider, price_version, input_tokens, "
-            + "cached_input_tokens, output_tokens, reasoning_tokens, created_at";
-    static final int COUNT = 18;
+            + "cached_input_tokens, output_tokens, reasoning_tokens, created_at, cache_write_tokens, cache_write_1h_tokens";
+    static final int COUNT = 20;
 
     private TransferColumns() {}
 
@@ -21,7 +21,7 @@ final class TransferColumns {
         TransferType type = TransferType.ofWire(rs.getString(2));
         if (type == TransferType.CHARGE) {
             details = new ChargeDetails(requestId, rs.getString(11), rs.getString(12), rs.getString(13),
-                    rs.getLong(14), rs.getLong(15), rs.getLong(16), rs.getLong(17));
+                    rs.getLong(14), rs.getLong(15), rs.getLong(16), rs.getLong(17), rs.getLong(19), rs.getLong(20));
         }
         return new TransferRow(rs.getString(1), type, rs.getString(3), rs.getString(4), rs.getLong(5),
                 rs.getString(6), rs.getLong(7), rs.getLong(8), rs.getString(9), details, rs.getLong(18));
@@ -48,6 +48,8 @@ final class TransferColumns {
         setLong(ps, base + 16, d == null ? null : d.outputTokens());
         setLong(ps, base + 17, d == null ? null : d.reasoningTokens());
         ps.setLong(base + 18, t.createdAt());
+        setLong(ps, base + 19, d == null ? null : d.cacheWriteTokens());
+        setLong(ps, base + 20, d == null ? null : d.cacheWrite1hTokens());
     }
 
     private static void setLong(PreparedStatement ps, int i, Long v) throws SQLException {

@@ -37,9 +37,9 @@ public final class QuotaStep implements MonthlyLimits {
 
     @Override
     public Reserved reserve(String requestId, Principal p, Limits.Plan plan, Demand demand) {
+        if (!keepsCounters(p, plan)) return Reserved.NOTHING;
         Long accountBudget = EffectiveLimits.accountBudgetMicros(p, plan);
         Long keyBudget = p.key().monthlyBudgetMicros();
-        if (plan == null && accountBudget == null && keyBudget == null) return Reserved.NOTHING;
         Limits.Monthly monthly = plan == null ? Limits.Monthly.NONE : plan.monthly();
         long messages = demand.kind() == Demand.Kind.CHAT ? 1 : 0;
         long spend = accountBudget != null || keyBudget != null ? demand.spendMicros() : 0; // only a budget needs it
@@ -55,6 +55,14 @@ public final class QuotaStep implements MonthlyLimits {
             case QuotaResult.Unavailable u -> throw new LimitExceededException(LimitExceededException.Reason.UNAVAILABLE,
                     null, "Quotas and budgets cannot be checked right now (" + u.reason() + "); try again shortly", 1L);
         };
+    }
+
+    /**
+     * Whether this caller's monthly counters are kept: only with a plan or a spend budget (account or key). Without,
+     * {@code GET /v1/usage} reads the month from the usage analytics instead.
+     */
+    public static boolean keepsCounters(Principal p, Limits.Plan plan) {
+        return plan != null || EffectiveLimits.accountBudgetMicros(p, plan) != null || p.key().monthlyBudgetMicros() != null;
     }
 
     static Counter account(Principal p, String metric) {

@@ -40,6 +40,7 @@ public final class UsageFacts {
     Deployment answeredBy;
     long inputTokens;
     long cachedTokens;
+    long cacheWriteTokens;
     long outputTokens;
     long reasoningTokens;
     long costMicros;
@@ -115,12 +116,15 @@ public final class UsageFacts {
 
     /**
      * A settled charge (free ones included): who answered, the tokens, what the ledger posted, and
-     * what provider prompt caching saved. Added up, though a request settles once.
+     * what provider prompt caching saved: the answer's {@code usage.cost_details.cache_discount} as is, so
+     * negative when the writes cost more than the reads saved (the analytics' cache_savings add these up).
+     * Added up, though a request settles once.
      */
     public void charged(Deployment d, Usage usage, long postedMicros, long cacheSavingsMicros) {
         this.answeredBy = d;
         this.inputTokens += usage.promptTokens();
         this.cachedTokens += usage.cachedPromptTokens();
+        this.cacheWriteTokens += usage.allCacheWriteTokens();
         this.outputTokens += usage.completionTokens();
         this.reasoningTokens += usage.reasoningTokens();
         this.costMicros += postedMicros;

@@ -69,16 +69,57 @@ public final class UsageQueries {
 
     /**
      * The top {@code limit} end users (account × user, scope {@code u}) by {@code rank}; requests with no user
-     * left out. With {@code accountId} (not null) that account's users only: one key range, fast at any size;
-     * across all accounts it adds up every (account, user, bucket) row of the window.
+     * left out. With {@code accountId} (not null) that account's users only: one key range, fast at any size.
+     *
+     * <p>Across all accounts, adding up every (account, user, bucket) row of the window grows with traffic (about
+     * 0.3 s of CPU for 30 days at 1 M events on SQLite). Instead a threshold algorithm, exact and bounded by the
+     * skew of real traffic: an end user's total can never exceed its account's (every rank is a non-negative
+     * sum), so accounts are visited in descending order of their own total (scope {@code a}, one read), each
+     * contributing its users, until the {@code limit}-th best user found is at least the next account's total —
+     * no user of that account or any later one can rank higher. Accounts are read in chunks that double (8, 16,
+     * 32, … up to 1,000): skewed traffic stops after one or two small reads, flat traffic costs a few reads of everything.
      */
     public List<Row> topUsers(Window w, String rank, int limit, String accountId) {
-        if (accountId != null) {
-            return grouped("account_id = ? AND period = ? AND scope = 'u' AND bucket >= ? AND end_user <> ''",
-                    List.of(accountId, w.period(), w.fromBucketMs()), List.of("account_id", "end_user"), false, rank, limit, false);
+        if (accountId != null) return usersOf(List.of(accountId), w, rank, limit);
+        List<Row> accounts = topAccounts(w, rank, Integer.MAX_VALUE);
+        java.util.PriorityQueue<Row> best = new java.util.PriorityQueue<>(
+                java.util.Comparator.comparingLong((Row r) -> value(r, rank)));
+        for (int from = 0, chunk = FIRST_CHUNK; from < accounts.size(); from += chunk, chunk = Math.min(2 * chunk, CHUNK_MAX)) {
+            if (best.size() >= limit && value(best.peek(), rank) >= value(accounts.get(from), rank)) break;
+            List<String> ids = accounts.subList(from, Math.min(accounts.size(), from + chunk)).stream()
+                    .map(a -> a.group().get(0)).toList();
+            for (Row user : usersOf(ids, w, rank, 0)) {
+                best.add(user);
+                if (best.size() > limit) best.poll();
+            }
         }
-        return grouped("period = ? AND scope = 'u' AND bucket >= ? AND end_user <> ''",
-                List.of(w.period(), w.fromBucketMs()), List.of("account_id", "end_user"), false, rank, limit, false);
+        List<Row> out = new ArrayList<>(best);
+        out.sort(java.util.Comparator.comparingLong((Row r) -> value(r, rank)).reversed()
+                .thenComparing(r -> r.group().get(0)).thenComparing(r -> r.group().get(1)));
+        return out;
+    }
+
+    private static final int FIRST_CHUNK = 8;
+    private static final int CHUNK_MAX = 1_000; // parameters per statement stay far below SQLite's 32,766
+
+    /** The users of these accounts over the window: the top {@code limit} by {@code rank}, or all (limit 0). */
+    private List<Row> usersOf(List<String> accountIds, Window w, String rank, int limit) {
+        List<Object> args = new ArrayList<>(accountIds);
+        args.add(w.period());
+        args.add(w.fromBucketMs());
+        String in = String.join(", ", java.util.Collections.nCopies(accountIds.size(), "?"));
+        return grouped("account_id IN (" + in + ") AND period = ? AND scope = 'u' AND bucket >= ? AND end_user <> ''",
+                args, List.of("account_id", "end_user"), false, limit > 0 ? rank : null, limit, false);
+    }
+
+    private static long value(Row r, String rank) {
+        return switch (rank) {
+            case "cost_micros" -> r.costMicros();
+            case "requests" -> r.requests();
+            case "input_tokens" -> r.inputTokens();
+            case "output_tokens" -> r.outputTokens();
+            default -> throw new IllegalArgumentException("unknown rank " + rank);
+        };
     }
 
     /** Totals over every account (scope {@code s}), plus the number of accounts with a request (scope {@code a}). */

@@ -141,7 +141,7 @@ public final class UsageRecorder implements Filter {
         return new UsageEvent("ue_" + RequestIds.newLedgerId(), requestId, f.startMs, f.accountId, f.keyId, f.endUser,
                 f.tagsJson, path, f.requestedModel, model, d == null ? null : d.providerName(),
                 d == null ? null : d.upstreamModel(), f.calls, f.fallback, f.attempts, f.task, f.taskDeclared,
-                f.complexity, status, error, f.inputTokens, f.outputTokens, f.cachedTokens, 0, f.reasoningTokens,
+                f.complexity, status, error, f.inputTokens, f.outputTokens, f.cachedTokens, f.cacheWriteTokens, f.reasoningTokens,
                 f.costMicros, f.cacheSavingsMicros, f.cacheHit, f.streamed, latencyNanos / 1_000_000, ttfbMs,
                 f.conversationId, f.preset, f.presetVersion);
     }

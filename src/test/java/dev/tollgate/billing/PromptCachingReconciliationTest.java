@@ -94,7 +94,8 @@ class PromptCachingReconciliationTest {
                 + ", cached_input: " + READ + ", cache_write: " + WRITE + ", cache_write_1h: " + WRITE_1H + " } }\n";
         try (TestGateway gw = TestGateway.start(dir, yaml, "http://127.0.0.1:" + upstream.getAddress().getPort() + "/v1")) {
             Random random = new Random(20261130);
-            long expectedTotal = 0;
+            long expectedTotal = 0, discountTotal = 0;
+            java.util.Map<String, long[]> sent = new java.util.HashMap<>(); // request id → input read write write1h output
             for (int i = 0; i < 40; i++) {
                 long input = random.nextInt(500), read = random.nextInt(3) == 0 ? 0 : random.nextInt(5000);
                 long write = random.nextInt(3) == 0 ? 0 : random.nextInt(3000), write1h = random.nextBoolean() ? 0 : random.nextInt(2000);
@@ -117,8 +118,27 @@ class PromptCachingReconciliationTest {
                     long discount = oracle(prompt, 0, 0, 0, output) - expected;
                     assertThat(usage.at("/cost_details/cache_discount").decimalValue())
                             .isEqualByComparingTo(BigDecimal.valueOf(discount, 6));
+                    discountTotal += discount;
                 }
                 expectedTotal += expected;
+                sent.put(res.headers().firstValue("x-request-id").orElseThrow(), new long[] {input, read, write, write1h, output});
+            }
+            assertThat(discountTotal).as("the draw has writes dearer than reads and the reverse").isNotZero();
+            assertEveryChargeRowReDerives(gw, sent);
+            // analytics: cache_savings is the sum of the answers' cache_discount (signed), to the µcr
+            assertThat(gw.gateway.usage().flush(java.time.Duration.ofSeconds(20))).isTrue();
+            JsonNode stats = JSON.readTree(gw.get("/v1/usage/stats?hours=24", gw.key).body());
+            assertThat(micros(stats.path("cache_savings").decimalValue())).isEqualTo(discountTotal);
+            assertThat(micros(stats.path("cost").decimalValue())).isEqualTo(expectedTotal);
+            long writesSent = sent.values().stream().mapToLong(v -> v[2] + v[3]).sum();
+            try (var c = gw.gateway.database().connection(); var ps = c.prepareStatement(
+                    "SELECT SUM(cache_write_tokens), SUM(cached_tokens) FROM usage_events WHERE account_id = ?")) {
+                ps.setString(1, gw.accountId);
+                try (var rs = ps.executeQuery()) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getLong(1)).as("usage events' cache writes").isEqualTo(writesSent);
+                    assertThat(rs.getLong(2)).isEqualTo(sent.values().stream().mapToLong(v -> v[1]).sum());
+                }
             }
             Balance after = gw.gateway.ledger().balance(gw.accountId);
             assertThat(TestGateway.FUNDING_MICROS - after.postedMicros()).isEqualTo(expectedTotal);
@@ -145,6 +165,31 @@ class PromptCachingReconciliationTest {
         // all written with the 1-hour TTL is exactly the worst case: the bound is tight, not merely safe
         assertThat(Cost.worstCaseMicros(price, 1000, 10))
                 .isEqualTo(Cost.costMicros(price, new Usage(1000, 0, 10, 0, 0, 1000)));
+    }
+
+    /**
+     * Every charge row of the account holds the tokens the fake upstream reported for its request — cache reads,
+     * 5-minute and 1-hour writes in their own columns — and its amount is the oracle's price of those columns alone.
+     */
+    static void assertEveryChargeRowReDerives(TestGateway gw, java.util.Map<String, long[]> sent) throws Exception {
+        int rows = 0;
+        try (var c = gw.gateway.database().connection(); var ps = c.prepareStatement("SELECT request_id, amount, "
+                + "input_tokens, cached_input_tokens, cache_write_tokens, cache_write_1h_tokens, output_tokens, price_version "
+                + "FROM ledger_transfers WHERE type = 'charge' AND account = ?")) {
+            ps.setString(1, gw.accountId);
+            try (var rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows++;
+                    long prompt = rs.getLong(3), read = rs.getLong(4), write = rs.getLong(5), write1h = rs.getLong(6), out = rs.getLong(7);
+                    long[] want = sent.get(rs.getString(1));
+                    assertThat(want).as("a charge for a request that was sent").isNotNull();
+                    assertThat(new long[] {prompt - read - write - write1h, read, write, write1h, out}).isEqualTo(want);
+                    assertThat(rs.getString(8)).as("price version").isNotBlank();
+                    assertThat(rs.getLong(2)).as("row of %s", rs.getString(1)).isEqualTo(oracle(prompt - read - write - write1h, read, write, write1h, out));
+                }
+            }
+        }
+        assertThat(rows).isEqualTo(sent.size());
     }
 
     /** ceil(Σ tokens × USD per 1M ÷ 1M ÷ usd_per_credit × 1M) µcr, straight from the price book's definition. */

@@ -27,6 +27,7 @@ class RedisResponseCacheTest {
     String prefix;
     TestGateway a;
     TestGateway b;
+    final dev.tollgate.testing.TestClock clock = new dev.tollgate.testing.TestClock(); // both replicas' clock
 
     @BeforeEach
     void start() throws Exception {
@@ -34,8 +35,10 @@ class RedisResponseCacheTest {
         prefix = "test:cache:" + UUID.randomUUID() + ":";
         String store = "jdbc:sqlite:" + dir.resolve("shared.db");
         String yaml = TestGateway.openAiConfig("ok") + "redis: " + REDIS + "\ncache: { key_prefix: '" + prefix + "' }\n";
-        a = TestGateway.start(java.nio.file.Files.createDirectories(dir.resolve("a")), yaml, upstream.baseUrl(), store);
-        b = TestGateway.start(java.nio.file.Files.createDirectories(dir.resolve("b")), yaml, upstream.baseUrl(), store);
+        a = TestGateway.start(java.nio.file.Files.createDirectories(dir.resolve("a")), yaml, upstream.baseUrl(), store,
+                clock, dev.tollgate.routing.health.Backoff.Sleeper.REAL);
+        b = TestGateway.start(java.nio.file.Files.createDirectories(dir.resolve("b")), yaml, upstream.baseUrl(), store,
+                clock, dev.tollgate.routing.health.Backoff.Sleeper.REAL);
     }
 
     @AfterEach
@@ -70,6 +73,35 @@ class RedisResponseCacheTest {
         // another account on the other replica: never shared
         HttpResponse<String> other = b.post("/v1/chat/completions", body(), b.key);
         assertThat(other.headers().firstValue("x-tollgate-cache")).hasValue("miss");
+        assertThat(upstream.calls("ok")).isEqualTo(2);
+    }
+
+    @Test
+    void aStreamStoredByOneReplicaIsReplayedWithTheSameTextByTheOther() throws Exception {
+        String streamed = body().replace("}],", "}],\"stream\":true,\"stream_options\":{\"include_usage\":true},");
+        HttpResponse<String> first = a.post("/v1/chat/completions", streamed, a.key);
+        HttpResponse<String> second = b.post("/v1/chat/completions", streamed, a.key);
+        assertThat(second.headers().firstValue("x-tollgate-cache")).hasValue("hit");
+        assertThat(ResponseCacheTest.text(second.body())).isEqualTo(ResponseCacheTest.text(first.body())).isEqualTo("Hello from fake");
+        assertThat(second.body()).endsWith("data: [DONE]\n\n");
+        assertThat(upstream.calls("ok")).isEqualTo(1);
+    }
+
+    @Test
+    void anEntryExpiresOnEveryReplicaAfterItsTtl() {
+        a.post("/v1/chat/completions", body(), a.key);
+        RedisClient client = RedisClient.create(REDIS);
+        try (StatefulRedisConnection<String, String> c = client.connect()) {
+            var keys = c.sync().keys(prefix + "*");
+            assertThat(keys).hasSize(1);
+            assertThat(c.sync().pttl(keys.get(0))).as("Redis drops it by itself too").isBetween(1L, 60_000L);
+        } finally {
+            client.shutdown();
+        }
+        clock.advance(java.time.Duration.ofSeconds(59));
+        assertThat(b.post("/v1/chat/completions", body(), a.key).headers().firstValue("x-tollgate-cache")).hasValue("hit");
+        clock.advance(java.time.Duration.ofSeconds(1));
+        assertThat(b.post("/v1/chat/completions", body(), a.key).headers().firstValue("x-tollgate-cache")).hasValue("miss");
         assertThat(upstream.calls("ok")).isEqualTo(2);
     }
 

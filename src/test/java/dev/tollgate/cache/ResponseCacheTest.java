@@ -123,6 +123,10 @@ class ResponseCacheTest {
             ",\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\",\"parameters\":{}}}]",
             ",\"seed\":7", ",\"max_tokens\":5", ",\"response_format\":{\"type\":\"json_object\"}",
             ",\"num_ctx\":4096", // a provider extra we know nothing about is part of the key
+            ",\"top_p\":0.5", ",\"stop\":[\"x\"]", ",\"tool_choice\":\"none\"", ",\"logit_bias\":{\"42\":1}",
+            ",\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1024}", ",\"top_k\":5",
+            ",\"extra_body\":{\"options\":{\"num_ctx\":8192}}", // nested provider extras too
+            ",\"reasoning\":{\"effort\":\"low\"}", ",\"n\":2",
         };
         for (String v : variants) assertThat(cacheHeader(post(body(v)))).as(v).isEqualTo("miss");
         String oneChar = body("").replace("Say hello", "Say hellO");

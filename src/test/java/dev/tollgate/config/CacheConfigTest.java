@@ -73,4 +73,22 @@ class CacheConfigTest {
         assertThat(large.cacheWrite()).isEqualByComparingTo(BigDecimal.ONE);
         assertThat(large.cacheWrite1h()).isEqualByComparingTo("2");
     }
+
+    @Test
+    void readsAutomaticBreakpointsAndRefusesUnknownNames() throws Exception {
+        assertThat(load(BASE).cache().breakpoints()).isEqualTo(PromptBreakpoints.OFF);
+        PromptBreakpoints b = load(BASE + """
+                cache: { auto_breakpoint: { min_tokens: 1024, models: { large: 0 }, plans: { pro: 2048 } } }
+                plans:
+                  pro: {}
+                """).cache().breakpoints();
+        assertThat(b.minTokens(null, "small")).isEqualTo(1024);
+        assertThat(b.minTokens(null, "large")).isZero();
+        assertThat(b.minTokens("pro", "large")).as("the plan wins").isEqualTo(2048);
+        assertThat(b.minTokens("other", "small")).isEqualTo(1024);
+        rejects("cache: { auto_breakpoint: { models: { nope: 1 } } }\n", "cache.auto_breakpoint.models.nope", "no model named 'nope'");
+        rejects("cache: { auto_breakpoint: { plans: { gold: 1 } } }\n", "no plan named 'gold'");
+        rejects("cache: { auto_breakpoint: { min_tokens: -1 } }\n", "cache.auto_breakpoint.min_tokens");
+        rejects("cache: { auto_breakpoint: { every: 1 } }\n", "every");
+    }
 }

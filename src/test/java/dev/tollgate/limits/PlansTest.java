@@ -152,6 +152,38 @@ class PlansTest {
         assertThat(JSON.readTree(gw.get("/v1/usage", gw.key).body()).path("messages").path("used").asLong()).isEqualTo(1);
     }
 
+    /** Without a plan or budget nothing is counted per request: /v1/usage reads the month from the usage rollups. */
+    @Test
+    void withoutAPlanOrBudgetUsageComesFromTheAnalytics() throws Exception {
+        clock.set(Instant.parse("2026-01-15T10:00:00Z"));
+        HttpResponse<String> first = chat("small");
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(chat("large").statusCode()).isEqualTo(200);
+        assertThat(gw.post("/v1/chat/completions", TestGateway.chat("nope", false), gw.key).statusCode()).isEqualTo(404);
+        clock.set(Instant.parse("2026-01-31T23:30:00Z")); // another day, same month
+        assertThat(chat("small").statusCode()).isEqualTo(200);
+        assertThat(gw.gateway.usage().flush(java.time.Duration.ofSeconds(20))).isTrue();
+
+        JsonNode usage = JSON.readTree(gw.get("/v1/usage", gw.key).body());
+        assertThat(usage.path("plan").isNull()).isTrue();
+        assertThat(usage.path("counted_by").asText()).isEqualTo("analytics");
+        assertThat(usage.path("messages").path("used").asLong()).as("successful requests").isEqualTo(3);
+        assertThat(usage.path("messages").path("limit").isNull()).isTrue();
+        assertThat(usage.path("tokens").path("used").asLong()).isEqualTo(45); // 3 × (12 + 3) from the fake
+        long spent = TestGateway.FUNDING_MICROS - gw.gateway.ledger().balance(gw.accountId).postedMicros();
+        assertThat(spent).isPositive();
+        assertThat(usage.path("spend").path("used").decimalValue()).as("the ledger's charges")
+                .isEqualByComparingTo(dev.tollgate.metering.Cost.toCreditsDecimal(spent));
+
+        clock.set(Instant.parse("2026-02-01T00:00:00Z"));
+        JsonNode february = JSON.readTree(gw.get("/v1/usage", gw.key).body());
+        assertThat(february.path("messages").path("used").asLong()).as("a new month starts at zero").isZero();
+        assertThat(february.path("spend").path("used").decimalValue()).isZero();
+
+        plan("pro"); // now counted per request
+        assertThat(JSON.readTree(gw.get("/v1/usage", gw.key).body()).path("counted_by").asText()).isEqualTo("quotas");
+    }
+
     @Test
     void theAdminResetZeroesTheMonth() throws Exception {
         plan("free");

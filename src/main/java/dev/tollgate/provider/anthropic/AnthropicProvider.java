@@ -75,6 +75,12 @@ public final class AnthropicProvider implements ChatProvider, TokenCountProvider
      * pipeline chose) set and Tollgate's own fields taken out; anything else is translated from OpenAI chat.
      */
     private ObjectNode body(ChatCall call, boolean stream) throws ProviderException {
+        ObjectNode body = clientBody(call, stream);
+        AutoBreakpoint.apply(body, call.breakpointMinTokens(), call.upstreamModel());
+        return body;
+    }
+
+    private ObjectNode clientBody(ChatCall call, boolean stream) throws ProviderException {
         if (call.anthropicBody() == null) {
             return AnthropicRequest.build(name, call.body(), call.upstreamModel(), defaultMaxTokens, stream);
         }
