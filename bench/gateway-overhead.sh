@@ -1,17 +1,28 @@
 #!/usr/bin/env bash
-# Gateway overhead (DESIGN.md "Performance budget"): in ONE run, load the mock upstream directly and
-# through Tollgate with wrk, and print requests/s, p50/p99, the added p50 and the throughput ratio.
+# Gateway overhead (DESIGN.md "Performance budget"): in ONE run, load the mock upstream directly,
+# through nginx as a plain reverse proxy (the practical limit on this machine), and through Tollgate
+# (a free model and a billed one) with wrk; print throughput as % of nginx, the proxy's CPU per
+# request, c=1 p50 and the added time to first byte of a stream.
 #
 #   bench/gateway-overhead.sh
 #
 # Environment (all optional):
 #   BENCH_DURATION=10s    measured time per point        BENCH_WARMUP=3s   warm-up per point (discarded)
-#   BENCH_WORDS=16        words in each mock answer      BENCH_JFR=FILE    record a JFR profile of the gateway
-#   GATEWAY_JAVA_OPTS=... JVM flags for Tollgate          MOCK_JAVA_OPTS=... JVM flags for the mock upstream
-#   BENCH_TTFB_REQUESTS=200  sequential curl requests for the streaming time-to-first-byte probe
+#   BENCH_WORDS=16        words in each mock answer      BENCH_ROUNDS=1    repeat every point N times, interleaved
+#   BENCH_TARGETS="direct nginx free billed"             which paths to load (base-free base-billed: see below)
+#   BENCH_POINTS="c1 c32 stream-c1"                       which wrk points to run
+#   BENCH_TTFB_REQUESTS=200  sequential curl requests per target for the stream time-to-first-byte probe
+#   BENCH_COMPARE_JAR=FILE   also run a second gateway from this jar (targets base-free, base-billed are
+#                            added): an A/B of two builds in the same run, on the same noise
+#   BENCH_JFR=FILE        record a JFR profile of the gateway    GATEWAY_JAVA_OPTS=... JVM flags for Tollgate
+#   MOCK_JAVA_OPTS=...    JVM flags for the mock upstream        BENCH_NGINX_WORKERS=auto  nginx worker_processes
 #   BENCH_UPSTREAM_CLIENT=helidon  server.upstream_client of the gateway (jdk | helidon)
-# Points: c1 and c32 bill every request (hold + settle in the SQLite ledger); the "-free" points ask
-# for the same upstream under a `price: free` model, so no ledger write happens: billing off.
+# Targets: direct = the mock; nginx = nginx -> mock (keep-alive upstream, no buffering, no access log);
+# free = Tollgate -> mock under a `price: free` model (no ledger write); billed = Tollgate -> mock under a
+# priced model (every request is billed). Auth, limits (the key has a huge rpm), usage recording and
+# metrics are on in both Tollgate targets.
+# CPU per request = user+system CPU time (/proc/PID/stat; all nginx processes) of the proxy during the
+# measured wrk run / requests: the figure least disturbed by other load on a shared machine.
 # Raw wrk output, curl timings and server logs go to bench/results/<timestamp>/ (git-ignored).
 # What the figures mean and the latest results: docs/performance.md.
 set -euo pipefail
@@ -20,6 +31,13 @@ repo="$(dirname "$here")"
 duration="${BENCH_DURATION:-10s}"
 warmup="${BENCH_WARMUP:-3s}"
 words="${BENCH_WORDS:-16}"
+rounds="${BENCH_ROUNDS:-1}"
+read -r -a targets <<<"${BENCH_TARGETS:-direct nginx free billed}"
+read -r -a points <<<"${BENCH_POINTS:-c1 c32 stream-c1}"
+if [ -n "${BENCH_COMPARE_JAR:-}" ]; then
+  case " ${targets[*]} " in *" free "*) targets+=(base-free) ;; esac
+  case " ${targets[*]} " in *" billed "*) targets+=(base-billed) ;; esac
+fi
 startup_wait_s=60
 out="$repo/bench/results/$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$out"
@@ -35,14 +53,20 @@ cleanup() {
 trap cleanup EXIT
 
 log() { echo "[bench] $*" >&2; }
+has_target() { case " ${targets[*]} " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 # --- tools -----------------------------------------------------------------------------------
-if ! command -v wrk >/dev/null; then
-  log "installing wrk"
-  apt-get install -y wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y wrk >/dev/null; }
-fi
+apt_install() { # $1 = package; only as root, waits for another apt run's lock instead of failing
+  [ "$(id -u)" = 0 ] || { log "$1 is missing and this is not root: install it (apt-get install $1)"; exit 1; }
+  log "installing $1"
+  apt-get install -y -qq -o DPkg::Lock::Timeout=300 "$1" >/dev/null 2>&1 \
+    || { apt-get update -qq && apt-get install -y -qq -o DPkg::Lock::Timeout=300 "$1" >/dev/null; }
+}
+command -v wrk >/dev/null || apt_install wrk
+nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
+if has_target nginx && [ ! -x "$nginx_bin" ]; then apt_install nginx; nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"; fi
 log "building the jar (if stale)"
 "$repo/tollgate" --help >/dev/null
 # Run a private copy: a rebuild of target/ during the run must not pull classes from under the JVMs.
@@ -50,7 +74,7 @@ cp "$repo/target/tollgate.jar" "$tmp/tollgate.jar"
 export TOLLGATE_JAR="$tmp/tollgate.jar"
 
 # --- servers ---------------------------------------------------------------------------------
-# Both servers bind port 0 and print the port they got, so there is no free-port race.
+# The JVM servers bind port 0 and print the port they got, so there is no free-port race.
 wait_for_port() { # $1 = log file, $2 = regex before the port; prints the port
   local i port
   for ((i = 0; i < startup_wait_s * 10; i++)); do
@@ -61,11 +85,11 @@ wait_for_port() { # $1 = log file, $2 = regex before the port; prints the port
   log "server did not start; log $1:"; cat "$1" >&2; exit 1
 }
 
-wait_for_200() { # $1 = url, $2 = API key
+wait_for_200() { # $1 = url, $2 = API key, $3 = model
   local i
   for ((i = 0; i < startup_wait_s * 10; i++)); do
     if [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $2" -H 'Content-Type: application/json' \
-        -d '{"model":"bench-model","messages":[{"role":"user","content":"hi"}]}' "$1")" = 200 ]; then return; fi
+        -d "{\"model\":\"$3\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}" "$1")" = 200 ]; then return; fi
     sleep 0.1
   done
   log "$1 never answered 200"; exit 1
@@ -76,7 +100,62 @@ mock_pid=$!
 pids+=("$mock_pid")
 mock_port="$(wait_for_port "$out/mock.log" 'listening on http://127.0.0.1:')"
 
-cat >"$tmp/config.yaml" <<EOF
+# nginx: a plain reverse proxy in the foreground of its own temp prefix (not the system service).
+# Keep-alive to the upstream, proxy_buffering off (SSE must not be buffered; Tollgate streams too),
+# no access log (Tollgate writes none per request either). Its port: a free one from the kernel,
+# retried if another process takes it before nginx binds.
+start_nginx() {
+  local n port
+  mkdir -p "$tmp/nginx/logs"
+  for n in 1 2 3 4 5; do
+    port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+    cat >"$tmp/nginx/nginx.conf" <<EOF
+$([ "$(id -u)" = 0 ] && echo "user root;")
+worker_processes ${BENCH_NGINX_WORKERS:-auto};
+daemon off;
+pid $tmp/nginx/nginx.pid;
+error_log $tmp/nginx/logs/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $tmp/nginx/client_body;
+  proxy_temp_path $tmp/nginx/proxy;
+  fastcgi_temp_path $tmp/nginx/fastcgi;
+  uwsgi_temp_path $tmp/nginx/uwsgi;
+  scgi_temp_path $tmp/nginx/scgi;
+  upstream mock { server 127.0.0.1:$mock_port; keepalive 64; }
+  server {
+    listen 127.0.0.1:$port;
+    tcp_nodelay on;
+    location / {
+      proxy_pass http://mock;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_buffering off;
+    }
+  }
+}
+EOF
+    "$nginx_bin" -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" >"$out/nginx.log" 2>&1 &
+    nginx_pid=$!
+    local i
+    for ((i = 0; i < 50; i++)); do
+      if curl -s -o /dev/null "http://127.0.0.1:$port/"; then pids+=("$nginx_pid"); nginx_port="$port"; return; fi
+      kill -0 "$nginx_pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill "$nginx_pid" 2>/dev/null || true; wait "$nginx_pid" 2>/dev/null || true
+    log "nginx did not start on :$port (attempt $n)"; cat "$tmp/nginx/logs/error.log" >&2 || true
+  done
+  exit 1
+}
+
+# start_gateway NAME JAR: a Tollgate with its own data dir and key; sets gw_pid[NAME], gw_port[NAME], gw_key[NAME]
+declare -A gw_pid gw_port gw_key
+start_gateway() {
+  local name="$1" jar="$2" dir="$tmp/$1"
+  mkdir -p "$dir"
+  cat >"$dir/config.yaml" <<EOF
 server:
   upstream_client: ${BENCH_UPSTREAM_CLIENT:-helidon}
 providers:
@@ -93,108 +172,179 @@ models:
     upstream: bench-model
     price: free
 EOF
-data="$tmp/data"
-account="$("$repo/tollgate" accounts create bench --credits 100000000 --config "$tmp/config.yaml" --data "$data" 2>>"$out/cli.log")"
-key="$("$repo/tollgate" keys create "$account" --rpm 1000000000 --config "$tmp/config.yaml" --data "$data" 2>>"$out/cli.log")"
+  local account opts="${GATEWAY_JAVA_OPTS:-}"
+  account="$(TOLLGATE_JAR="$jar" "$repo/tollgate" accounts create bench --credits 100000000 --config "$dir/config.yaml" --data "$dir/data" 2>>"$out/cli.log")"
+  gw_key[$name]="$(TOLLGATE_JAR="$jar" "$repo/tollgate" keys create "$account" --rpm 1000000000 --config "$dir/config.yaml" --data "$dir/data" 2>>"$out/cli.log")"
+  if [ -n "${BENCH_JFR:-}" ] && [ "$name" = gateway ]; then
+    opts="$opts -XX:StartFlightRecording=filename=$BENCH_JFR,settings=profile"
+  fi
+  TOLLGATE_JAR="$jar" JAVA_OPTS="$opts" "$repo/tollgate" serve --config "$dir/config.yaml" --data "$dir/data" --port 0 >"$out/$name.log" 2>&1 &
+  gw_pid[$name]=$!
+  pids+=("${gw_pid[$name]}")
+  gw_port[$name]="$(wait_for_port "$out/$name.log" 'Tollgate listening on http://127.0.0.1:')"
+}
 
-gateway_opts="${GATEWAY_JAVA_OPTS:-}"
-if [ -n "${BENCH_JFR:-}" ]; then
-  gateway_opts="$gateway_opts -XX:StartFlightRecording=filename=$BENCH_JFR,settings=profile"
+if has_target free || has_target billed; then start_gateway gateway "$TOLLGATE_JAR"; fi
+if [ -n "${BENCH_COMPARE_JAR:-}" ]; then
+  cp "$BENCH_COMPARE_JAR" "$tmp/base.jar"
+  start_gateway base "$tmp/base.jar"
 fi
-JAVA_OPTS="$gateway_opts" "$repo/tollgate" serve --config "$tmp/config.yaml" --data "$data" --port 0 >"$out/gateway.log" 2>&1 &
-gateway_pid=$!
-pids+=("$gateway_pid")
-gateway_port="$(wait_for_port "$out/gateway.log" 'Tollgate listening on http://127.0.0.1:')"
+if has_target nginx; then start_nginx; fi
 
-direct="http://127.0.0.1:$mock_port/v1/chat/completions"
-via="http://127.0.0.1:$gateway_port/v1/chat/completions"
-wait_for_200 "$direct" "$key"
-wait_for_200 "$via" "$key"
-log "mock upstream :$mock_port, Tollgate :$gateway_port, gateway JAVA_OPTS='${gateway_opts# }'"
+# target -> url, key, model, and the pid whose CPU is the proxy's
+declare -A t_url t_key t_model t_pid
+for t in "${targets[@]}"; do
+  case "$t" in
+    direct) t_url[$t]="http://127.0.0.1:$mock_port"; t_key[$t]=bench; t_model[$t]=bench-model; t_pid[$t]="$mock_pid" ;;
+    nginx) t_url[$t]="http://127.0.0.1:$nginx_port"; t_key[$t]=bench; t_model[$t]=bench-model; t_pid[$t]="nginx" ;;
+    free | billed | base-free | base-billed)
+      g=gateway; [[ "$t" == base-* ]] && g=base
+      t_url[$t]="http://127.0.0.1:${gw_port[$g]}"; t_key[$t]="${gw_key[$g]}"; t_pid[$t]="${gw_pid[$g]}"
+      case "$t" in *free) t_model[$t]=bench-free ;; *) t_model[$t]=bench-model ;; esac ;;
+    *) log "unknown target $t (direct nginx free billed)"; exit 1 ;;
+  esac
+  t_url[$t]+="/v1/chat/completions"
+  wait_for_200 "${t_url[$t]}" "${t_key[$t]}" "${t_model[$t]}"
+done
+log "mock :$mock_port${nginx_port:+, nginx :$nginx_port}${gw_port[gateway]:+, Tollgate :${gw_port[gateway]}}${gw_port[base]:+, base Tollgate :${gw_port[base]}}; targets: ${targets[*]}"
 
 # --- load ------------------------------------------------------------------------------------
 # CPU time (user + system, in clock ticks) a process has used so far: fields 14 and 15 of
-# /proc/PID/stat. The launcher execs java, so the pid we started is the JVM.
+# /proc/PID/stat (all its threads). The launcher execs java, so the pid we started is the JVM; for
+# nginx, the master and its workers.
 cpu_ticks() {
-  awk '{ print $14 + $15 }' "/proc/$1/stat"
+  if [ "$1" = nginx ]; then
+    # shellcheck disable=SC2046
+    cat "/proc/$nginx_pid/stat" $(pgrep -P "$nginx_pid" | sed 's|.*|/proc/&/stat|') | awk '{ s += $14 + $15 } END { print s }'
+  else
+    awk '{ print $14 + $15 }' "/proc/$1/stat"
+  fi
 }
 ticks_per_s="$(getconf CLK_TCK)"
 
-# measure NAME THREADS CONNECTIONS STREAM URL [MODEL]: warm up, then measure; keeps the RESULT line.
-declare -A result
+# measure POINT TARGET ROUND THREADS CONNECTIONS STREAM: warm up, then measure; appends one line to results.txt
 measure() {
-  local name="$1" threads="$2" conns="$3" stream="$4" url="$5"
-  export BENCH_MODEL="${6:-bench-model}"
-  log "$name: warm-up $warmup, then $duration (-t$threads -c$conns)"
-  BENCH_KEY="$key" BENCH_STREAM="$stream" wrk -t"$threads" -c"$conns" -d"$warmup" -s "$here/chat.lua" "$url" >/dev/null
-  local mock0 gw0
-  mock0="$(cpu_ticks "$mock_pid")" gw0="$(cpu_ticks "$gateway_pid")"
-  BENCH_KEY="$key" BENCH_STREAM="$stream" wrk -t"$threads" -c"$conns" -d"$duration" --latency -s "$here/chat.lua" "$url" \
-    >"$out/$name.txt"
-  result[$name]="$(grep '^RESULT ' "$out/$name.txt") mock_ticks=$(($(cpu_ticks "$mock_pid") - mock0))"
-  result[$name]+=" gateway_ticks=$(($(cpu_ticks "$gateway_pid") - gw0))"
+  local point="$1" t="$2" round="$3" threads="$4" conns="$5" stream="$6" proxy0 mock0 line
+  log "round $round $point $t: warm-up $warmup, then $duration (-t$threads -c$conns)"
+  BENCH_KEY="${t_key[$t]}" BENCH_MODEL="${t_model[$t]}" BENCH_STREAM="$stream" \
+    wrk -t"$threads" -c"$conns" -d"$warmup" -s "$here/chat.lua" "${t_url[$t]}" >/dev/null
+  proxy0="$(cpu_ticks "${t_pid[$t]}")" mock0="$(cpu_ticks "$mock_pid")"
+  BENCH_KEY="${t_key[$t]}" BENCH_MODEL="${t_model[$t]}" BENCH_STREAM="$stream" \
+    wrk -t"$threads" -c"$conns" -d"$duration" --latency -s "$here/chat.lua" "${t_url[$t]}" >"$out/$point-$t-$round.txt"
+  line="$(grep '^RESULT ' "$out/$point-$t-$round.txt")"
+  echo "$point $t $round ${line#RESULT } proxy_ticks=$(($(cpu_ticks "${t_pid[$t]}") - proxy0)) mock_ticks=$(($(cpu_ticks "$mock_pid") - mock0))" \
+    >>"$out/results.txt"
 }
 
+# Each gateway gets one longer warm-up first so the JIT has compiled the whole request path.
+for t in "${targets[@]}"; do
+  case "$t" in free | billed | base-free | base-billed)
+    log "JIT warm-up through $t (5s, c=32)"
+    BENCH_KEY="${t_key[$t]}" BENCH_MODEL="${t_model[$t]}" wrk -t2 -c32 -d5s -s "$here/chat.lua" "${t_url[$t]}" >/dev/null ;;
+  esac
+done
 
-# The gateway gets one longer warm-up first so the JIT has compiled the whole request path.
-log "JIT warm-up through Tollgate (10s, c=32)"
-BENCH_KEY="$key" wrk -t2 -c32 -d10s -s "$here/chat.lua" "$via" >/dev/null
-
-for point in "c1 1 1 0 bench-model" "c1-free 1 1 0 bench-free" "c32 2 32 0 bench-model" "c32-free 2 32 0 bench-free" \
-    "stream-c1 1 1 1 bench-model"; do
-  read -r name threads conns stream model <<<"$point"
-  measure "$name-direct" "$threads" "$conns" "$stream" "$direct" "$model"
-  measure "$name-via" "$threads" "$conns" "$stream" "$via" "$model"
+# Rounds are interleaved (every target once per point, then the next round) so slow drifts of the
+# machine's other load hit every target alike.
+for ((round = 1; round <= rounds; round++)); do
+  for point in "${points[@]}"; do
+    case "$point" in
+      c1) set -- 1 1 0 ;;
+      c32) set -- 2 32 0 ;;
+      stream-c1) set -- 1 1 1 ;;
+      *) log "unknown point $point (c1 c32 stream-c1)"; exit 1 ;;
+    esac
+    for t in "${targets[@]}"; do measure "$point" "$t" "$round" "$@"; done
+  done
 done
 
 # Time to first byte of a stream, which wrk cannot see: curl with one kept-alive connection,
 # BENCH_TTFB_REQUESTS sequential requests, median of time_starttransfer (first response byte).
 ttfb_requests="${BENCH_TTFB_REQUESTS:-200}"
-ttfb_run() { # $1 = url, $2 = raw output file: one "status ttfb_s total_s" line per request
+ttfb_run() { # $1 = target, $2 = raw output file: one "status ttfb_s total_s" line per request
   local args=() i
-  for ((i = 0; i < ttfb_requests; i++)); do args+=(-o /dev/null "$1"); done
-  curl -s -H "Authorization: Bearer $key" -H 'Content-Type: application/json' \
-      -d '{"model":"bench-model","messages":[{"role":"user","content":"Say hello in five words."}],"stream":true}' \
+  for ((i = 0; i < ttfb_requests; i++)); do args+=(-o /dev/null "${t_url[$1]}"); done
+  curl -s -H "Authorization: Bearer ${t_key[$1]}" -H 'Content-Type: application/json' \
+      -d "{\"model\":\"${t_model[$1]}\",\"messages\":[{\"role\":\"user\",\"content\":\"Say hello in five words.\"}],\"stream\":true}" \
       -w '%{http_code} %{time_starttransfer} %{time_total}\n' "${args[@]}" >"$2"
 }
 median_ms() { # $1 = file, $2 = column (seconds); prints the median in ms
   sort -n -k"$2" "$1" | awk -v c="$2" '{ v[NR] = $c } END { printf "%.3f", 1000 * v[int((NR + 1) / 2)] }'
 }
-log "stream TTFB: $ttfb_requests sequential curl requests each, direct and via"
-ttfb_run "$direct" "$out/ttfb-direct.txt"
-ttfb_run "$via" "$out/ttfb-via.txt"
+if [ "$ttfb_requests" -gt 0 ]; then
+  log "stream TTFB: $ttfb_requests sequential curl requests per target"
+  for ((round = 1; round <= rounds; round++)); do
+    for t in "${targets[@]}"; do
+      ttfb_run "$t" "$out/ttfb-$t-$round.txt"
+      echo "ttfb $t $round ttfb_ms=$(median_ms "$out/ttfb-$t-$round.txt" 2) total_ms=$(median_ms "$out/ttfb-$t-$round.txt" 3) non200=$(grep -vc '^200 ' "$out/ttfb-$t-$round.txt" || true)" \
+        >>"$out/results.txt"
+    done
+  done
+fi
 
-# --- table -----------------------------------------------------------------------------------
-field() { # $1 = RESULT line, $2 = field name
-  sed -nE "s/.*[ ]$2=([^ ]+).*/\1/p" <<<"$1"
-}
-
+# --- tables ----------------------------------------------------------------------------------
 echo
-echo "Gateway overhead: wrk -d$duration (after $warmup warm-up), mock answer $words words, $(nproc) cores"
-printf '%-10s | %10s %9s %9s | %10s %9s %9s | %12s %8s | %10s %10s | %s\n' \
-  point "direct r/s" "p50 ms" "p99 ms" "via r/s" "p50 ms" "p99 ms" "added p50 ms" "via/dir" \
-  "gw CPU/req" "mock CPU/req" "errors (http/socket) direct, via"
-failed=0
-for name in c1 c1-free c32 c32-free stream-c1; do
-  d="${result[$name-direct]}" v="${result[$name-via]}"
-  errors="$(field "$d" status_errors)/$(field "$d" socket_errors), $(field "$v" status_errors)/$(field "$v" socket_errors)"
-  [ "$errors" = "0/0, 0/0" ] || failed=1
-  awk -v n="$name" -v dr="$(field "$d" rps)" -v d50="$(field "$d" p50_ms)" -v d99="$(field "$d" p99_ms)" \
-      -v vr="$(field "$v" rps)" -v v50="$(field "$v" p50_ms)" -v v99="$(field "$v" p99_ms)" -v err="$errors" \
-      -v vn="$(field "$v" requests)" -v gw="$(field "$v" gateway_ticks)" -v mk="$(field "$v" mock_ticks)" -v hz="$ticks_per_s" 'BEGIN {
-    # CPU per request in microseconds, from the via run: the gateway JVM and the mock JVM.
-    printf "%-10s | %10.0f %9.3f %9.3f | %10.0f %9.3f %9.3f | %12.3f %7.1f%% | %7.0f us %7.0f us | %s\n",
-      n, dr, d50, d99, vr, v50, v99, v50 - d50, 100 * vr / dr, 1e6 * gw / hz / vn, 1e6 * mk / hz / vn, err }'
-done
-echo "stream-c1 latency is the whole request (until the last SSE event), not time to first byte."
-awk -v n="$ttfb_requests" -v td="$(median_ms "$out/ttfb-direct.txt" 2)" -v tv="$(median_ms "$out/ttfb-via.txt" 2)" \
-    -v ad="$(median_ms "$out/ttfb-direct.txt" 3)" -v av="$(median_ms "$out/ttfb-via.txt" 3)" \
-    -v bad="$(cat "$out"/ttfb-*.txt | grep -vc '^200 ' || true)" 'BEGIN {
-  printf "stream TTFB (curl, %d sequential on one connection, median): direct %.3f ms, via %.3f ms, added %.3f ms\n", n, td, tv, tv - td
-  printf "  whole stream (curl, median): direct %.3f ms, via %.3f ms; non-200 answers: %d\n", ad, av, bad }'
+echo "Gateway overhead: wrk -d$duration (after $warmup warm-up) x $rounds round(s), mock answer $words words, $(nproc) cores"
+echo "targets: ${targets[*]}"
+awk -v hz="$ticks_per_s" -v order="${targets[*]}" -v pointorder="${points[*]}" '
+  function kv(s, k,   m) { return match(s, "(^| )" k "=([^ ]+)", m) ? m[2] : "" }
+  function median(arr, n,   tmp, i) { n = asort(arr, tmp, "@val_num_asc"); return n == 0 ? 0 : (n % 2 ? tmp[(n + 1) / 2] : (tmp[n / 2] + tmp[n / 2 + 1]) / 2) }
+  $1 == "ttfb" { t = $2; ttfb[t][$3] = kv($0, "ttfb_ms"); whole[t][$3] = kv($0, "total_ms"); bad += kv($0, "non200"); next }
+  {
+    p = $1; t = $2; r = $3; k = p SUBSEP t
+    rps[k][r] = kv($0, "rps"); p50[k][r] = kv($0, "p50_ms"); p99[k][r] = kv($0, "p99_ms")
+    req[k] += kv($0, "requests"); pt[k] += kv($0, "proxy_ticks"); mt[k] += kv($0, "mock_ticks")
+    err[k] += kv($0, "status_errors") + kv($0, "socket_errors"); errors += kv($0, "status_errors") + kv($0, "socket_errors")
+  }
+  END {
+    nt = split(order, T, " "); np = split(pointorder, P, " ")
+    for (i = 1; i <= np; i++) {
+      p = P[i]
+      printf "\n%-11s | %9s %8s %8s | %8s %8s %12s %12s | %10s %10s | %s\n", p, "r/s", "% nginx", "% direct", "p50 ms", "p99 ms", "p50 - direct", "p50 - nginx", "proxy CPU", "mock CPU", "errors"
+      for (j = 1; j <= nt; j++) {
+        t = T[j]; k = p SUBSEP t
+        if (!(k in req)) continue
+        R[t] = median(rps[k]); L[t] = median(p50[k]); H[t] = median(p99[k])
+        C[t] = req[k] ? 1e6 * pt[k] / hz / req[k] : 0; M[t] = req[k] ? 1e6 * mt[k] / hz / req[k] : 0
+        cpu[p][t] = C[t]; thr[p][t] = R[t]; lat[p][t] = L[t]
+      }
+      for (j = 1; j <= nt; j++) {
+        t = T[j]; k = p SUBSEP t
+        if (!(k in req)) continue
+        printf "%-11s | %9.0f %7s %8s | %8.3f %8.3f %12s %12s | %7.0f us %7.0f us | %d\n", t, R[t],
+          ("nginx" in R) ? sprintf("%.1f%%", 100 * R[t] / R["nginx"]) : "-",
+          ("direct" in R) ? sprintf("%.1f%%", 100 * R[t] / R["direct"]) : "-", L[t], H[t],
+          ("direct" in L) ? sprintf("%+.3f", L[t] - L["direct"]) : "-", ("nginx" in L) ? sprintf("%+.3f", L[t] - L["nginx"]) : "-",
+          C[t], M[t], err[k]
+      }
+      delete R; delete L; delete H; delete C; delete M
+    }
+    if (length(ttfb) > 0) {
+      printf "\n%-11s | %12s %14s %14s | %16s\n", "stream TTFB", "median ms", "added vs direct", "added vs nginx", "whole stream ms"
+      for (j = 1; j <= nt; j++) { t = T[j]; if (t in ttfb) { F[t] = median(ttfb[t]); W[t] = median(whole[t]) } }
+      for (j = 1; j <= nt; j++) {
+        t = T[j]; if (!(t in F)) continue
+        printf "%-11s | %12.3f %14s %14s | %16.3f\n", t, F[t], ("direct" in F) ? sprintf("%+.3f", F[t] - F["direct"]) : "-",
+          ("nginx" in F) ? sprintf("%+.3f", F[t] - F["nginx"]) : "-", W[t]
+      }
+    }
+    print "\nbudget (DESIGN.md):"
+    if (("c32" in thr) && ("nginx" in thr["c32"])) {
+      if ("free" in thr["c32"]) printf "  free c=32 throughput  %5.1f%% of nginx (target >= 80%%)\n", 100 * thr["c32"]["free"] / thr["c32"]["nginx"]
+      if ("billed" in thr["c32"]) printf "  billed c=32 throughput %5.1f%% of nginx (target >= 60%%)\n", 100 * thr["c32"]["billed"] / thr["c32"]["nginx"]
+    }
+    if (("c32" in cpu) && ("free" in cpu["c32"]) && ("billed" in cpu["c32"]) && cpu["c32"]["free"] > 0)
+      printf "  billed CPU/request     %.2fx free at c=32 (target <= 1.3x)\n", cpu["c32"]["billed"] / cpu["c32"]["free"]
+    if (("c1" in lat) && ("free" in lat["c1"]) && ("billed" in lat["c1"]))
+      printf "  c=1 p50 billed - free  %+.3f ms (target: at most one durable commit)\n", lat["c1"]["billed"] - lat["c1"]["free"]
+    if ("direct" in F) for (j = 1; j <= nt; j++) { t = T[j]; if (t != "direct" && t != "nginx" && (t in F))
+      printf "  stream TTFB added      %+.3f ms %s (target <= 1 ms)\n", F[t] - F["direct"], t }
+    printf "\nerrors: %d wrk (status >= 400 + socket), %d non-200 curl answers\n", errors, bad
+    exit (errors + bad > 0)
+  }' "$out/results.txt" || failed=1
 echo "load average before / after: $load_before / $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "CPU/req: user+system CPU of the gateway JVM and of the mock JVM during the via run, per request."
-echo "errors: http = responses with status >= 400 (wrk's count), socket = connect+read+write+timeout."
+echo "proxy CPU: user+system CPU per request of the process in the path (mock for direct, all nginx processes, the gateway JVM),"
+echo "  during the measured run; mock CPU: the mock's. % columns: median r/s of the rounds against nginx's / direct's."
+echo "stream-c1 latency is the whole stream (until the last SSE event); the TTFB table is the first byte."
 echo "raw output: $out"
-[ "$(cat "$out"/ttfb-*.txt | grep -vc '^200 ' || true)" = 0 ] || failed=1
-[ "$failed" = 0 ] || { log "ERRORS: some requests failed (see raw output)"; exit 1; }
+[ "${failed:-0}" = 0 ] || { log "ERRORS: some requests failed (see raw output)"; exit 1; }

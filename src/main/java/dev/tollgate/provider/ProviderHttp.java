@@ -6,6 +6,7 @@ import dev.tollgate.json.Json;
 import dev.tollgate.provider.ProviderException.Kind;
 import dev.tollgate.provider.http.UpstreamHttp;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpTimeoutException;
 import java.util.LinkedHashMap;
@@ -20,6 +21,10 @@ public final class ProviderHttp {
     public static final int RESPONSE_BYTES_MAX = 32 * 1024 * 1024;
     private static final int ERROR_BYTES_MAX = 64 * 1024;
     private static final int EVENT_BYTES_MAX = 4 * 1024 * 1024;
+    /** What may follow a stream's end marker before its body ends (normally nothing but the chunked terminator). */
+    private static final int DRAIN_BYTES_MAX = 64 * 1024;
+    /** How long the body's end may lag behind the end marker (the watchdog scans every 250 ms). */
+    private static final long DRAIN_IDLE_MS = 250;
 
     /** Turns a non-2xx answer into a typed failure; adapters refine {@link UpstreamErrors#fromStatus}. */
     @FunctionalInterface
@@ -113,7 +118,10 @@ public final class ProviderHttp {
             try {
                 for (byte[] data; (data = events.next()) != null; ) {
                     watch.touch();
-                    if (!handler.event(events.eventName(), data)) return;
+                    if (!handler.event(events.eventName(), data)) {
+                        drain(response);
+                        return;
+                    }
                 }
             } catch (IOException e) {
                 if (watch.fired()) {
@@ -122,6 +130,26 @@ public final class ProviderHttp {
                 }
                 throw new ProviderException(Kind.STREAM_CUT, 0, "provider '" + name + "' stream broke: " + UpstreamErrors.describe(e), e);
             }
+        }
+    }
+
+    /**
+     * The provider said it is done, but its HTTP body has not ended yet (the last chunk's terminator is still to be
+     * read): closing it now would make the HTTP client close the connection instead of keeping it, and the next
+     * stream would pay a new TCP (and TLS) handshake to the provider. So read on to the body's end, discarding what
+     * comes (bounded in bytes and in time); anything odd leaves the connection to be closed, as before.
+     */
+    private static void drain(UpstreamHttp.Response response) {
+        try (IdleWatchdog.Watch watch = IdleWatchdog.shared().watch(response::close, DRAIN_IDLE_MS)) {
+            InputStream body = response.body();
+            byte[] skipped = new byte[512];
+            for (long total = 0; total <= DRAIN_BYTES_MAX; ) {
+                int n = body.read(skipped);
+                if (n < 0) return; // the end: the client keeps the connection
+                total += n;
+            }
+        } catch (IOException | RuntimeException e) {
+            // a broken or stalled end: the caller's close discards the connection
         }
     }
 
