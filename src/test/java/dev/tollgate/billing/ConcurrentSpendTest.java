@@ -41,6 +41,9 @@ class ConcurrentSpendTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static final int N = 30;
     static final int K = 7;
+    /** The gate holds admitted calls until every refusal is in: on a loaded machine that takes longer than the
+     *  test config's 2 s upstream timeout, whose retry would reach the upstream a second time. */
+    static final String CONFIG = TestGateway.openAiConfig("gated").replace("upstream_timeout_ms: 2000", "upstream_timeout_ms: 60000");
     static final String BODY = "{\"model\":\"gated\",\"max_tokens\":50,\"messages\":[{\"role\":\"user\",\"content\":\"race me\"}]}";
 
     @TempDir
@@ -58,7 +61,7 @@ class ConcurrentSpendTest {
 
     void inProcess(String storeUrl) throws Exception {
         try (FakeOpenAi upstream = new FakeOpenAi();
-             TestGateway gw = TestGateway.start(dir, TestGateway.openAiConfig("gated"), upstream.baseUrl(), storeUrl)) {
+             TestGateway gw = TestGateway.start(dir, CONFIG, upstream.baseUrl(), storeUrl)) {
             String account = gw.gateway.accounts().create("racer", null).id();
             long worstCase = worstCase(gw.gateway.config());
             gw.gateway.ledger().grant("fund", account, K * worstCase, null);
@@ -77,7 +80,7 @@ class ConcurrentSpendTest {
         try (FakeOpenAi upstream = new FakeOpenAi(); Database db = Database.open(storeUrl);
              Ledger ledger = new Ledger(db, Clock.systemUTC(), LedgerOptions.defaults())) {
             Path config = dir.resolve("tollgate.yaml");
-            Files.writeString(config, TestGateway.openAiConfig("gated").replace("${UPSTREAM}", upstream.baseUrl()));
+            Files.writeString(config, CONFIG.replace("${UPSTREAM}", upstream.baseUrl()));
             Accounts accounts = new Accounts(db, Clock.systemUTC(), Duration.ZERO);
             String account = accounts.create("racer", null).id();
             long worstCase = worstCase(new dev.tollgate.config.ConfigLoader(Map.of()).load(config));
