@@ -1,8 +1,10 @@
 package dev.tollgate.api.conversations;
 
+import dev.tollgate.state.Page;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.account.Principal;
+import dev.tollgate.api.ListPage;
 import dev.tollgate.api.items.OutputItems;
 import dev.tollgate.config.StateConfig;
 import dev.tollgate.http.ApiException;
@@ -75,8 +77,8 @@ public final class ConversationsApi implements HttpService {
     private void list(ServerRequest req, ServerResponse res) {
         Principal p = auth.apiKey(req);
         var query = req.query();
-        int limit = ConversationJson.limit(query.first("limit").orElse(null));
-        json(res, ConversationJson.list(store.list(p.accountId(), query.first("after").orElse(null), limit),
+        int limit = ListPage.limit(query.first("limit").orElse(null));
+        json(res, ListPage.of(store.list(p.accountId(), query.first("after").orElse(null), limit),
                 ConversationJson::conversation));
     }
 
@@ -109,12 +111,12 @@ public final class ConversationsApi implements HttpService {
         Conversation c = find(p, req);
         var query = req.query();
         boolean ascending = ConversationJson.ascending(query.first("order").orElse(null));
-        int limit = ConversationJson.limit(query.first("limit").orElse(null));
+        int limit = ListPage.limit(query.first("limit").orElse(null));
         String after = query.first("after").orElse(null);
         if (after != null && store.item(p.accountId(), c.id(), after).isEmpty()) {
             throw ApiException.invalid("after", "'after' is not an item of this conversation");
         }
-        json(res, ConversationJson.list(store.items(p.accountId(), c.id(), ascending, after, limit), x -> x));
+        json(res, ListPage.of(store.items(p.accountId(), c.id(), ascending, after, limit), x -> x));
     }
 
     private void addItems(ServerRequest req, ServerResponse res) {
@@ -125,7 +127,7 @@ public final class ConversationsApi implements HttpService {
         Conversation c = find(p, req);
         refuseFull(c, items.size(), config.maxItems());
         if (!store.append(p.accountId(), c.id(), items, clock.millis())) throw notFound(c.id());
-        json(res, ConversationJson.list(new dev.tollgate.state.conversations.ItemPage<>(items, false), x -> x));
+        json(res, ListPage.of(new Page<>(items, false), x -> x));
     }
 
     private void item(ServerRequest req, ServerResponse res) {

@@ -1,5 +1,6 @@
 package dev.tollgate.state.conversations;
 
+import dev.tollgate.state.Page;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Optional;
@@ -14,7 +15,7 @@ public interface ConversationStore {
     Optional<Conversation> find(String accountId, String id);
 
     /** The account's conversations, newest first, after the one named by {@code afterId} (null: from the newest). */
-    ItemPage<Conversation> list(String accountId, String afterId, int limit);
+    Page<Conversation> list(String accountId, String afterId, int limit);
 
     /** Sets metadata and/or title (null: unchanged); false when the account has no such conversation. */
     boolean update(String accountId, String id, ObjectNode metadata, String title, long nowMs);
@@ -32,7 +33,7 @@ public interface ConversationStore {
     List<ObjectNode> lastItems(String accountId, String id, int max);
 
     /** A page of items, ascending or descending, after the item {@code afterId} (null: from the start). */
-    ItemPage<ObjectNode> items(String accountId, String id, boolean ascending, String afterId, int limit);
+    Page<ObjectNode> items(String accountId, String id, boolean ascending, String afterId, int limit);
 
     Optional<ObjectNode> item(String accountId, String id, String itemId);
 

@@ -89,13 +89,13 @@ class ConversationsSdkTest {
     void aConversationIsCreatedReadUpdatedAndDeletedWithItsItems() {
         Conversation c = create("first", "second");
         assertThat(c.id()).startsWith("conv_");
-        assertThat(c._metadata().convert(java.util.Map.class)).containsEntry("topic", "demo");
+        assertThat(c._metadata().convert(new com.fasterxml.jackson.core.type.TypeReference<java.util.Map<String, String>>() { })).containsEntry("topic", "demo");
         assertThat(sdk.conversations().retrieve(c.id()).validate().id()).isEqualTo(c.id());
 
         Conversation updated = sdk.conversations().update(c.id(), ConversationUpdateParams.builder()
                 .metadata(ConversationUpdateParams.Metadata.builder().putAdditionalProperty("topic", JsonValue.from("changed")).build())
                 .build()).validate();
-        assertThat(updated._metadata().convert(java.util.Map.class)).containsEntry("topic", "changed");
+        assertThat(updated._metadata().convert(new com.fasterxml.jackson.core.type.TypeReference<java.util.Map<String, String>>() { })).containsEntry("topic", "changed");
 
         var added = sdk.conversations().items().create(c.id(), ItemCreateParams.builder().addItem(user("third")).build());
         assertThat(added.data()).hasSize(1);
