@@ -13,6 +13,7 @@ import dev.tollgate.http.Bodies;
 import dev.tollgate.json.Json;
 import dev.tollgate.state.conversations.Conversation;
 import dev.tollgate.state.conversations.ConversationStore;
+import dev.tollgate.state.conversations.DuplicateItemException;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -70,7 +71,11 @@ public final class ConversationsApi implements HttpService {
         long now = clock.millis();
         Conversation c = new Conversation(OutputItems.newId("conv_"), p.accountId(), ConversationJson.title(body.get("title")),
                 metadata == null ? Json.object() : metadata, items.size(), now, now);
-        store.create(c, items);
+        try {
+            store.create(c, items);
+        } catch (DuplicateItemException e) {
+            throw duplicate();
+        }
         json(res, ConversationJson.conversation(c));
     }
 
@@ -126,7 +131,11 @@ public final class ConversationsApi implements HttpService {
         List<ObjectNode> items = ConversationJson.items(body.get("items"), ITEMS_PER_CALL_MAX);
         Conversation c = find(p, req);
         refuseFull(c, items.size(), config.maxItems());
-        if (!store.append(p.accountId(), c.id(), items, clock.millis())) throw notFound(c.id());
+        try {
+            if (!store.append(p.accountId(), c.id(), items, clock.millis())) throw notFound(c.id());
+        } catch (DuplicateItemException e) {
+            throw duplicate();
+        }
         json(res, ListPage.of(new Page<>(items, false), x -> x));
     }
 
@@ -179,6 +188,11 @@ public final class ConversationsApi implements HttpService {
             }
         }
         return body;
+    }
+
+    private static ApiException duplicate() {
+        return ApiException.invalid("items", "Two items share an id, or an item's id is already in this conversation: "
+                + "give each item a new id (or none, and the gateway makes one)");
     }
 
     public static ApiException notFound(String id) {

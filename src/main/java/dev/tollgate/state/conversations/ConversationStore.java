@@ -10,6 +10,7 @@ import java.util.Optional;
  * account is indistinguishable from an id that never existed. Items are JSON objects with an {@code id}.
  */
 public interface ConversationStore {
+    /** @throws DuplicateItemException when two items share an id */
     void create(Conversation conversation, List<ObjectNode> items);
 
     Optional<Conversation> find(String accountId, String id);
@@ -26,7 +27,11 @@ public interface ConversationStore {
     /** Deletes the conversation and all its items; false when the account had none with that id. */
     boolean delete(String accountId, String id);
 
-    /** Appends items in order; false when the account has no such conversation. */
+    /**
+     * Appends items in order; false when the account has no such conversation.
+     *
+     * @throws DuplicateItemException when an item's id is already in the conversation (nothing is appended)
+     */
     boolean append(String accountId, String id, List<ObjectNode> items, long nowMs);
 
     /** The newest {@code max} items, oldest first: the history a request continues. */

@@ -49,6 +49,7 @@ public final class SqlConversationStore implements ConversationStore {
                 throw e;
             }
         } catch (SQLException e) {
+            if (db.dialect().isUniqueViolation(e)) throw new DuplicateItemException(conv.id());
             throw new StoreException("create conversation", e);
         }
     }
@@ -173,6 +174,7 @@ public final class SqlConversationStore implements ConversationStore {
                 throw e;
             }
         } catch (SQLException e) {
+            if (db.dialect().isUniqueViolation(e)) throw new DuplicateItemException(id);
             throw new StoreException("append conversation items", e);
         }
     }

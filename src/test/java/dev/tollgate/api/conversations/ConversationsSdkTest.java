@@ -175,6 +175,16 @@ class ConversationsSdkTest {
         r = gw.post("/v1/conversations", "{\"metadata\":{\"k\":1}}", gw.key);
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(r.body()).contains("'metadata'");
+        String twice = "{\"items\":[{\"id\":\"msg_same\",\"role\":\"user\",\"content\":\"a\"},"
+                + "{\"id\":\"msg_same\",\"role\":\"user\",\"content\":\"b\"}]}";
+        r = gw.post("/v1/conversations", twice, gw.key);
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).contains("share an id");
+        String id = Json.parseOrNull(gw.post("/v1/conversations", "{\"items\":[{\"id\":\"msg_once\",\"role\":\"user\","
+                + "\"content\":\"a\"}]}", gw.key).body().getBytes(StandardCharsets.UTF_8)).path("id").asText();
+        r = gw.post("/v1/conversations/" + id + "/items", "{\"items\":[{\"id\":\"msg_once\",\"role\":\"user\",\"content\":\"again\"}]}", gw.key);
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(sdk.conversations().items().list(id).data()).as("nothing appended").hasSize(1);
         r = gw.post("/v1/conversations", "{\"colour\":\"blue\"}", gw.key);
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(r.body()).contains("colour");
