@@ -2,6 +2,7 @@ package dev.tollgate.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.account.Principal;
+import dev.tollgate.api.images.ImageKeeper;
 import dev.tollgate.billing.Billing;
 import dev.tollgate.billing.Reservation;
 import dev.tollgate.http.ApiException;
@@ -30,7 +31,8 @@ import java.util.Optional;
 /**
  * {@code POST /v1/images/generations}: auth → parse → route (providers that can draw, models with a
  * price for the requested size and quality) → guard → hold n × per-image price → provider → settle images
- * returned × per-image price → OpenAI format with {@code usage.cost}.
+ * returned × per-image price → kept in the caller's image history ({@link ImageKeeper}, each {@code data[i]} gains its
+ * {@code id}) → OpenAI format with {@code usage.cost}.
  */
 public final class Images implements Handler {
     static final String ENDPOINT = "/v1/images/generations";
@@ -41,9 +43,11 @@ public final class Images implements Handler {
     private final Guard guard;
     private final UnaryPipeline pipeline;
     private final long maxBodyBytes;
+    private final ImageKeeper history;
 
     public Images(Authenticator auth, Catalog catalog, Billing billing, Guard guard, ProviderHealth health, EmergencyStops stops,
-                      long maxBodyBytes) {
+                      long maxBodyBytes, ImageKeeper history) {
+        this.history = history;
         this.auth = auth;
         this.catalog = catalog;
         this.billing = billing;
@@ -69,6 +73,8 @@ public final class Images implements Handler {
         try {
             Answer answer = answer(principal, request, requestId, candidates, worstCase, res);
             admission.settle(Demands.spent(answer.charged(), answer.images()));
+            history.keep(principal.accountId(), requestId, request.model(), request.body().path("prompt").asText(),
+                    request.size(), request.quality(), request.body().path("output_format").asText(null), answer.body());
             respond(res, answer);
         } finally {
             admission.release(); // a no-op after settle

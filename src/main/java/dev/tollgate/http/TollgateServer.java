@@ -67,6 +67,7 @@ public final class TollgateServer {
         dev.tollgate.api.CacheStatsApi cacheStats = new dev.tollgate.api.CacheStatsApi(auth, gateway.cache());
         Models models = new Models(auth, gateway.catalog(), gateway.clock().millis() / 1000);
         var presetStore = new dev.tollgate.state.presets.SqlPresetStore(gateway.database()); // presets (docs/presets.md)
+        var imageStore = new dev.tollgate.state.images.SqlImageStore(gateway.database()); // image history (docs/images.md)
         var keyRights = new dev.tollgate.account.KeyRights(gateway.database(), gateway.clock()); // docs/dashboard.md
         dev.tollgate.web.Dashboard.routing(r); // GET / and its assets (docs/dashboard.md)
         r.addFilter(gateway.readiness()) // counts requests in flight, so a shutdown can drain them
@@ -97,7 +98,10 @@ public final class TollgateServer {
                 .post("/v1/embeddings", new Embeddings(auth, gateway.catalog(), gateway.billing(), gateway.guard(),
                         gateway.health(), gateway.stops(), maxBody))
                 .post("/v1/images/generations", new Images(auth, gateway.catalog(), gateway.billing(), gateway.guard(),
-                        gateway.health(), gateway.stops(), maxBody))
+                        gateway.health(), gateway.stops(), maxBody, new dev.tollgate.api.images.ImageKeeper(imageStore,
+                        gateway.config().state().images(), gateway.clock())))
+                .register(dev.tollgate.api.images.ImagesHistoryApi.PATH, new dev.tollgate.api.images.ImagesHistoryApi(auth,
+                        imageStore)) // GET /v1/images, GET|DELETE /v1/images/{id} (docs/images.md)
                 .post("/v1/estimate", new Estimate(auth, gateway.router(), gateway.billing(), maxBody,
                         gateway.usage().queries(), gateway.clock()))
                 .register("/v1/credits", new CreditsApi(auth, gateway.ledger()))

@@ -7,10 +7,8 @@ import dev.tollgate.api.items.Items;
 import dev.tollgate.http.ApiException;
 import dev.tollgate.json.Json;
 import dev.tollgate.state.conversations.Conversation;
-import dev.tollgate.state.conversations.ItemPage;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
 
 /**
  * The wire shapes of the Conversations API (OpenAI's, plus {@code title}) and the checks on what a caller
@@ -35,22 +33,6 @@ final class ConversationJson {
 
     static ObjectNode deleted(String id) {
         return Json.object().put("id", id).put("object", "conversation.deleted").put("deleted", true);
-    }
-
-    /** OpenAI's list shape: data, first_id, last_id, has_more. */
-    static <T> ObjectNode list(ItemPage<T> page, Function<T, JsonNode> json) {
-        ObjectNode o = Json.object().put("object", "list");
-        ArrayNode data = o.putArray("data");
-        page.data().forEach(x -> data.add(json.apply(x)));
-        if (data.isEmpty()) {
-            o.putNull("first_id");
-            o.putNull("last_id");
-        } else {
-            o.put("first_id", data.get(0).path("id").asText());
-            o.put("last_id", data.get(data.size() - 1).path("id").asText());
-        }
-        o.put("has_more", page.hasMore());
-        return o;
     }
 
     /** {@code metadata}: null when absent; an object of at most 16 string values otherwise. */
@@ -95,17 +77,6 @@ final class ConversationJson {
         List<ObjectNode> out = new ArrayList<>(normalised.size());
         for (JsonNode item : normalised) out.add(Items.withStatus((ObjectNode) item));
         return out;
-    }
-
-    static int limit(String text) {
-        if (text == null) return 20;
-        try {
-            int limit = Integer.parseInt(text);
-            if (limit >= 1 && limit <= 100) return limit;
-        } catch (NumberFormatException ignored) {
-            // refused below
-        }
-        throw ApiException.invalid("limit", "'limit' must be an integer from 1 to 100");
     }
 
     static boolean ascending(String order) {

@@ -1,8 +1,10 @@
 package dev.tollgate.api.conversations;
 
+import dev.tollgate.state.Page;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.account.Principal;
+import dev.tollgate.api.ListPage;
 import dev.tollgate.api.items.OutputItems;
 import dev.tollgate.config.StateConfig;
 import dev.tollgate.http.ApiException;
@@ -11,6 +13,7 @@ import dev.tollgate.http.Bodies;
 import dev.tollgate.json.Json;
 import dev.tollgate.state.conversations.Conversation;
 import dev.tollgate.state.conversations.ConversationStore;
+import dev.tollgate.state.conversations.DuplicateItemException;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -68,15 +71,19 @@ public final class ConversationsApi implements HttpService {
         long now = clock.millis();
         Conversation c = new Conversation(OutputItems.newId("conv_"), p.accountId(), ConversationJson.title(body.get("title")),
                 metadata == null ? Json.object() : metadata, items.size(), now, now);
-        store.create(c, items);
+        try {
+            store.create(c, items);
+        } catch (DuplicateItemException e) {
+            throw duplicate();
+        }
         json(res, ConversationJson.conversation(c));
     }
 
     private void list(ServerRequest req, ServerResponse res) {
         Principal p = auth.apiKey(req);
         var query = req.query();
-        int limit = ConversationJson.limit(query.first("limit").orElse(null));
-        json(res, ConversationJson.list(store.list(p.accountId(), query.first("after").orElse(null), limit),
+        int limit = ListPage.limit(query.first("limit").orElse(null));
+        json(res, ListPage.of(store.list(p.accountId(), query.first("after").orElse(null), limit),
                 ConversationJson::conversation));
     }
 
@@ -109,12 +116,12 @@ public final class ConversationsApi implements HttpService {
         Conversation c = find(p, req);
         var query = req.query();
         boolean ascending = ConversationJson.ascending(query.first("order").orElse(null));
-        int limit = ConversationJson.limit(query.first("limit").orElse(null));
+        int limit = ListPage.limit(query.first("limit").orElse(null));
         String after = query.first("after").orElse(null);
         if (after != null && store.item(p.accountId(), c.id(), after).isEmpty()) {
             throw ApiException.invalid("after", "'after' is not an item of this conversation");
         }
-        json(res, ConversationJson.list(store.items(p.accountId(), c.id(), ascending, after, limit), x -> x));
+        json(res, ListPage.of(store.items(p.accountId(), c.id(), ascending, after, limit), x -> x));
     }
 
     private void addItems(ServerRequest req, ServerResponse res) {
@@ -124,8 +131,12 @@ public final class ConversationsApi implements HttpService {
         List<ObjectNode> items = ConversationJson.items(body.get("items"), ITEMS_PER_CALL_MAX);
         Conversation c = find(p, req);
         refuseFull(c, items.size(), config.maxItems());
-        if (!store.append(p.accountId(), c.id(), items, clock.millis())) throw notFound(c.id());
-        json(res, ConversationJson.list(new dev.tollgate.state.conversations.ItemPage<>(items, false), x -> x));
+        try {
+            if (!store.append(p.accountId(), c.id(), items, clock.millis())) throw notFound(c.id());
+        } catch (DuplicateItemException e) {
+            throw duplicate();
+        }
+        json(res, ListPage.of(new Page<>(items, false), x -> x));
     }
 
     private void item(ServerRequest req, ServerResponse res) {
@@ -177,6 +188,11 @@ public final class ConversationsApi implements HttpService {
             }
         }
         return body;
+    }
+
+    private static ApiException duplicate() {
+        return ApiException.invalid("items", "Two items share an id, or an item's id is already in this conversation: "
+                + "give each item a new id (or none, and the gateway makes one)");
     }
 
     public static ApiException notFound(String id) {

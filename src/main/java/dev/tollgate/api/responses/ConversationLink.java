@@ -9,6 +9,7 @@ import dev.tollgate.api.conversations.ConversationsApi;
 import dev.tollgate.api.items.Items;
 import dev.tollgate.state.conversations.Conversation;
 import dev.tollgate.state.conversations.ConversationStore;
+import dev.tollgate.state.conversations.DuplicateItemException;
 import dev.tollgate.store.StoreException;
 import dev.tollgate.usage.UsageFacts;
 import java.time.Clock;
@@ -48,7 +49,7 @@ public final class ConversationLink {
         for (JsonNode o : response.path("output")) items.add(Items.withStatus((ObjectNode) o.deepCopy()));
         try {
             store.append(caller.accountId(), id, items, clock.millis());
-        } catch (StoreException e) {
+        } catch (StoreException | DuplicateItemException e) { // a caller's item id already there: this exchange is not kept
             LOG.log(Level.WARNING, "appending response " + response.path("id").asText() + " to conversation " + id + " failed", e);
         }
     }

@@ -3,6 +3,7 @@ package dev.tollgate.api.responses;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.api.ListPage;
 import dev.tollgate.http.ApiException;
 import dev.tollgate.json.Json;
 import java.util.ArrayList;
@@ -15,9 +16,6 @@ import java.util.List;
  * {@code limit} (1–100, default 20) after the item named by {@code after}. OpenAI's list shape.
  */
 final class InputItemsPage {
-    static final int LIMIT_DEFAULT = 20;
-    static final int LIMIT_MAX = 100;
-
     private InputItemsPage() {}
 
     static ObjectNode of(ArrayNode stored, String order, String after, String limitText) {
@@ -25,7 +23,7 @@ final class InputItemsPage {
         stored.forEach(items::add);
         if (order == null || order.equals("desc")) Collections.reverse(items);
         else if (!order.equals("asc")) throw ApiException.invalid("order", "'order' must be asc or desc");
-        int limit = limit(limitText);
+        int limit = ListPage.limit(limitText);
         int from = 0;
         if (after != null) {
             from = -1;
@@ -47,16 +45,5 @@ final class InputItemsPage {
         }
         page.put("has_more", to < items.size());
         return page;
-    }
-
-    private static int limit(String text) {
-        if (text == null) return LIMIT_DEFAULT;
-        try {
-            int limit = Integer.parseInt(text);
-            if (limit >= 1 && limit <= LIMIT_MAX) return limit;
-        } catch (NumberFormatException ignored) {
-            // refused below
-        }
-        throw ApiException.invalid("limit", "'limit' must be an integer from 1 to " + LIMIT_MAX);
     }
 }

@@ -1,5 +1,6 @@
 package dev.tollgate.state.conversations;
 
+import dev.tollgate.state.Page;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Optional;
@@ -9,12 +10,13 @@ import java.util.Optional;
  * account is indistinguishable from an id that never existed. Items are JSON objects with an {@code id}.
  */
 public interface ConversationStore {
+    /** @throws DuplicateItemException when two items share an id */
     void create(Conversation conversation, List<ObjectNode> items);
 
     Optional<Conversation> find(String accountId, String id);
 
     /** The account's conversations, newest first, after the one named by {@code afterId} (null: from the newest). */
-    ItemPage<Conversation> list(String accountId, String afterId, int limit);
+    Page<Conversation> list(String accountId, String afterId, int limit);
 
     /** Sets metadata and/or title (null: unchanged); false when the account has no such conversation. */
     boolean update(String accountId, String id, ObjectNode metadata, String title, long nowMs);
@@ -25,14 +27,18 @@ public interface ConversationStore {
     /** Deletes the conversation and all its items; false when the account had none with that id. */
     boolean delete(String accountId, String id);
 
-    /** Appends items in order; false when the account has no such conversation. */
+    /**
+     * Appends items in order; false when the account has no such conversation.
+     *
+     * @throws DuplicateItemException when an item's id is already in the conversation (nothing is appended)
+     */
     boolean append(String accountId, String id, List<ObjectNode> items, long nowMs);
 
     /** The newest {@code max} items, oldest first: the history a request continues. */
     List<ObjectNode> lastItems(String accountId, String id, int max);
 
     /** A page of items, ascending or descending, after the item {@code afterId} (null: from the start). */
-    ItemPage<ObjectNode> items(String accountId, String id, boolean ascending, String afterId, int limit);
+    Page<ObjectNode> items(String accountId, String id, boolean ascending, String afterId, int limit);
 
     Optional<ObjectNode> item(String accountId, String id, String itemId);
 

@@ -1,5 +1,7 @@
 package dev.tollgate.state.conversations;
 
+import dev.tollgate.state.NewestFirst;
+import dev.tollgate.state.Page;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.json.Json;
@@ -47,6 +49,7 @@ public final class SqlConversationStore implements ConversationStore {
                 throw e;
             }
         } catch (SQLException e) {
+            if (db.dialect().isUniqueViolation(e)) throw new DuplicateItemException(conv.id());
             throw new StoreException("create conversation", e);
         }
     }
@@ -66,34 +69,14 @@ public final class SqlConversationStore implements ConversationStore {
     }
 
     @Override
-    public ItemPage<Conversation> list(String accountId, String afterId, int limit) {
+    public Page<Conversation> list(String accountId, String afterId, int limit) {
         Conversation after = null;
         if (afterId != null) {
             after = find(accountId, afterId).orElse(null);
-            if (after == null) return new ItemPage<>(List.of(), false);
+            if (after == null) return new Page<>(List.of(), false);
         }
-        String where = "account_id = ?" + (after == null ? "" : " AND (created_at < ? OR (created_at = ? AND id < ?))");
-        try (Connection c = db.connection()) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM conversations WHERE " + where
-                    + " ORDER BY created_at DESC, id DESC LIMIT ?")) {
-                int i = 1;
-                ps.setString(i++, accountId);
-                if (after != null) {
-                    ps.setLong(i++, after.createdAtMs());
-                    ps.setLong(i++, after.createdAtMs());
-                    ps.setString(i++, after.id());
-                }
-                ps.setInt(i, limit + 1);
-                List<Conversation> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) out.add(conversation(rs));
-                }
-                boolean more = out.size() > limit;
-                return new ItemPage<>(more ? out.subList(0, limit) : out, more);
-            }
-        } catch (SQLException e) {
-            throw new StoreException("list conversations", e);
-        }
+        return NewestFirst.page(db, "conversations", COLUMNS, accountId, after == null ? 0 : after.createdAtMs(),
+                after == null ? null : after.id(), limit, SqlConversationStore::conversation);
     }
 
     @Override
@@ -191,6 +174,7 @@ public final class SqlConversationStore implements ConversationStore {
                 throw e;
             }
         } catch (SQLException e) {
+            if (db.dialect().isUniqueViolation(e)) throw new DuplicateItemException(id);
             throw new StoreException("append conversation items", e);
         }
     }
@@ -214,13 +198,13 @@ public final class SqlConversationStore implements ConversationStore {
     }
 
     @Override
-    public ItemPage<ObjectNode> items(String accountId, String id, boolean ascending, String afterId, int limit) {
-        if (find(accountId, id).isEmpty()) return new ItemPage<>(List.of(), false);
+    public Page<ObjectNode> items(String accountId, String id, boolean ascending, String afterId, int limit) {
+        if (find(accountId, id).isEmpty()) return new Page<>(List.of(), false);
         try (Connection c = db.connection()) {
             Long afterSeq = null;
             if (afterId != null) {
                 afterSeq = seq(c, id, afterId);
-                if (afterSeq == null) return new ItemPage<>(List.of(), false);
+                if (afterSeq == null) return new Page<>(List.of(), false);
             }
             String sql = "SELECT item FROM conversation_items WHERE conversation_id = ?"
                     + (afterSeq == null ? "" : ascending ? " AND seq > ?" : " AND seq < ?")
@@ -235,7 +219,7 @@ public final class SqlConversationStore implements ConversationStore {
                     while (rs.next()) out.add(parse(rs.getString(1)));
                 }
                 boolean more = out.size() > limit;
-                return new ItemPage<>(more ? out.subList(0, limit) : out, more);
+                return new Page<>(more ? out.subList(0, limit) : out, more);
             }
         } catch (SQLException e) {
             throw new StoreException("list conversation items", e);

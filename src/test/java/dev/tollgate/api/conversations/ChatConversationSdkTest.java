@@ -58,7 +58,7 @@ class ChatConversationSdkTest {
         window = (int) PromptTokens.upperBound(body(expectedMessages(1)), "small-ctx") + MAX_TOKENS;
         assertThat(PromptTokens.upperBound(body(expectedMessages(0)), "small-ctx") + MAX_TOKENS).isGreaterThan(window);
         upstream = new FakeOpenAi();
-        gw = TestGateway.start(dir, "limits: { default_rpm: 0 }\n" + TestGateway.openAiConfig("gpt-4o-mini", "titler")
+        gw = TestGateway.start(dir, "limits: { default_rpm: 0 }\n" + TestGateway.openAiConfig("gpt-4o-mini", "titler", "cut-after-2")
                 + "  - { name: small-ctx, provider: fake, context_window: " + window + ", price: { input: 100, output: 200 } }\n"
                 + "conversations: { title_model: titler }\n", upstream.baseUrl());
         sdk = OpenAIOkHttpClient.builder().apiKey(gw.key).baseUrl(gw.baseUrl() + "/v1").maxRetries(0).build();
@@ -172,6 +172,16 @@ class ChatConversationSdkTest {
         // the next request carries the streamed exchange as history
         sdk.chat().completions().create(ask("gpt-4o-mini", c.id(), "Again").build());
         assertThat(lastUpstreamBody().path("messages").toString()).contains("Stream please").contains("Hello from fake");
+    }
+
+    @Test
+    void aStreamCutAfterItStartedAppendsNothing() {
+        Conversation c = conversation(new String[][] {{"q", "a"}});
+        var r = gw.post("/v1/chat/completions", "{\"model\":\"cut-after-2\",\"stream\":true,\"conversation_id\":\"" + c.id()
+                + "\",\"messages\":[{\"role\":\"user\",\"content\":\"will break\"}]}", gw.key);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("partial").doesNotContain("[DONE]");
+        assertThat(texts(c.id())).containsExactly("user:q", "assistant:a");
     }
 
     @Test

@@ -89,13 +89,13 @@ class ConversationsSdkTest {
     void aConversationIsCreatedReadUpdatedAndDeletedWithItsItems() {
         Conversation c = create("first", "second");
         assertThat(c.id()).startsWith("conv_");
-        assertThat(c._metadata().convert(java.util.Map.class)).containsEntry("topic", "demo");
+        assertThat(c._metadata().convert(new com.fasterxml.jackson.core.type.TypeReference<java.util.Map<String, String>>() { })).containsEntry("topic", "demo");
         assertThat(sdk.conversations().retrieve(c.id()).validate().id()).isEqualTo(c.id());
 
         Conversation updated = sdk.conversations().update(c.id(), ConversationUpdateParams.builder()
                 .metadata(ConversationUpdateParams.Metadata.builder().putAdditionalProperty("topic", JsonValue.from("changed")).build())
                 .build()).validate();
-        assertThat(updated._metadata().convert(java.util.Map.class)).containsEntry("topic", "changed");
+        assertThat(updated._metadata().convert(new com.fasterxml.jackson.core.type.TypeReference<java.util.Map<String, String>>() { })).containsEntry("topic", "changed");
 
         var added = sdk.conversations().items().create(c.id(), ItemCreateParams.builder().addItem(user("third")).build());
         assertThat(added.data()).hasSize(1);
@@ -175,6 +175,16 @@ class ConversationsSdkTest {
         r = gw.post("/v1/conversations", "{\"metadata\":{\"k\":1}}", gw.key);
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(r.body()).contains("'metadata'");
+        String twice = "{\"items\":[{\"id\":\"msg_same\",\"role\":\"user\",\"content\":\"a\"},"
+                + "{\"id\":\"msg_same\",\"role\":\"user\",\"content\":\"b\"}]}";
+        r = gw.post("/v1/conversations", twice, gw.key);
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).contains("share an id");
+        String id = Json.parseOrNull(gw.post("/v1/conversations", "{\"items\":[{\"id\":\"msg_once\",\"role\":\"user\","
+                + "\"content\":\"a\"}]}", gw.key).body().getBytes(StandardCharsets.UTF_8)).path("id").asText();
+        r = gw.post("/v1/conversations/" + id + "/items", "{\"items\":[{\"id\":\"msg_once\",\"role\":\"user\",\"content\":\"again\"}]}", gw.key);
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(sdk.conversations().items().list(id).data()).as("nothing appended").hasSize(1);
         r = gw.post("/v1/conversations", "{\"colour\":\"blue\"}", gw.key);
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(r.body()).contains("colour");

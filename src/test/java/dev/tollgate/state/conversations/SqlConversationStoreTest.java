@@ -1,5 +1,6 @@
 package dev.tollgate.state.conversations;
 
+import dev.tollgate.state.Page;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -49,10 +50,10 @@ class SqlConversationStoreTest {
             assertThat(store.item("acct-a", id, "msg_1").orElseThrow()).isEqualTo(item("msg_1", "héllo 🙂"));
             assertThat(store.item("acct-b", id, "msg_1")).isEmpty();
 
-            ItemPage<ObjectNode> desc = store.items("acct-a", id, false, null, 2);
+            Page<ObjectNode> desc = store.items("acct-a", id, false, null, 2);
             assertThat(desc.data()).extracting(i -> i.path("id").asText()).containsExactly("msg_3", "msg_2");
             assertThat(desc.hasMore()).isTrue();
-            ItemPage<ObjectNode> rest = store.items("acct-a", id, false, "msg_2", 2);
+            Page<ObjectNode> rest = store.items("acct-a", id, false, "msg_2", 2);
             assertThat(rest.data()).extracting(i -> i.path("id").asText()).containsExactly("msg_1");
             assertThat(rest.hasMore()).isFalse();
             assertThat(store.items("acct-a", id, true, "msg_1", 5).data()).extracting(i -> i.path("id").asText())
@@ -120,10 +121,10 @@ class SqlConversationStoreTest {
                 store.create(new Conversation("conv_l" + i, account, null, Json.object(), 0, 100 + i, 100 + i), List.of());
             }
             store.create(new Conversation("conv_other", account + "-b", null, Json.object(), 0, 200, 200), List.of());
-            ItemPage<Conversation> first = store.list(account, null, 2);
+            Page<Conversation> first = store.list(account, null, 2);
             assertThat(first.data()).extracting(Conversation::id).containsExactly("conv_l4", "conv_l3");
             assertThat(first.hasMore()).isTrue();
-            ItemPage<Conversation> last = store.list(account, "conv_l1", 5);
+            Page<Conversation> last = store.list(account, "conv_l1", 5);
             assertThat(last.data()).extracting(Conversation::id).containsExactly("conv_l0");
             assertThat(last.hasMore()).isFalse();
             assertThat(store.list(account, "conv_other", 5).data()).as("a cursor of another account").isEmpty();
