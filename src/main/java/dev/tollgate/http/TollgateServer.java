@@ -79,7 +79,7 @@ public final class TollgateServer {
                         new ChatPipeline(gateway.billing(), gateway.health(), gateway.stops()),
                         cacheStep, maxBody, new dev.tollgate.api.PresetStep(presetStore)))
                 .register(dev.tollgate.api.PresetsApi.PATH, new dev.tollgate.api.PresetsApi(auth, presetStore,
-                        gateway.guard(), gateway.clock()))
+                        gateway.guard(), gateway.clock(), new dev.tollgate.usage.PresetUsage(gateway.database())))
                 .post("/v1/messages", new Messages(auth, gateway.router(), gateway.guard(),
                         new ChatPipeline(gateway.billing(), gateway.health(), gateway.stops()), cacheStep, maxBody,
                         new dev.tollgate.api.PresetStep(presetStore)))
