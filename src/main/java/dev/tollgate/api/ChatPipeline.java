@@ -89,12 +89,16 @@ public final class ChatPipeline {
         Reservation.Charged charged = hold.settle(usage, requestId);
         ObjectNode answer = result.body();
         if (check != null) { // structured outputs: checked, repaired once when invalid (both calls billed)
-            SchemaRepair.Outcome checked = SchemaRepair.check(check, billing, caller.accountId(), requestId, d,
-                    chat.body(), result, charged, body -> call(body, d, requestId),
-                    second -> usage(chat.body(), d, second));
-            answer = checked.completion();
-            charged = checked.charged();
-            out.schemaVerdict(checked.verdict());
+            try {
+                SchemaRepair.Outcome checked = SchemaRepair.check(check, billing, caller.accountId(), requestId, d,
+                        chat.body(), result, charged, body -> call(body, d, requestId),
+                        second -> usage(chat.body(), d, second));
+                answer = checked.completion();
+                charged = checked.charged();
+                out.schemaVerdict(checked.verdict());
+            } catch (RuntimeException e) { // the first answer is paid for: deliver it, with no verdict
+                LOG.log(Level.WARNING, "checking a structured answer failed; it is delivered unchecked", e);
+            }
         }
         tell(settled, charged);
         out.attempts(attempt.answeredHeader());

@@ -88,8 +88,9 @@ public enum PresetWire {
         @Override
         void systemPrompt(ObjectNode body, String prompt) {
             JsonNode instructions = body.get("instructions");
-            body.put("instructions", instructions == null || !instructions.isTextual() || instructions.asText().isEmpty()
-                    ? prompt : prompt + "\n\n" + instructions.asText());
+            if (instructions == null || instructions.isNull() || instructions.asText().isEmpty()) body.put("instructions", prompt);
+            else if (instructions.isTextual()) body.put("instructions", prompt + "\n\n" + instructions.asText());
+            // anything else is left for the request's own validation to refuse
         }
 
         /** Chat's {@code response_format} → Responses' {@code text.format} (json_schema is flat there). */

@@ -12,6 +12,8 @@ import dev.tollgate.json.Json;
 import dev.tollgate.limits.Guard;
 import dev.tollgate.state.presets.Preset;
 import dev.tollgate.state.presets.PresetStore;
+import dev.tollgate.metering.Cost;
+import dev.tollgate.usage.PresetUsage;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -22,7 +24,7 @@ import java.util.Set;
 /**
  * {@code /v1/presets} (docs/presets.md): the caller's presets created, listed, read, changed (each change a new
  * version) and deleted; public presets of other accounts are listed and readable, never changed; any visible
- * preset can be duplicated into the caller's account. The plan's {@code max_presets} bounds how many an account owns.
+ * preset can be duplicated into the caller's account, and the caller's use of a preset is counted by version. The plan's {@code max_presets} bounds how many an account owns.
  */
 public final class PresetsApi implements HttpService {
     public static final String PATH = "/v1/presets";
@@ -36,8 +38,10 @@ public final class PresetsApi implements HttpService {
     private final PresetStore store;
     private final Guard guard;
     private final Clock clock;
+    private final PresetUsage usage;
 
-    public PresetsApi(Authenticator auth, PresetStore store, Guard guard, Clock clock) {
+    public PresetsApi(Authenticator auth, PresetStore store, Guard guard, Clock clock, PresetUsage usage) {
+        this.usage = usage;
         this.auth = auth;
         this.store = store;
         this.guard = guard;
@@ -48,7 +52,7 @@ public final class PresetsApi implements HttpService {
     public void routing(HttpRules rules) {
         rules.post("/", this::create).get("/", this::list)
                 .get("/{slug}", this::retrieve).patch("/{slug}", this::update).delete("/{slug}", this::delete)
-                .post("/{slug}/duplicate", this::duplicate);
+                .post("/{slug}/duplicate", this::duplicate).get("/{slug}/usage", this::usage);
     }
 
     private void create(ServerRequest req, ServerResponse res) {
@@ -113,6 +117,26 @@ public final class PresetsApi implements HttpService {
                 source.params().deepCopy(), false, 1, now, now);
         insert(p, copy);
         send(res, 201, json(copy, p));
+    }
+
+    /**
+     * {@code GET /v1/presets/{slug}/usage?days=N} (default 30): the caller's own requests that used the preset, by
+     * version. Any valid slug: a deleted preset's history stays, and another account's public preset shows only the
+     * caller's use of it.
+     */
+    private void usage(ServerRequest req, ServerResponse res) {
+        Principal p = auth.apiKey(req);
+        String slug = slug(Json.NODES.textNode(req.path().pathParameters().get("slug")));
+        int days = UsageTable.intParam(req, "days", 30, 1, UsageTable.DAYS_MAX);
+        ArrayNode data = Json.NODES.arrayNode();
+        for (PresetUsage.Version v : usage.byVersion(p.accountId(), slug, clock.millis() - days * 86_400_000L)) {
+            data.addObject().put("version", v.version()).put("requests", v.requests()).put("failed", v.failed())
+                    .put("input_tokens", v.inputTokens()).put("output_tokens", v.outputTokens())
+                    .put("cost", Cost.toCreditsDecimal(v.costMicros()));
+        }
+        ObjectNode out = Json.object().put("object", "preset.usage").put("slug", slug).put("days", days);
+        out.set("data", data);
+        send(res, 200, out);
     }
 
     /** The plan's limit is checked before the insert; two concurrent creates may pass it together (one over at most). */

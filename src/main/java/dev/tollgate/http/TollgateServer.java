@@ -85,7 +85,7 @@ public final class TollgateServer {
                         pipeline(gateway),
                         cacheStep, maxBody, new dev.tollgate.api.PresetStep(presetStore), conversationStep(gateway)))
                 .register(dev.tollgate.api.PresetsApi.PATH, new dev.tollgate.api.PresetsApi(auth, presetStore,
-                        gateway.guard(), gateway.clock()))
+                        gateway.guard(), gateway.clock(), new dev.tollgate.usage.PresetUsage(gateway.database())))
                 .post("/v1/messages", new Messages(auth, gateway.router(), gateway.guard(),
                         pipeline(gateway), cacheStep, maxBody,
                         new dev.tollgate.api.PresetStep(presetStore)))

@@ -183,6 +183,16 @@ class PresetsEverywhereTest {
         assertThat(column("SELECT request_id || '=' || COALESCE(preset || '@' || preset_version, 'none') FROM usage_events "
                 + "WHERE request_id IN ('" + chat + "', '" + responses + "', '" + plain + "') ORDER BY request_id"))
                 .containsExactlyInAnyOrder(chat + "=" + s + "@1", responses + "=" + s + "@1", plain + "=none");
+        // GET /v1/presets/{slug}/usage: the caller's own use, by version; the owner did not use it
+        JsonNode mine = JSON.readTree(gw.get("/v1/presets/" + s + "/usage?days=1", user).body());
+        assertThat(mine.path("data")).hasSize(1);
+        assertThat(mine.at("/data/0/version").asInt()).isEqualTo(1);
+        assertThat(mine.at("/data/0/requests").asInt()).isEqualTo(2);
+        assertThat(mine.at("/data/0/input_tokens").asInt()).isEqualTo(20);
+        assertThat(mine.at("/data/0/cost").decimalValue()).isPositive();
+        assertThat(JSON.readTree(gw.get("/v1/presets/" + s + "/usage", owner).body()).path("data")).isEmpty();
+        HttpResponse<String> bad = gw.get("/v1/presets/Not_A_Slug/usage", user);
+        assertThat(bad.statusCode()).isEqualTo(400);
         HttpResponse<String> missing = post("/v1/messages", "{\"model\":\"@preset/nope-" + s + "\",\"max_tokens\":5,"
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}", user, "preset-missing-" + UUID.randomUUID());
         assertThat(missing.statusCode()).as(missing.body()).isEqualTo(404);

@@ -55,6 +55,7 @@ class StructuredOutputTest {
                 .answers("up-object", PROSE, answer("{\\\"ok\\\":true}"))
                 .answer("up-plain", PROSE)
                 .answers("up-responses", PROSE, ADA)
+                .answers("up-messages", WRONG_TYPE, ADA)
                 .stream("up-stream", ScriptedOpenAi.chunk("{\"role\":\"assistant\",\"content\":\"Ada\"}", null),
                         ScriptedOpenAi.chunk("{}", "stop"), ScriptedOpenAi.usageChunk(USAGE));
         anthropic = new FakeAnthropic();
@@ -73,6 +74,8 @@ class StructuredOutputTest {
                   - { name: object, provider: fake, upstream: up-object, price: { input: 1, output: 2 } }
                   - { name: plain, provider: fake, upstream: up-plain, price: { input: 1, output: 2 } }
                   - { name: responses, provider: fake, upstream: up-responses, price: { input: 1, output: 2 } }
+                  - { name: messages, provider: fake, upstream: up-messages, price: { input: 1, output: 2 } }
+                  - { name: claude-text, provider: claude, upstream: json-text, price: { input: 1, output: 2 } }
                   - { name: streamed, provider: fake, upstream: up-stream, price: { input: 1, output: 2 } }
                   - { name: mock-json, provider: local, price: { input: 1, output: 2 } }
                   - { name: no-schema, provider: fake, upstream: up-plain, price: { input: 1, output: 2 }, capabilities: [tools] }
@@ -230,6 +233,26 @@ class StructuredOutputTest {
         JsonNode body = JSON.readTree(res.body());
         assertThat(JSON.readTree(body.at("/output/0/content/0/text").asText()).path("name").asText()).isEqualTo("Ada");
         assertThat(body.at("/usage/input_tokens").asInt()).as("both calls in the usage").isEqualTo(20);
+    }
+
+    @Test
+    void anthropicClientsOutputConfigIsTranslatedForOthersAndPassedToAnthropic() throws Exception {
+        JsonNode schema = JSON.readTree(SCHEMA).at("/json_schema/schema");
+        String body = "{\"model\":\"%s\",\"max_tokens\":100,\"output_config\":{\"format\":{\"type\":\"json_schema\","
+                + "\"schema\":" + schema + "}},\"messages\":[{\"role\":\"user\",\"content\":\"Who?\"}]}";
+        HttpResponse<String> res = gw.post("/v1/messages", body.formatted("messages"), gw.key);
+        assertThat(res.statusCode()).as(res.body()).isEqualTo(200);
+        assertThat(res.headers().firstValue("x-tollgate-schema")).hasValue("repaired");
+        assertThat(res.headers().firstValue("x-tollgate-dropped-fields")).isEmpty();
+        assertThat(upstream.lastRequest().at("/response_format/json_schema/schema")).isEqualTo(schema);
+        assertThat(JSON.readTree(JSON.readTree(res.body()).at("/content/0/text").asText()).path("age").asInt()).isEqualTo(36);
+
+        HttpResponse<String> native_ = gw.post("/v1/messages", body.formatted("claude-text"), gw.key);
+        assertThat(native_.statusCode()).as(native_.body()).isEqualTo(200);
+        assertThat(native_.headers().firstValue("x-tollgate-schema")).hasValue("valid");
+        JsonNode sent = anthropic.last().body();
+        assertThat(sent.at("/output_config/format/schema")).as("an Anthropic deployment gets the client's own body").isEqualTo(schema);
+        assertThat(sent.has("tools")).isFalse();
     }
 
     @Test

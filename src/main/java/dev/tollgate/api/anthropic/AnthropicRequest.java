@@ -24,7 +24,7 @@ import java.util.Set;
 record AnthropicRequest(ChatRequest chat, List<String> stopSequences, List<String> dropped, boolean thinking) {
     /** Accepted and translated (plus Tollgate's {@code models} fallback list, {@code prefer_cheap} and {@code provider}). */
     private static final Set<String> TRANSLATED = Set.of("model", "max_tokens", "messages", "system", "stop_sequences",
-            "temperature", "top_p", "stream", "tools", "tool_choice", "models", "prefer_cheap", "provider");
+            "temperature", "top_p", "stream", "tools", "tool_choice", "models", "prefer_cheap", "provider", "output_format");
     /** Accepted and dropped: no OpenAI chat equivalent, and ignoring them does not change the answer's shape. */
     private static final Set<String> DROPPED = Set.of("top_k", "metadata", "thinking", "service_tier");
     private static final String TOOL_ERROR_PREFIX = "[tool error] ";
@@ -51,9 +51,38 @@ record AnthropicRequest(ChatRequest chat, List<String> stopSequences, List<Strin
         copyIfPresent(in, out, "provider");
         boolean hasTools = tools(in.get("tools"), out);
         toolChoice(in.get("tool_choice"), hasTools, out);
+        JsonNode format = outputFormat(in);
+        if (format != null) out.set("response_format", format);
+        if (format != null && in.path("output_config").size() == 1) dropped = without(dropped, "output_config");
         JsonNode thinking = in.get("thinking");
         boolean thinks = thinking != null && thinking.isObject() && !"disabled".equals(thinking.path("type").asText());
         return new AnthropicRequest(ChatRequest.parse(out), List.copyOf(stops), dropped, thinks);
+    }
+
+    /**
+     * Anthropic's structured outputs, {@code output_config.format} (GA) or {@code output_format} (the beta), as
+     * OpenAI's {@code response_format} json_schema: other providers get the schema in their own way and the answer is
+     * validated like any other (docs/structured-outputs.md). An Anthropic deployment gets the client's body as sent.
+     */
+    private static JsonNode outputFormat(ObjectNode in) {
+        String at = in.path("output_config").hasNonNull("format") ? "output_config.format" : "output_format";
+        JsonNode format = at.equals("output_format") ? in.get("output_format") : in.path("output_config").get("format");
+        if (format == null || format.isNull()) return null;
+        if (!format.isObject() || !"json_schema".equals(format.path("type").asText())) {
+            throw ApiException.invalid(at + ".type", "'" + at + ".type' must be json_schema");
+        }
+        if (!format.path("schema").isObject()) {
+            throw ApiException.invalid(at + ".schema", "'" + at + ".schema' must be a JSON Schema object");
+        }
+        ObjectNode out = Json.object().put("type", "json_schema");
+        out.putObject("json_schema").put("name", "output").put("strict", true).set("schema", format.get("schema"));
+        return out;
+    }
+
+    private static List<String> without(List<String> list, String name) {
+        List<String> out = new ArrayList<>(list);
+        out.remove(name);
+        return out;
     }
 
     /**

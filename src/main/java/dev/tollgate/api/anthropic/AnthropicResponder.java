@@ -56,6 +56,9 @@ final class AnthropicResponder implements ChatResponder {
     }
 
     @Override
+    public void schemaVerdict(String verdict) { res.header(dev.tollgate.api.StructuredOutput.HEADER, verdict); }
+
+    @Override
     public void answer(ObjectNode completion, Deployment answeredBy, Reservation.Charged charged) {
         ObjectNode message = AnthropicMessage.of(completion, messageId, answeredBy.publicName(), stopSequences, thinking, charged);
         answeredBy(answeredBy);

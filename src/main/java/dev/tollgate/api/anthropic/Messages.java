@@ -65,6 +65,7 @@ public final class Messages implements Handler {
         AnthropicRequest request = AnthropicRequest.translate(original);
         // an Anthropic deployment gets the client's own body (only model changed): nothing is lost on the way
         ChatRequest chat = request.chat().withAnthropicBody(original.deepCopy());
+        dev.tollgate.api.StructuredOutput.of(chat.body()); // an output_config schema that does not compile: 400 before routing
         Route route = Routes.of(router, chat, principal, req);
         route.headers().forEach(res::header); // before the pipeline: a stream's headers leave with its first byte
         Admission admission = guard.admit(principal, Demands.chat(chat, route.candidates(), pipeline.billing()), res::header);
