@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Redis, clients rotating over them like a round-robin balancer, mixed traffic, and midway a kill -9 of
  * one replica (restarted), a Redis restart (kill -9, no persistence) and a PostgreSQL pause (a proxy
  * that holds every byte). Then {@link SoakChecks} asserts the invariants; the exit code is the number
- * of violated checks (0 = all hold). {@code bench/soak.sh} runs it for minutes, {@code SoakIT} for ≤ 60 s.
+ * of violated checks (0 = all hold). {@code bench/soak.sh} runs it for minutes, {@code SoakTest} for ≤ 60 s.
  */
 public final class Soak {
     static final String ADMIN_TOKEN = "soak-admin-token-0123456789abcdef";

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
  * restart and a PostgreSQL pause; every check of {@link SoakChecks} must pass. The long run is
  * {@code bench/soak.sh} (docs/operations.md "Soak").
  */
-class SoakIT {
+class SoakTest {
     @TempDir
     Path dir;
 
