@@ -19,6 +19,8 @@ public final class TcpProxy implements AutoCloseable {
     private final int port;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile ServerSocket server;
+    /** Replies from the server wait at this gate: requests run there, their answers are late (a timeout). */
+    private volatile java.util.concurrent.CountDownLatch replies = new java.util.concurrent.CountDownLatch(0);
 
     public TcpProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
@@ -34,6 +36,15 @@ public final class TcpProxy implements AutoCloseable {
         server.close();
         for (Socket s : sockets) s.close();
         sockets.clear();
+    }
+
+    /** Holds back the server's answers (the requests still reach it and run). */
+    public void pauseReplies() {
+        replies = new java.util.concurrent.CountDownLatch(1);
+    }
+
+    public void resumeReplies() {
+        replies.countDown();
     }
 
     /** Listens again on the same port: the server is back. */
@@ -53,8 +64,8 @@ public final class TcpProxy implements AutoCloseable {
                     Socket upstream = new Socket("127.0.0.1", targetPort);
                     sockets.add(client);
                     sockets.add(upstream);
-                    pump(client, upstream);
-                    pump(upstream, client);
+                    pump(client, upstream, false);
+                    pump(upstream, client, true);
                 } catch (IOException e) {
                     return;
                 }
@@ -62,11 +73,16 @@ public final class TcpProxy implements AutoCloseable {
         });
     }
 
-    private static void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to, boolean isReply) {
         Thread.ofVirtual().start(() -> {
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                in.transferTo(out);
-            } catch (IOException ignored) {
+                byte[] buf = new byte[8192];
+                for (int n; (n = in.read(buf)) >= 0; ) {
+                    if (isReply) replies.await();
+                    out.write(buf, 0, n);
+                    out.flush();
+                }
+            } catch (IOException | InterruptedException ignored) {
                 // cut
             } finally {
                 try {
@@ -81,6 +97,7 @@ public final class TcpProxy implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        resumeReplies();
         cut();
     }
 }

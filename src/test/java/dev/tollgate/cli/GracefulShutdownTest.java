@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * runs to its end and is charged exactly once, then the process exits 0 with nothing held and the
  * ledger verified (docs/operations.md "Graceful shutdown").
  */
-class GracefulShutdownIT {
+class GracefulShutdownTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static final long FAKE_COST_MICROS = 12 * 1000 + 3 * 2000;
 
