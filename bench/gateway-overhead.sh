@@ -108,7 +108,8 @@ start_nginx() {
   local n port
   mkdir -p "$tmp/nginx/logs"
   for n in 1 2 3 4 5; do
-    port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+    port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null \
+      || echo $((20000 + RANDOM % 40000)))"
     cat >"$tmp/nginx/nginx.conf" <<EOF
 $([ "$(id -u)" = 0 ] && echo "user root;")
 worker_processes ${BENCH_NGINX_WORKERS:-auto};

@@ -6,9 +6,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import dev.tollgate.limits.stop.EmergencyStops;
 import dev.tollgate.limits.stop.Stop;
-import java.security.SecureRandom;
 import java.util.EnumMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,7 +23,6 @@ import java.util.logging.Logger;
  */
 public final class Guard {
     private static final Logger LOG = Logger.getLogger(Guard.class.getName());
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Limits limits;
     private final RateLimits rates;
@@ -132,9 +129,12 @@ public final class Guard {
                 "Rate limit reached: the " + limit + " of " + who + " is used up; " + when, seconds);
     }
 
+    /**
+     * Lease ids name a request's parallel slots and quota reservations, also in Redis shared by replicas: they must
+     * be unique across replicas and restarts, not secret, so the ledger's id (random per process, then a counter)
+     * serves, without SecureRandom's lock and /dev/urandom reads on every request.
+     */
     private static String newId() {
-        byte[] b = new byte[12];
-        RANDOM.nextBytes(b);
-        return "adm_" + HexFormat.of().formatHex(b);
+        return "adm_" + dev.tollgate.http.RequestIds.newLedgerId();
     }
 }

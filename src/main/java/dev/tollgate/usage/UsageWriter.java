@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -39,6 +40,8 @@ public final class UsageWriter implements AutoCloseable {
     private final AtomicLong done = new AtomicLong(); // written, or given up on after a store failure
     private final AtomicLong inFlight = new AtomicLong();
     private final Object progress = new Object();
+    /** Threads inside {@link #flush}: only then does a finished request notify {@link #progress}. */
+    private final AtomicInteger flushing = new AtomicInteger();
     private volatile boolean closing;
 
     public UsageWriter(Database db, int queueCapacity, int batchSizeMax, long lingerMs, MeterRegistry metrics) {
@@ -72,7 +75,10 @@ public final class UsageWriter implements AutoCloseable {
 
     void requestEnded() {
         inFlight.decrementAndGet();
-        synchronized (progress) { progress.notifyAll(); }
+        // a monitor and a notify on every request only matter while someone flushes (tests, the CLI, shutdown)
+        if (flushing.get() > 0) {
+            synchronized (progress) { progress.notifyAll(); }
+        }
     }
 
     /**
@@ -81,6 +87,15 @@ public final class UsageWriter implements AutoCloseable {
      */
     public boolean flush(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
+        flushing.incrementAndGet();
+        try {
+            return awaitProgress(deadline);
+        } finally {
+            flushing.decrementAndGet();
+        }
+    }
+
+    private boolean awaitProgress(long deadline) {
         synchronized (progress) {
             while (inFlight.get() > 0 || done.get() < accepted.get()) {
                 long leftMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
