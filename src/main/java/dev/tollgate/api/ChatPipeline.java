@@ -80,6 +80,7 @@ public final class ChatPipeline {
         Reservation.Charged charged = hold.settle(usage, requestId);
         tell(settled, charged);
         out.attempts(attempt.answeredHeader());
+        out.dropped(d.provider().droppedFields(chat.body()));
         out.answer(result.body(), d, charged);
         return charged;
     }
@@ -100,6 +101,7 @@ public final class ChatPipeline {
                 }
                 if (!out.started()) {
                     out.attempts(attempt.answeredHeader()); // headers go with the first byte
+                    out.dropped(d.provider().droppedFields(chat.body()));
                     facts.firstByte();
                 }
                 out.chunk(chunk, d);

@@ -36,6 +36,11 @@ public final class OpenAiResponder implements ChatResponder {
     }
 
     @Override
+    public void dropped(java.util.List<String> fields) {
+        if (!fields.isEmpty() && !res.isSent() && !sse.started()) res.header("x-tollgate-dropped-fields", String.join(", ", fields));
+    }
+
+    @Override
     public void answer(ObjectNode completion, Deployment answeredBy, Reservation.Charged charged) {
         putUsage(completion.withObjectProperty("usage"), charged);
         completion.put("model", bodyModel(answeredBy));

@@ -36,6 +36,9 @@ final class RecordingResponder implements ChatResponder {
     public void attempts(String header) { out.attempts(header); }
 
     @Override
+    public void dropped(java.util.List<String> fields) { out.dropped(fields); }
+
+    @Override
     public void answer(ObjectNode completion, Deployment d, Reservation.Charged charged) {
         if (charged != null) {
             cache.store(key, ttlS, d.providerName(), d.publicName(), charged.costMicros(), charged.usage(),

@@ -78,6 +78,9 @@ public final class StructuredOutput {
         public void attempts(String value) { out.attempts(value); }
 
         @Override
+        public void dropped(java.util.List<String> fields) { out.dropped(fields); }
+
+        @Override
         public void answer(ObjectNode completion, Deployment answeredBy, Reservation.Charged charged) {
             header.accept(HEADER, valid(schema, completion) ? "valid" : "invalid");
             out.answer(completion, answeredBy, charged);
