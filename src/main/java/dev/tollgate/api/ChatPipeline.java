@@ -72,11 +72,13 @@ public final class ChatPipeline {
         }
     }
 
-    private static Reservation.Charged complete(ChatRequest chat, Deployment d, Reservation hold, String requestId,
-                                                ChatResponder out, AttemptLoop.Try attempt,
-                                                Consumer<Reservation.Charged> settled) throws ProviderException {
+    private Reservation.Charged complete(ChatRequest chat, Deployment d, Reservation hold, String requestId,
+                                         ChatResponder out, AttemptLoop.Try attempt,
+                                         Consumer<Reservation.Charged> settled) throws ProviderException {
+        long startNs = System.nanoTime();
         ChatResult result = d.provider().complete(call(chat, d, requestId, false));
         Usage usage = result.usage() != null ? result.usage() : counted(chat, d, result.body());
+        health.speeds().throughput(d, usage.completionTokens(), (System.nanoTime() - startNs) / 1_000_000); // provider.sort
         Reservation.Charged charged = hold.settle(usage, requestId);
         tell(settled, charged);
         out.attempts(attempt.answeredHeader());
@@ -90,6 +92,8 @@ public final class ChatPipeline {
                                        Consumer<Reservation.Charged> settled) throws ProviderException {
         StreamMeter meter = new StreamMeter();
         UsageFacts facts = UsageFacts.current();
+        long startNs = System.nanoTime();
+        long[] firstNs = {0}; // when the first chunk arrived: latency and throughput for provider.sort
         EmergencyStops.Stream tracked = stops.track(caller, d.providerName()); // emergency stop: may close the upstream
         try {
             if (tracked.stopped() != null) throw new StoppedException(tracked.stopped()); // emergency stop since admission
@@ -99,6 +103,7 @@ public final class ChatPipeline {
                     meter.accept(chunk);
                     return;
                 }
+                if (firstNs[0] == 0) firstNs[0] = System.nanoTime();
                 if (!out.started()) {
                     out.attempts(attempt.answeredHeader()); // headers go with the first byte
                     out.dropped(d.provider().droppedFields(chat.body()));
@@ -132,6 +137,10 @@ public final class ChatPipeline {
             tracked.close();
         }
         Reservation.Charged charged = hold.settle(meter.usage(chat.body(), d.upstreamModel()), requestId);
+        if (firstNs[0] > 0) {
+            health.speeds().latency(d, (firstNs[0] - startNs) / 1_000_000);
+            health.speeds().throughput(d, charged.usage().completionTokens(), (System.nanoTime() - firstNs[0]) / 1_000_000);
+        }
         tell(settled, charged);
         out.streamDone(meter.usageChunk(), charged);
         return charged;
