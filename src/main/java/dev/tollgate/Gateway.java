@@ -74,8 +74,8 @@ public final class Gateway implements AutoCloseable {
         this.alerts = Alerts.start(config.alerts(), db, clock, metrics);
         budgets.watch((provider, metric, used, limit, month) ->
                 alerts.observe("provider", provider, metric, used, limit, month.toString(), null));
-        this.router = new Router(catalog, AutoPolicy.from(config), prices, budgets, config.routing().sticky());
         this.health = ProviderHealth.create(config, metrics, clock, sleeper);
+        this.router = new Router(catalog, AutoPolicy.from(config), prices, budgets, config.routing().sticky(), health.speeds());
         this.usage = new UsageAnalytics(db, config.usage(), clock, metrics);
         dev.tollgate.usage.SystemGauges.register(metrics, config, health, ledger);
         this.stops = new EmergencyStops(db, providers.keySet(), clock, metrics, EmergencyStops.POLL_INTERVAL_MS)

@@ -84,8 +84,10 @@ public final class ChatPipeline {
                                          String requestId, ChatResponder out, AttemptLoop.Try attempt,
                                          Consumer<Reservation.Charged> settled) throws ProviderException {
         StructuredOutput check = StructuredOutput.of(chat.body()); // compiled before routing too: cannot fail here
+        long startNs = System.nanoTime();
         ChatResult result = d.provider().complete(call(chat, d, requestId, false, breakpoints.minTokens(caller.plan(), d.publicName())));
         Usage usage = usage(chat.body(), d, result);
+        health.speeds().throughput(d, usage.completionTokens(), (System.nanoTime() - startNs) / 1_000_000); // provider.sort
         Reservation.Charged charged = hold.settle(usage, requestId);
         ObjectNode answer = result.body();
         if (check != null) { // structured outputs: checked, repaired once when invalid (both calls billed)
@@ -102,6 +104,7 @@ public final class ChatPipeline {
         }
         tell(settled, charged);
         out.attempts(attempt.answeredHeader());
+        out.dropped(d.provider().droppedFields(chat.body()));
         out.answer(answer, d, charged);
         return charged;
     }
@@ -115,6 +118,8 @@ public final class ChatPipeline {
                                        Consumer<Reservation.Charged> settled) throws ProviderException {
         StreamMeter meter = new StreamMeter();
         UsageFacts facts = UsageFacts.current();
+        long startNs = System.nanoTime();
+        long[] firstNs = {0}; // when the first chunk arrived: latency and throughput for provider.sort
         EmergencyStops.Stream tracked = stops.track(caller, d.providerName()); // emergency stop: may close the upstream
         try {
             if (tracked.stopped() != null) throw new StoppedException(tracked.stopped()); // emergency stop since admission
@@ -124,8 +129,10 @@ public final class ChatPipeline {
                     meter.accept(chunk);
                     return;
                 }
+                if (firstNs[0] == 0) firstNs[0] = System.nanoTime();
                 if (!out.started()) {
                     out.attempts(attempt.answeredHeader()); // headers go with the first byte
+                    out.dropped(d.provider().droppedFields(chat.body()));
                     facts.firstByte();
                 }
                 out.chunk(chunk, d);
@@ -156,6 +163,10 @@ public final class ChatPipeline {
             tracked.close();
         }
         Reservation.Charged charged = hold.settle(meter.usage(chat.body(), d.upstreamModel()), requestId);
+        if (firstNs[0] > 0) {
+            health.speeds().latency(d, (firstNs[0] - startNs) / 1_000_000);
+            health.speeds().throughput(d, charged.usage().completionTokens(), (System.nanoTime() - firstNs[0]) / 1_000_000);
+        }
         tell(settled, charged);
         out.streamDone(meter.usageChunk(), charged);
         return charged;

@@ -27,6 +27,13 @@ public interface ChatResponder {
      */
     default void schemaVerdict(String verdict) {}
 
+    /**
+     * The request fields the answering provider never saw (its adapter translated the body and had no place for
+     * them); called before {@link #answer} and before the first {@link #chunk}. A wire format that names them
+     * ({@code x-tollgate-dropped-fields}) overrides this.
+     */
+    default void dropped(java.util.List<String> fields) {}
+
     /** A complete answer, already charged. */
     void answer(ObjectNode completion, Deployment answeredBy, Reservation.Charged charged);
 

@@ -26,6 +26,8 @@ final class CompletionsResponder implements ChatResponder {
     private final boolean clientWantsUsage;
     private final List<String> dropped;
     private String requestedModel;
+    /** What the answering adapter left out of the chat translation (e.g. {@code logit_bias} to Anthropic). */
+    private List<String> adapterDropped = List.of();
 
     CompletionsResponder(ServerResponse res, boolean clientWantsUsage, String requestedModel, List<String> dropped) {
         this.res = res;
@@ -39,6 +41,9 @@ final class CompletionsResponder implements ChatResponder {
     public void attempts(String header) {
         if (!res.isSent() && !sse.started()) res.header(AttemptLog.HEADER, header);
     }
+
+    @Override
+    public void dropped(List<String> fields) { adapterDropped = fields; }
 
     @Override
     public void answer(ObjectNode completion, Deployment answeredBy, Reservation.Charged charged) {
@@ -111,6 +116,9 @@ final class CompletionsResponder implements ChatResponder {
     private void answeredBy(Deployment d) {
         OpenAiResponder.answeredBy(res, d);
         boolean legacy = d.provider() instanceof LegacyCompletions && d.model().can("completions");
-        if (!legacy && !dropped.isEmpty()) res.header("x-tollgate-dropped-fields", String.join(", ", dropped));
+        if (legacy) return; // the provider got the client's own body
+        List<String> all = new java.util.ArrayList<>(dropped);
+        all.addAll(adapterDropped);
+        if (!all.isEmpty()) res.header("x-tollgate-dropped-fields", String.join(", ", all));
     }
 }

@@ -39,6 +39,11 @@ public final class OpenAiResponder implements ChatResponder {
     public void schemaVerdict(String verdict) { res.header(StructuredOutput.HEADER, verdict); }
 
     @Override
+    public void dropped(java.util.List<String> fields) {
+        if (!fields.isEmpty() && !res.isSent() && !sse.started()) res.header("x-tollgate-dropped-fields", String.join(", ", fields));
+    }
+
+    @Override
     public void answer(ObjectNode completion, Deployment answeredBy, Reservation.Charged charged) {
         putUsage(completion.withObjectProperty("usage"), charged);
         completion.put("model", bodyModel(answeredBy));

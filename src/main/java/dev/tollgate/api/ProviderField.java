@@ -14,7 +14,7 @@ import java.util.Set;
 /**
  * The body's {@code provider} object (OpenRouter's routing preferences), taken out before the body is
  * forwarded: it is Tollgate's, not the provider's. Every field is type-checked; names must be configured
- * providers; {@code sort} other than {@code price} is refused (docs/routing.md "Provider preferences").
+ * providers; {@code sort} is {@code price}, {@code latency} or {@code throughput} (docs/routing.md "Provider preferences").
  */
 final class ProviderField {
     static final String FIELD = "provider";
@@ -36,7 +36,7 @@ final class ProviderField {
             }
         }
         ProviderPrefs prefs = new ProviderPrefs(names(v, "order"), new LinkedHashSet<>(names(v, "only")),
-                new LinkedHashSet<>(names(v, "ignore")), allowFallbacks(v), sortByPrice(v),
+                new LinkedHashSet<>(names(v, "ignore")), allowFallbacks(v), sort(v),
                 price(v, "prompt"), price(v, "completion"));
         Set<String> unknown = new LinkedHashSet<>();
         for (String n : prefs.names()) if (!configured.contains(n)) unknown.add(clip(n));
@@ -70,20 +70,17 @@ final class ProviderField {
         return v.asBoolean();
     }
 
-    /**
-     * Only {@code price}: Tollgate keeps no per-deployment latency or throughput figures to sort by (the
-     * usage events have latency per request, but nothing the router can read), and sorting by a guess
-     * would be worse than saying so.
-     */
-    private static boolean sortByPrice(JsonNode provider) {
+    /** {@code price}, or {@code latency} / {@code throughput} from the figures this replica observed. */
+    private static ProviderPrefs.Sort sort(JsonNode provider) {
         JsonNode v = provider.get("sort");
-        if (v == null || v.isNull()) return false;
+        if (v == null || v.isNull()) return ProviderPrefs.Sort.NONE;
         if (!v.isTextual()) throw ApiException.invalid("provider.sort", "'provider.sort' must be a string");
         return switch (v.asText()) {
-            case "price" -> true;
-            case "latency", "throughput" -> throw ApiException.invalid("provider.sort", "'provider.sort': '" + v.asText()
-                    + "' is not supported: Tollgate keeps no per-provider " + v.asText() + " figures to sort by; use 'price'");
-            default -> throw ApiException.invalid("provider.sort", "'provider.sort' must be 'price', got '" + clip(v.asText()) + "'");
+            case "price" -> ProviderPrefs.Sort.PRICE;
+            case "latency" -> ProviderPrefs.Sort.LATENCY;
+            case "throughput" -> ProviderPrefs.Sort.THROUGHPUT;
+            default -> throw ApiException.invalid("provider.sort", "'provider.sort' must be 'price', 'latency' or 'throughput', got '"
+                    + clip(v.asText()) + "'");
         };
     }
 

@@ -44,6 +44,9 @@ final class RecordingResponder implements ChatResponder {
     }
 
     @Override
+    public void dropped(java.util.List<String> fields) { out.dropped(fields); }
+
+    @Override
     public void answer(ObjectNode completion, Deployment d, Reservation.Charged charged) {
         if (charged != null && !invalid) {
             cache.store(key, ttlS, d.providerName(), d.publicName(), charged.costMicros(), charged.usage(),

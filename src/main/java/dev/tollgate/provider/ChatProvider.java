@@ -28,4 +28,12 @@ public interface ChatProvider {
     default boolean accepts(String capability) {
         return true;
     }
+
+    /**
+     * The top-level fields of {@code body} (a chat request) this adapter does not send on: none for an adapter
+     * that passes the body through; a translating one names what its provider's format has no place for.
+     */
+    default java.util.List<String> droppedFields(com.fasterxml.jackson.databind.JsonNode body) {
+        return java.util.List.of();
+    }
 }

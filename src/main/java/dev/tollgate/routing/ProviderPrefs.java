@@ -9,14 +9,19 @@ import java.util.Set;
 
 /**
  * A request's routing preferences, OpenRouter's {@code provider} object (docs/routing.md "Provider
- * preferences"). Provider names are the configured {@code providers[].name}s. {@code sortByPrice} is
- * {@code sort: "price"} (the {@code prefer_cheap} ordering); the other sorts are refused at parse time
- * because Tollgate keeps no per-deployment latency or throughput figures to sort by. The max prices are
- * USD per 1M tokens, null when not given.
+ * preferences"). Provider names are the configured {@code providers[].name}s. {@code sort}: {@code price} is
+ * the {@code prefer_cheap} ordering; {@code latency} and {@code throughput} order by the figures this replica
+ * observed ({@link dev.tollgate.routing.health.Speeds}). The max prices are USD per 1M tokens, null when not given.
  */
 public record ProviderPrefs(List<String> order, Set<String> only, Set<String> ignore, boolean allowFallbacks,
-                            boolean sortByPrice, BigDecimal maxPromptUsdPer1M, BigDecimal maxCompletionUsdPer1M) {
-    public static final ProviderPrefs NONE = new ProviderPrefs(List.of(), Set.of(), Set.of(), true, false, null, null);
+                            Sort sort, BigDecimal maxPromptUsdPer1M, BigDecimal maxCompletionUsdPer1M) {
+    public static final ProviderPrefs NONE = new ProviderPrefs(List.of(), Set.of(), Set.of(), true, Sort.NONE, null, null);
+
+    /** {@code provider.sort}; NONE when absent. */
+    public enum Sort { NONE, PRICE, LATENCY, THROUGHPUT }
+
+    /** {@code sort: "price"}: the {@code prefer_cheap} ordering. */
+    public boolean sortByPrice() { return sort == Sort.PRICE; }
 
     /** Skip reasons, as they appear after {@code skip:} in {@code x-tollgate-attempts}. */
     public static final String IGNORED = "provider_ignored";

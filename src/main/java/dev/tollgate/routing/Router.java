@@ -11,6 +11,7 @@ import dev.tollgate.routing.auto.PromptAnalyzer;
 import dev.tollgate.routing.auto.TaskType;
 import dev.tollgate.routing.budget.BudgetState;
 import dev.tollgate.routing.budget.ProviderBudgets;
+import dev.tollgate.routing.health.Speeds;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -79,18 +80,28 @@ public final class Router {
     private final PriceBook prices;
     private final ProviderBudgets budgets;
     private final boolean sticky;
+    private final Speeds speeds;
 
     public Router(Catalog catalog, AutoPolicy policy, PriceBook prices, ProviderBudgets budgets) {
         this(catalog, policy, prices, budgets, false);
     }
 
-    /** {@code sticky}: {@code routing.sticky}, whether a request's stickiness key orders equal deployments. */
     public Router(Catalog catalog, AutoPolicy policy, PriceBook prices, ProviderBudgets budgets, boolean sticky) {
+        this(catalog, policy, prices, budgets, sticky, new Speeds());
+    }
+
+    /**
+     * {@code sticky}: {@code routing.sticky}, whether a request's stickiness key orders equal deployments;
+     * {@code speeds}: the observed figures {@code provider.sort: latency | throughput} orders by.
+     */
+    public Router(Catalog catalog, AutoPolicy policy, PriceBook prices, ProviderBudgets budgets, boolean sticky,
+                  Speeds speeds) {
         this.catalog = catalog;
         this.policy = policy;
         this.prices = prices;
         this.budgets = budgets;
         this.sticky = sticky;
+        this.speeds = speeds;
     }
 
     /**
@@ -118,7 +129,12 @@ public final class Router {
             if (missing != null) skipped.add(new Route.Skip(d, "no_" + missing));
         }
         if (sticky) eligible = Sticky.order(eligible, options.stickyKey(), this::sameness); // among equals only: the sorts below are stable
-        if (options.preferCheap() || prefs.sortByPrice()) eligible = cheapestFirst(eligible, body, screen);
+        eligible = switch (prefs.sort()) { // an explicit sort wins over prefer_cheap
+            case PRICE -> cheapestFirst(eligible, body, screen);
+            case LATENCY -> speeds.fastestFirst(eligible);
+            case THROUGHPUT -> speeds.highestThroughputFirst(eligible);
+            case NONE -> options.preferCheap() ? cheapestFirst(eligible, body, screen) : eligible;
+        };
         eligible = screen.switchingLast(prefs.ordered(eligible));
         List<Deployment> tried = prefs.withoutFallbacks(eligible);
         if (tried != null) {

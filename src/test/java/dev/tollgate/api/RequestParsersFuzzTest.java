@@ -47,6 +47,18 @@ class RequestParsersFuzzTest {
         });
     }
 
+    /** /v1/completions: the legacy parse, its chat translation, the body a legacy provider gets, the hold's bound. */
+    @FuzzTest(maxDuration = "3m")
+    @DictionaryFile(resourcePath = "/dev/tollgate/fuzz/json.dict")
+    void completions(byte[] data) throws Exception {
+        if (data.length > FuzzProperty.INPUT_BYTES_MAX) return;
+        FuzzProperty.acceptedOrClientError(() -> {
+            CompletionsRequest request = CompletionsRequest.translate(Bodies.jsonObject(data));
+            Json.bytes(request.chat().legacyBody());
+            PromptTokens.upperBound(request.chat().body(), MODEL);
+        });
+    }
+
     @FuzzTest(maxDuration = "3m")
     @DictionaryFile(resourcePath = "/dev/tollgate/fuzz/json.dict")
     void embeddings(byte[] data) throws Exception {

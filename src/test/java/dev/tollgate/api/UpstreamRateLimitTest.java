@@ -116,6 +116,19 @@ class UpstreamRateLimitTest {
         assertThat(elapsedMs).as("the SDK waited the 1 s Retry-After between its tries").isGreaterThanOrEqualTo(1_900);
     }
 
+    @Test
+    void anthropicSdkRaisesRateLimitExceptionWithRetriesOffAndOn() {
+        for (int retries : new int[] {0, 1}) {
+            int before = upstream.calls("retry-after-1-b");
+            com.anthropic.client.AnthropicClient client = com.anthropic.client.okhttp.AnthropicOkHttpClient.builder()
+                    .apiKey(gw.key).baseUrl(gw.baseUrl()).maxRetries(retries).build();
+            assertThatThrownBy(() -> client.messages().create(com.anthropic.models.messages.MessageCreateParams.builder()
+                    .model("limited").maxTokens(10).addUserMessage("hi").build()))
+                    .as("retries=" + retries).isInstanceOf(com.anthropic.errors.RateLimitException.class);
+            assertThat(upstream.calls("retry-after-1-b") - before).as("one provider call per SDK try").isEqualTo(1 + retries);
+        }
+    }
+
     OpenAIClient sdk(int maxRetries) {
         return OpenAIOkHttpClient.builder().apiKey(gw.key).baseUrl(gw.baseUrl() + "/v1").maxRetries(maxRetries).build();
     }

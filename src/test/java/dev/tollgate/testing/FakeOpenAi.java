@@ -188,6 +188,8 @@ public final class FakeOpenAi implements AutoCloseable {
         }
         ex.sendResponseHeaders(200, 0);
         OutputStream out = ex.getResponseBody();
+        long pauseMs = model.matches("pace-\\d+") ? Long.parseLong(model.substring(5)) : 0; // a slow provider: before each chunk
+        pause(pauseMs);
         out.write(event(chunk(model, "{\"role\":\"assistant\",\"content\":\"\"}", null)));
         out.flush();
         if (model.equals("gated")) awaitQuietly(gate, 30);
@@ -196,6 +198,7 @@ public final class FakeOpenAi implements AutoCloseable {
             return;
         }
         for (String word : new String[] {"Hello", " from", " fake"}) {
+            pause(pauseMs);
             out.write(event(chunk(model, "{\"content\":\"" + word + "\"}", null)));
             out.flush();
         }
@@ -263,6 +266,15 @@ public final class FakeOpenAi implements AutoCloseable {
         ex.getResponseHeaders().set("Content-Type", "application/json");
         ex.sendResponseHeaders(status, bytes.length);
         ex.getResponseBody().write(bytes);
+    }
+
+    private static void pause(long ms) {
+        if (ms <= 0) return;
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void awaitQuietly(CountDownLatch latch, int seconds) {

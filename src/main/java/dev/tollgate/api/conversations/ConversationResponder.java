@@ -30,6 +30,12 @@ final class ConversationResponder implements ChatResponder {
     public void attempts(String header) { out.attempts(header); }
 
     @Override
+    public void schemaVerdict(String verdict) { out.schemaVerdict(verdict); }
+
+    @Override
+    public void dropped(java.util.List<String> fields) { out.dropped(fields); }
+
+    @Override
     public void answer(ObjectNode completion, Deployment d, Reservation.Charged charged) {
         if (charged != null) answered.accept(items(OutputItems.output(completion.path("choices").path(0))));
         out.answer(completion, d, charged);

@@ -45,6 +45,16 @@ public final class AnthropicProvider implements ChatProvider, TokenCountProvider
     @Override
     public String name() { return name; }
 
+    /** What {@link AnthropicRequest} reads; everything else in a chat body is dropped (docs/providers.md). */
+    private static final java.util.Set<String> READ = java.util.Set.of("model", "messages", "max_completion_tokens",
+            "max_tokens", "temperature", "top_p", "top_k", "stop", "user", "thinking", "service_tier", "n", "stream",
+            "stream_options", "tools", "tool_choice", "parallel_tool_calls");
+
+    @Override
+    public java.util.List<String> droppedFields(com.fasterxml.jackson.databind.JsonNode body) {
+        return dev.tollgate.provider.UnreadFields.of(body, READ);
+    }
+
     /** The Messages API takes images and PDFs (document blocks) but no audio. */
     @Override
     public boolean accepts(String capability) {

@@ -38,6 +38,17 @@ public final class GeminiProvider implements ChatProvider {
     @Override
     public String name() { return name; }
 
+    /** What {@link GeminiRequest} reads; everything else in a chat body is dropped (docs/providers.md). */
+    private static final java.util.Set<String> READ = java.util.Set.of("model", "messages", "max_completion_tokens",
+            "max_tokens", "temperature", "top_p", "top_k", "stop", "n", "presence_penalty", "frequency_penalty", "seed",
+            "safetySettings", "cachedContent", "response_format", "thinkingConfig", "tools", "tool_choice", "stream",
+            "stream_options");
+
+    @Override
+    public java.util.List<String> droppedFields(com.fasterxml.jackson.databind.JsonNode body) {
+        return dev.tollgate.provider.UnreadFields.of(body, READ);
+    }
+
     @Override
     public ChatResult complete(ChatCall call) throws ProviderException {
         ObjectNode body = GeminiRequest.build(name, call.body());

@@ -20,6 +20,7 @@ import java.util.random.RandomGenerator;
  * Time comes from the injected clock; the backoff sleeper is injected so tests never sleep.
  */
 public final class ProviderHealth implements AutoCloseable {
+    private final Speeds speeds = new Speeds();
     /** How long one Redis round trip of the rpm check may take before the check fails open. */
     static final Duration REDIS_COMMAND_TIMEOUT = Duration.ofMillis(250);
     /** Redis keys of the shared rpm limits: this prefix, then the provider name. */
@@ -73,6 +74,9 @@ public final class ProviderHealth implements AutoCloseable {
     }
 
     public Backoff backoff() { return backoff; }
+
+    /** Observed latency and throughput per deployment (for {@code provider.sort}). */
+    public Speeds speeds() { return speeds; }
 
     /** Waits {@code ms} with the injected sleeper; false when interrupted (give up retrying). */
     public boolean pause(long ms) {

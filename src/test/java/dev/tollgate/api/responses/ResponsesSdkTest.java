@@ -153,6 +153,28 @@ class ResponsesSdkTest {
     }
 
     @Test
+    void aStreamedToolCallArrivesAsFunctionCallEvents() {
+        FunctionTool weather = FunctionTool.builder().name("get_weather").strict(false)
+                .parameters(FunctionTool.Parameters.builder().putAdditionalProperty("type", JsonValue.from("object")).build())
+                .build();
+        StringBuilder arguments = new StringBuilder();
+        List<String> done = new ArrayList<>();
+        List<Response> completed = new ArrayList<>();
+        try (StreamResponse<ResponseStreamEvent> stream = sdk.responses().createStreaming(
+                params("claude-tools").addTool(weather).build())) {
+            stream.stream().forEach(e -> {
+                e.functionCallArgumentsDelta().ifPresent(d -> arguments.append(d.delta()));
+                e.functionCallArgumentsDone().ifPresent(d -> done.add(d.arguments()));
+                e.completed().ifPresent(c -> completed.add(c.response().validate()));
+            });
+        }
+        assertThat(done).containsExactly("{\"city\": \"Paris\", \"unit\": \"c\"}", "{\"tz\": \"CET\"}");
+        assertThat(arguments.toString()).isEqualTo(String.join("", done));
+        assertThat(completed).singleElement().satisfies(r -> assertThat(r.output().stream().filter(o -> o.isFunctionCall())
+                .map(o -> o.asFunctionCall().name()).toList()).containsExactly("get_weather", "get_time"));
+    }
+
+    @Test
     void retrieveAndDelete() {
         Response r = sdk.responses().create(params("claude-sonnet").build());
         assertThat(sdk.responses().retrieve(r.id()).validate().output()).hasSize(1);
