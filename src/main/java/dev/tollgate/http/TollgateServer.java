@@ -141,7 +141,7 @@ public final class TollgateServer {
                 new ChatPipeline(gateway.billing(), gateway.health(), gateway.stops()),
                 new dev.tollgate.state.responses.SqlResponseStore(gateway.database()), gateway.clock(), maxBody,
                 new dev.tollgate.api.responses.ConversationLink(new dev.tollgate.state.conversations.SqlConversationStore(
-                        gateway.database()), gateway.config().state().conversations(), gateway.clock()));
+                        gateway.database()), gateway.catalog(), gateway.config().state().conversations(), gateway.clock()));
         return rules -> rules.post("/", api::create).get("/{id}", api::retrieve).delete("/{id}", api::delete)
                 .get("/{id}/input_items", api::inputItems);
     }

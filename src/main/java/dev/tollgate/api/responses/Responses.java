@@ -63,7 +63,7 @@ public final class Responses {
         ObjectNode body = Bodies.jsonObject(Bodies.read(req, maxBodyBytes));
         ResponsesRequest request = ResponsesRequest.translate(body,
                 previous -> History.items(store, principal.accountId(), previous),
-                conversation -> conversations.history(principal, conversation));
+                (conversation, chat) -> conversations.history(principal, conversation, chat));
         Route route = Routes.of(router, request.chat(), principal, req);
         route.headers().forEach(res::header); // before the pipeline: a stream's headers leave with its first byte
         if (!request.ignored().isEmpty()) res.header("x-tollgate-ignored-fields", String.join(",", request.ignored()));

@@ -204,6 +204,18 @@ class ChatConversationSdkTest {
     }
 
     @Test
+    void theResponsesApiTrimsItsConversationToTheContextWindowAsChatDoes() {
+        Conversation c = conversation(TURNS);
+        var r = sdk.responses().create(com.openai.models.responses.ResponseCreateParams.builder().model("small-ctx")
+                .instructions("Be brief.").input("And its source?").maxOutputTokens(MAX_TOKENS).conversation(c.id())
+                .build()).validate();
+        assertThat(r.conversation().orElseThrow().id()).isEqualTo(c.id());
+        assertThat(lastUpstreamBody().path("messages")).as("instructions kept, oldest turn dropped, the rest in order")
+                .isEqualTo(expectedMessages(1));
+        assertThat(texts(c.id())).as("the stored conversation keeps everything").hasSize(TURNS.length * 2 + 2);
+    }
+
+    @Test
     void anotherAccountCannotContinueTheConversation() {
         Conversation c = conversation(new String[][] {{"secret question", "secret answer"}});
         String other = gw.gateway.accounts().create("other-" + System.nanoTime(), null).id();
