@@ -152,7 +152,7 @@ public final class TollgateServer {
         var config = gateway.config().state().conversations();
         var titles = new dev.tollgate.api.conversations.Titles(config, gateway.catalog(),
                 new ChatPipeline(gateway.billing(), gateway.health(), gateway.stops()), gateway.usage().recorder(), store,
-                gateway.clock());
+                gateway.clock(), gateway.guard()::plan, gateway.metrics());
         return new dev.tollgate.api.conversations.ConversationStep(store, gateway.catalog(), config, titles, gateway.clock());
     }
 
