@@ -157,7 +157,7 @@ public final class TollgateServer {
                 pipeline(gateway),
                 new dev.tollgate.state.responses.SqlResponseStore(gateway.database()), gateway.clock(), maxBody,
                 new dev.tollgate.api.responses.ConversationLink(new dev.tollgate.state.conversations.SqlConversationStore(
-                        gateway.database()), gateway.config().state().conversations(), gateway.clock()),
+                        gateway.database()), gateway.catalog(), gateway.config().state().conversations(), gateway.clock()),
                 new dev.tollgate.api.PresetStep(new dev.tollgate.state.presets.SqlPresetStore(gateway.database())));
         return rules -> rules.post("/", api::create).get("/{id}", api::retrieve).delete("/{id}", api::delete)
                 .get("/{id}/input_items", api::inputItems);
@@ -169,7 +169,7 @@ public final class TollgateServer {
         var config = gateway.config().state().conversations();
         var titles = new dev.tollgate.api.conversations.Titles(config, gateway.catalog(),
                 pipeline(gateway), gateway.usage().recorder(), store,
-                gateway.clock());
+                gateway.clock(), gateway.guard()::plan, gateway.metrics());
         return new dev.tollgate.api.conversations.ConversationStep(store, gateway.catalog(), config, titles, gateway.clock());
     }
 

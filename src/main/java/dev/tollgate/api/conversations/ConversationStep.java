@@ -1,20 +1,13 @@
 package dev.tollgate.api.conversations;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.account.Principal;
 import dev.tollgate.api.ChatResponder;
 import dev.tollgate.api.items.ChatItems;
-import dev.tollgate.api.items.Items;
 import dev.tollgate.config.StateConfig;
 import dev.tollgate.http.ApiException;
-import dev.tollgate.json.Json;
-import dev.tollgate.metering.PriceBook;
-import dev.tollgate.metering.PromptTokens;
 import dev.tollgate.routing.Catalog;
-import dev.tollgate.routing.Deployment;
-import dev.tollgate.routing.UnknownModelException;
 import dev.tollgate.state.conversations.Conversation;
 import dev.tollgate.state.conversations.ConversationStore;
 import dev.tollgate.store.StoreException;
@@ -37,7 +30,7 @@ public final class ConversationStep {
     private static final Logger LOG = Logger.getLogger(ConversationStep.class.getName());
 
     private final ConversationStore store;
-    private final Catalog catalog;
+    private final ContextFit fit;
     private final StateConfig.Conversations config;
     private final Titles titles;
     private final Clock clock;
@@ -45,7 +38,7 @@ public final class ConversationStep {
     public ConversationStep(ConversationStore store, Catalog catalog, StateConfig.Conversations config, Titles titles,
                             Clock clock) {
         this.store = store;
-        this.catalog = catalog;
+        this.fit = new ContextFit(catalog);
         this.config = config;
         this.titles = titles;
         this.clock = clock;
@@ -73,13 +66,7 @@ public final class ConversationStep {
         UsageFacts.current().conversation(c.id());
 
         List<ObjectNode> items = store.lastItems(caller.accountId(), c.id(), config.historyItemsMax());
-        ArrayNode history = Json.NODES.arrayNode();
-        Items.toMessages(new ArrayList<JsonNode>(items), history);
-        List<JsonNode> historyMessages = new ArrayList<>();
-        history.forEach(historyMessages::add);
-        List<Deployment> windows = windowed(body);
-        HistoryTrim.Result sent = HistoryTrim.trim(request, historyMessages, m -> fits(body, m, windows));
-        body.set("messages", sent.messages());
+        body.set("messages", fit.messages(body, items));
         boolean answered = items.stream().anyMatch(i -> "assistant".equals(i.path("role").asText())
                 || "function_call".equals(i.path("type").asText()));
         return new Turn(caller, c, newItems, !answered);
@@ -104,34 +91,5 @@ public final class ConversationStep {
             return;
         }
         if (turn.firstExchange() && turn.conversation().title() == null) titles.request(turn, outputItems);
-    }
-
-    /** The request's candidates that have a context window; none (unknown model, auto) means no trimming here. */
-    private List<Deployment> windowed(ObjectNode body) {
-        List<String> fallbacks = new ArrayList<>();
-        body.path("models").forEach(m -> fallbacks.add(m.asText()));
-        try {
-            String model = body.path("model").isTextual() ? body.get("model").asText() : null;
-            return catalog.candidates(model, fallbacks).stream().filter(d -> d.model().contextWindow() != null).toList();
-        } catch (UnknownModelException e) {
-            return List.of(); // routing answers 404 for it
-        }
-    }
-
-    /**
-     * Whether {@code messages} fit every candidate: the prompt (counted as the hold counts it) plus room for the
-     * answer — the request's own max_tokens, else a quarter of the window.
-     */
-    private static boolean fits(ObjectNode body, ArrayNode messages, List<Deployment> candidates) {
-        if (candidates.isEmpty()) return true;
-        ObjectNode probe = body.deepCopy();
-        probe.set("messages", messages);
-        Long cap = PriceBook.explicitOutputCap(body);
-        for (Deployment d : candidates) {
-            long window = d.model().contextWindow();
-            long room = cap != null ? cap : window / 4;
-            if (PromptTokens.exact(probe, d.upstreamModel()) + room > window) return false;
-        }
-        return true;
     }
 }

@@ -2,10 +2,12 @@ package dev.tollgate.api.conversations;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.account.Principal;
 import dev.tollgate.api.ChatPipeline;
 import dev.tollgate.api.ChatRequest;
 import dev.tollgate.api.ChatResponder;
 import dev.tollgate.billing.Reservation;
+import dev.tollgate.config.Limits;
 import dev.tollgate.config.StateConfig;
 import dev.tollgate.http.ApiException;
 import dev.tollgate.http.RequestIds;
@@ -16,12 +18,17 @@ import dev.tollgate.routing.Deployment;
 import dev.tollgate.state.conversations.ConversationStore;
 import dev.tollgate.usage.UsageFacts;
 import dev.tollgate.usage.UsageRecorder;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.logging.Level;
+import java.util.function.Function;
 import java.util.logging.Logger;
 
 /**
@@ -29,7 +36,7 @@ import java.util.logging.Logger;
  * {@code conversations.title_model} is asked for a short title, off the request path, on a virtual thread. The call
  * goes through the chat pipeline like any other — held, settled, billed to the conversation's account, recorded as a
  * usage event of endpoint {@code conversation_title} — but takes no rate-limit slot. A title is written only while
- * none is set (the caller's own wins). Optional: off when no model is configured; at most
+ * none is set (the caller's own wins), and only with a title model the caller's key and plan allow. Optional: off when no model is configured; at most
  * {@value #IN_FLIGHT_MAX} at a time, and a burst beyond that goes untitled rather than queueing without bound.
  */
 public final class Titles {
@@ -46,11 +53,19 @@ public final class Titles {
     private final UsageRecorder recorder;
     private final ConversationStore store;
     private final Clock clock;
+    private final Function<Principal, Limits.Plan> plans;
+    private final Counter notAllowed;
+    private final Set<String> notAllowedLogged = ConcurrentHashMap.newKeySet();
     private final Semaphore slots = new Semaphore(IN_FLIGHT_MAX);
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
 
+    /** @param plans the caller's plan (null: none), as the guard resolves it */
     public Titles(StateConfig.Conversations config, Catalog catalog, ChatPipeline pipeline, UsageRecorder recorder,
-                  ConversationStore store, Clock clock) {
+                  ConversationStore store, Clock clock, Function<Principal, Limits.Plan> plans, MeterRegistry metrics) {
+        this.plans = plans;
+        this.notAllowed = Counter.builder("tollgate.conversations.titles_skipped").tag("reason", "model_not_allowed")
+                .description("Automatic titles skipped: the title model is not allowed for the caller's plan or key")
+                .register(metrics);
         this.config = config;
         this.catalog = catalog;
         this.pipeline = pipeline;
@@ -61,7 +76,7 @@ public final class Titles {
 
     /** Titles the turn's conversation from its first question and this answer, later; a no-op when titles are off. */
     void request(ConversationStep.Turn turn, List<ObjectNode> answer) {
-        if (config.titleModel() == null || !slots.tryAcquire()) return;
+        if (config.titleModel() == null || !allowed(turn.caller()) || !slots.tryAcquire()) return;
         String question = text(turn.newItems());
         String said = text(answer);
         try {
@@ -77,6 +92,25 @@ public final class Titles {
         } catch (java.util.concurrent.RejectedExecutionException e) {
             slots.release(); // closing
         }
+    }
+
+    /**
+     * Whether the caller may use the title model, by the guard's rule (the key's models, then the plan's): the title
+     * call takes no guard slot, so it must not reach a model the caller could not name. Not allowed: no title, no
+     * error (the answer is the caller's, the title only a convenience), counted, and logged once per plan and key.
+     */
+    private boolean allowed(Principal caller) {
+        String model = config.titleModel();
+        Limits.Plan plan = plans.apply(caller);
+        boolean keyAllows = caller.keyModels() == null || caller.keyModels().contains(model);
+        if (keyAllows && (plan == null || plan.allows(model))) return true;
+        notAllowed.increment();
+        String who = !keyAllows ? "key " + caller.keyId() : "plan '" + plan.name() + "'";
+        if (notAllowedLogged.add(who)) {
+            LOG.warning("conversations.title_model '" + model + "' is not allowed for " + who
+                    + "; its conversations get no automatic title (logged once)");
+        }
+        return false;
     }
 
     private void title(ConversationStep.Turn turn, String question, String answer) {

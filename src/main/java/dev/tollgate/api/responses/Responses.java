@@ -68,7 +68,7 @@ public final class Responses {
         if (presets != null) presets.apply(principal, body, res::header, PresetWire.RESPONSES);
         ResponsesRequest request = ResponsesRequest.translate(body,
                 previous -> History.items(store, principal.accountId(), previous),
-                conversation -> conversations.history(principal, conversation));
+                (conversation, chat) -> conversations.history(principal, conversation, chat));
         dev.tollgate.api.StructuredOutput.of(request.chat().body()); // a text.format schema that does not compile: 400 before routing
         Route route = Routes.of(router, request.chat(), principal, req);
         route.headers().forEach(res::header); // before the pipeline: a stream's headers leave with its first byte

@@ -10,6 +10,7 @@ import dev.tollgate.json.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -34,15 +35,17 @@ record ResponsesRequest(ChatRequest chat, String model, ArrayNode input, String 
      *                throws 404 when the caller has no such response
      */
     static ResponsesRequest translate(ObjectNode body, Function<String, List<JsonNode>> history) {
-        return translate(body, history, conversation -> List.of());
+        return translate(body, history, (conversation, chat) -> (ArrayNode) chat.get("messages"));
     }
 
     /**
-     * @param conversationHistory the items of a conversation (docs/conversations.md), by id; throws 404 when the
-     *                            caller has no such conversation
+     * @param conversationHistory the messages to send when continuing a conversation (docs/conversations.md): given
+     *                            its id and the chat body without its history, that body's messages with the
+     *                            history put in and trimmed to the context window; throws 404 when the caller has
+     *                            no such conversation
      */
     static ResponsesRequest translate(ObjectNode body, Function<String, List<JsonNode>> history,
-                                      Function<String, List<JsonNode>> conversationHistory) {
+                                      BiFunction<String, ObjectNode, ArrayNode> conversationHistory) {
         List<String> ignored = new ArrayList<>();
         for (var it = body.fieldNames(); it.hasNext(); ) {
             String f = it.next();
@@ -70,8 +73,7 @@ record ResponsesRequest(ChatRequest chat, String model, ArrayNode input, String 
         copy(body, chat, "provider");
         ArrayNode messages = chat.putArray("messages");
         if (instructions != null) messages.addObject().put("role", "system").put("content", instructions);
-        List<JsonNode> items = new ArrayList<>(previous != null ? history.apply(previous)
-                : conversation != null ? conversationHistory.apply(conversation) : List.of());
+        List<JsonNode> items = new ArrayList<>(previous != null ? history.apply(previous) : List.of());
         input.forEach(items::add);
         Items.toMessages(items, messages);
         chat.put("stream", optionalBoolean(body, "stream", false));
@@ -89,6 +91,7 @@ record ResponsesRequest(ChatRequest chat, String model, ArrayNode input, String 
         JsonNode effort = body.path("reasoning").get("effort");
         if (effort != null && effort.isTextual()) chat.put("reasoning_effort", effort.asText());
         metadata(body.get("metadata"));
+        if (conversation != null) chat.set("messages", conversationHistory.apply(conversation, chat)); // on the whole body: tools and the cap count
 
         ChatRequest parsed = rename(() -> ChatRequest.parse(chat));
         return new ResponsesRequest(parsed, parsed.model(), input, previous, optionalBoolean(body, "store", true),

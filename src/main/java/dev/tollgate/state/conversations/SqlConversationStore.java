@@ -18,7 +18,11 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
-/** The {@code conversations} and {@code conversation_items} tables (db/012_conversations.sql), on SQLite or PostgreSQL. */
+/**
+ * The {@code conversations} and {@code conversation_items} tables (db/012_conversations.sql), on SQLite or PostgreSQL.
+ * Every statement goes through {@link #update}/{@link #query} and every call through {@link #connected} or
+ * {@link #transaction}, so binding, reading and error mapping are written once.
+ */
 public final class SqlConversationStore implements ConversationStore {
     private static final String COLUMNS = "id, account_id, title, metadata, item_count, created_at, updated_at";
     private final Database db;
@@ -29,43 +33,19 @@ public final class SqlConversationStore implements ConversationStore {
 
     @Override
     public void create(Conversation conv, List<ObjectNode> items) {
-        try (Connection c = db.connection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO conversations (id, account_id, title, metadata, "
-                    + "next_seq, item_count, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-                ps.setString(1, conv.id());
-                ps.setString(2, conv.accountId());
-                text(ps, 3, conv.title());
-                ps.setString(4, text(conv.metadata()));
-                ps.setLong(5, items.size());
-                ps.setLong(6, items.size());
-                ps.setLong(7, conv.createdAtMs());
-                ps.setLong(8, conv.updatedAtMs());
-                ps.executeUpdate();
-                insertItems(c, conv.id(), 0, items, conv.createdAtMs());
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            if (db.dialect().isUniqueViolation(e)) throw new DuplicateItemException(conv.id());
-            throw new StoreException("create conversation", e);
-        }
+        transaction("create conversation", conv.id(), c -> {
+            update(c, "INSERT INTO conversations (id, account_id, title, metadata, next_seq, item_count, created_at, "
+                            + "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", conv.id(), conv.accountId(), conv.title(),
+                    text(conv.metadata()), (long) items.size(), (long) items.size(), conv.createdAtMs(), conv.updatedAtMs());
+            insertItems(c, conv.id(), 0, items, conv.createdAtMs());
+            return null;
+        });
     }
 
     @Override
     public Optional<Conversation> find(String accountId, String id) {
-        try (Connection c = db.connection();
-             PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM conversations WHERE id = ? AND account_id = ?")) {
-            ps.setString(1, id);
-            ps.setString(2, accountId);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(conversation(rs)) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw new StoreException("read conversation", e);
-        }
+        return connected("read conversation", c -> first(query(c, "SELECT " + COLUMNS
+                + " FROM conversations WHERE id = ? AND account_id = ?", SqlConversationStore::conversation, id, accountId)));
     }
 
     @Override
@@ -82,125 +62,64 @@ public final class SqlConversationStore implements ConversationStore {
     @Override
     public boolean update(String accountId, String id, ObjectNode metadata, String title, long nowMs) {
         StringBuilder sql = new StringBuilder("UPDATE conversations SET updated_at = ?");
-        if (metadata != null) sql.append(", metadata = ?");
-        if (title != null) sql.append(", title = ?");
-        sql.append(" WHERE id = ? AND account_id = ?");
-        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            int i = 1;
-            ps.setLong(i++, nowMs);
-            if (metadata != null) ps.setString(i++, text(metadata));
-            if (title != null) ps.setString(i++, title);
-            ps.setString(i++, id);
-            ps.setString(i, accountId);
-            return ps.executeUpdate() == 1;
-        } catch (SQLException e) {
-            throw new StoreException("update conversation", e);
+        List<Object> params = new ArrayList<>(List.of(nowMs));
+        if (metadata != null) {
+            sql.append(", metadata = ?");
+            params.add(text(metadata));
         }
+        if (title != null) {
+            sql.append(", title = ?");
+            params.add(title);
+        }
+        sql.append(" WHERE id = ? AND account_id = ?");
+        params.add(id);
+        params.add(accountId);
+        return connected("update conversation", c -> update(c, sql.toString(), params.toArray()) == 1);
     }
 
     @Override
     public boolean titleIfUnset(String accountId, String id, String title, long nowMs) {
-        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(
-                "UPDATE conversations SET title = ?, updated_at = ? WHERE id = ? AND account_id = ? AND title IS NULL")) {
-            ps.setString(1, title);
-            ps.setLong(2, nowMs);
-            ps.setString(3, id);
-            ps.setString(4, accountId);
-            return ps.executeUpdate() == 1;
-        } catch (SQLException e) {
-            throw new StoreException("title conversation", e);
-        }
+        return connected("title conversation", c -> update(c, "UPDATE conversations SET title = ?, updated_at = ? "
+                + "WHERE id = ? AND account_id = ? AND title IS NULL", title, nowMs, id, accountId) == 1);
     }
 
     @Override
     public boolean delete(String accountId, String id) {
-        try (Connection c = db.connection()) {
-            c.setAutoCommit(false);
-            try {
-                boolean deleted;
-                try (PreparedStatement ps = c.prepareStatement("DELETE FROM conversations WHERE id = ? AND account_id = ?")) {
-                    ps.setString(1, id);
-                    ps.setString(2, accountId);
-                    deleted = ps.executeUpdate() == 1;
-                }
-                if (deleted) { // the owner is checked above: items carry no account of their own
-                    try (PreparedStatement ps = c.prepareStatement("DELETE FROM conversation_items WHERE conversation_id = ?")) {
-                        ps.setString(1, id);
-                        ps.executeUpdate();
-                    }
-                }
-                c.commit();
-                return deleted;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new StoreException("delete conversation", e);
-        }
+        return transaction("delete conversation", id, c -> {
+            boolean deleted = update(c, "DELETE FROM conversations WHERE id = ? AND account_id = ?", id, accountId) == 1;
+            // the owner is checked above: items carry no account of their own
+            if (deleted) update(c, "DELETE FROM conversation_items WHERE conversation_id = ?", id);
+            return deleted;
+        });
     }
 
     @Override
     public boolean append(String accountId, String id, List<ObjectNode> items, long nowMs) {
-        try (Connection c = db.connection()) {
-            c.setAutoCommit(false);
-            try {
-                // the UPDATE takes the row (PostgreSQL) or the write lock (SQLite) first: appends never share a seq
-                try (PreparedStatement ps = c.prepareStatement("UPDATE conversations SET next_seq = next_seq + ?, "
-                        + "item_count = item_count + ?, updated_at = ? WHERE id = ? AND account_id = ?")) {
-                    ps.setLong(1, items.size());
-                    ps.setLong(2, items.size());
-                    ps.setLong(3, nowMs);
-                    ps.setString(4, id);
-                    ps.setString(5, accountId);
-                    if (ps.executeUpdate() != 1) {
-                        c.rollback();
-                        return false;
-                    }
-                }
-                long next;
-                try (PreparedStatement ps = c.prepareStatement("SELECT next_seq FROM conversations WHERE id = ?")) {
-                    ps.setString(1, id);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        rs.next();
-                        next = rs.getLong(1);
-                    }
-                }
-                insertItems(c, id, next - items.size(), items, nowMs);
-                c.commit();
-                return true;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
+        return transaction("append conversation items", id, c -> {
+            // the UPDATE takes the row (PostgreSQL) or the write lock (SQLite) first: appends never share a seq
+            if (update(c, "UPDATE conversations SET next_seq = next_seq + ?, item_count = item_count + ?, updated_at = ? "
+                    + "WHERE id = ? AND account_id = ?", (long) items.size(), (long) items.size(), nowMs, id, accountId) != 1) {
+                return false;
             }
-        } catch (SQLException e) {
-            if (db.dialect().isUniqueViolation(e)) throw new DuplicateItemException(id);
-            throw new StoreException("append conversation items", e);
-        }
+            long next = query(c, "SELECT next_seq FROM conversations WHERE id = ?", rs -> rs.getLong(1), id).get(0);
+            insertItems(c, id, next - items.size(), items, nowMs);
+            return true;
+        });
     }
 
     @Override
     public List<ObjectNode> lastItems(String accountId, String id, int max) {
         if (find(accountId, id).isEmpty()) return List.of();
-        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT item FROM conversation_items WHERE conversation_id = ? ORDER BY seq DESC LIMIT ?")) {
-            ps.setString(1, id);
-            ps.setInt(2, max);
-            List<ObjectNode> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) out.add(parse(rs.getString(1)));
-            }
-            Collections.reverse(out);
-            return out;
-        } catch (SQLException e) {
-            throw new StoreException("read conversation items", e);
-        }
+        List<ObjectNode> out = connected("read conversation items", c -> query(c,
+                "SELECT item FROM conversation_items WHERE conversation_id = ? ORDER BY seq DESC LIMIT ?", ITEM, id, max));
+        Collections.reverse(out);
+        return out;
     }
 
     @Override
     public Page<ObjectNode> items(String accountId, String id, boolean ascending, String afterId, int limit) {
         if (find(accountId, id).isEmpty()) return new Page<>(List.of(), false);
-        try (Connection c = db.connection()) {
+        return connected("list conversation items", c -> {
             Long afterSeq = null;
             if (afterId != null) {
                 afterSeq = seq(c, id, afterId);
@@ -209,83 +128,38 @@ public final class SqlConversationStore implements ConversationStore {
             String sql = "SELECT item FROM conversation_items WHERE conversation_id = ?"
                     + (afterSeq == null ? "" : ascending ? " AND seq > ?" : " AND seq < ?")
                     + " ORDER BY seq " + (ascending ? "ASC" : "DESC") + " LIMIT ?";
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                int i = 1;
-                ps.setString(i++, id);
-                if (afterSeq != null) ps.setLong(i++, afterSeq);
-                ps.setInt(i, limit + 1);
-                List<ObjectNode> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) out.add(parse(rs.getString(1)));
-                }
-                boolean more = out.size() > limit;
-                return new Page<>(more ? out.subList(0, limit) : out, more);
-            }
-        } catch (SQLException e) {
-            throw new StoreException("list conversation items", e);
-        }
+            List<ObjectNode> out = afterSeq == null ? query(c, sql, ITEM, id, limit + 1)
+                    : query(c, sql, ITEM, id, afterSeq, limit + 1);
+            boolean more = out.size() > limit;
+            return new Page<>(more ? out.subList(0, limit) : out, more);
+        });
     }
 
     @Override
     public Optional<ObjectNode> item(String accountId, String id, String itemId) {
         if (find(accountId, id).isEmpty()) return Optional.empty();
-        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT item FROM conversation_items WHERE conversation_id = ? AND id = ?")) {
-            ps.setString(1, id);
-            ps.setString(2, itemId);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(parse(rs.getString(1))) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw new StoreException("read conversation item", e);
-        }
+        return connected("read conversation item", c -> first(query(c,
+                "SELECT item FROM conversation_items WHERE conversation_id = ? AND id = ?", ITEM, id, itemId)));
     }
 
     @Override
     public boolean deleteItem(String accountId, String id, String itemId, long nowMs) {
-        try (Connection c = db.connection()) {
-            c.setAutoCommit(false);
-            try {
-                try (PreparedStatement ps = c.prepareStatement("UPDATE conversations SET item_count = item_count - 1, "
-                        + "updated_at = ? WHERE id = ? AND account_id = ?")) {
-                    ps.setLong(1, nowMs);
-                    ps.setString(2, id);
-                    ps.setString(3, accountId);
-                    if (ps.executeUpdate() != 1) {
-                        c.rollback();
-                        return false;
-                    }
-                }
-                int deleted;
-                try (PreparedStatement ps = c.prepareStatement(
-                        "DELETE FROM conversation_items WHERE conversation_id = ? AND id = ?")) {
-                    ps.setString(1, id);
-                    ps.setString(2, itemId);
-                    deleted = ps.executeUpdate();
-                }
-                if (deleted != 1) {
-                    c.rollback();
-                    return false;
-                }
-                c.commit();
-                return true;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
+        return transaction("delete conversation item", id, c -> {
+            if (update(c, "UPDATE conversations SET item_count = item_count - 1, updated_at = ? WHERE id = ? AND account_id = ?",
+                    nowMs, id, accountId) != 1) {
+                return false;
             }
-        } catch (SQLException e) {
-            throw new StoreException("delete conversation item", e);
-        }
+            if (update(c, "DELETE FROM conversation_items WHERE conversation_id = ? AND id = ?", id, itemId) != 1) {
+                c.rollback(); // the count went down for an item that was not there
+                return false;
+            }
+            return true;
+        });
     }
 
     private static Long seq(Connection c, String id, String itemId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT seq FROM conversation_items WHERE conversation_id = ? AND id = ?")) {
-            ps.setString(1, id);
-            ps.setString(2, itemId);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : null;
-            }
-        }
+        return first(query(c, "SELECT seq FROM conversation_items WHERE conversation_id = ? AND id = ?",
+                rs -> rs.getLong(1), id, itemId)).orElse(null);
     }
 
     private static void insertItems(Connection c, String id, long firstSeq, List<ObjectNode> items, long nowMs)
@@ -295,25 +169,87 @@ public final class SqlConversationStore implements ConversationStore {
                 "INSERT INTO conversation_items (conversation_id, seq, id, item, created_at) VALUES (?, ?, ?, ?, ?)")) {
             long seq = firstSeq;
             for (ObjectNode item : items) {
-                ps.setString(1, id);
-                ps.setLong(2, seq++);
-                ps.setString(3, item.path("id").asText());
-                ps.setString(4, text(item));
-                ps.setLong(5, nowMs);
+                bind(ps, id, seq++, item.path("id").asText(), text(item), nowMs);
                 ps.addBatch();
             }
             ps.executeBatch();
         }
     }
 
+    /** Work on one connection; SQL failures are the store's. */
+    private interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private static final NewestFirst.Row<ObjectNode> ITEM = rs -> parse(rs.getString(1));
+
+    private <T> T connected(String what, Work<T> work) {
+        try (Connection c = db.connection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new StoreException(what, e);
+        }
+    }
+
+    /**
+     * {@code work} in one transaction, committed when it returns (after its own rollback that commits nothing),
+     * rolled back when it throws. A unique violation is an item id already there (or a conversation id taken).
+     */
+    private <T> T transaction(String what, String id, Work<T> work) {
+        try (Connection c = db.connection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            if (db.dialect().isUniqueViolation(e)) throw new DuplicateItemException(id);
+            throw new StoreException(what, e);
+        }
+    }
+
+    private static int update(Connection c, String sql, Object... params) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, params);
+            return ps.executeUpdate();
+        }
+    }
+
+    private static <T> List<T> query(Connection c, String sql, NewestFirst.Row<T> row, Object... params) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, params);
+            List<T> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(row.read(rs));
+            }
+            return out;
+        }
+    }
+
+    private static <T> Optional<T> first(List<T> rows) {
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+    }
+
+    /** Strings, longs and ints in order; null is a NULL text (the only nullable column bound is the title). */
+    private static void bind(PreparedStatement ps, Object... params) throws SQLException {
+        for (int i = 0; i < params.length; i++) {
+            switch (params[i]) {
+                case null -> ps.setNull(i + 1, Types.VARCHAR);
+                case String s -> ps.setString(i + 1, s);
+                case Long l -> ps.setLong(i + 1, l);
+                case Integer n -> ps.setInt(i + 1, n);
+                default -> throw new IllegalArgumentException("cannot bind " + params[i].getClass());
+            }
+        }
+    }
+
     private static Conversation conversation(ResultSet rs) throws SQLException {
         return new Conversation(rs.getString(1), rs.getString(2), rs.getString(3), parse(rs.getString(4)), rs.getLong(5),
                 rs.getLong(6), rs.getLong(7));
-    }
-
-    private static void text(PreparedStatement ps, int i, String s) throws SQLException {
-        if (s == null) ps.setNull(i, Types.VARCHAR);
-        else ps.setString(i, s);
     }
 
     private static String text(JsonNode node) {

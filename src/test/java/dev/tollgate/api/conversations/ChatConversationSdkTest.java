@@ -60,7 +60,8 @@ class ChatConversationSdkTest {
         upstream = new FakeOpenAi();
         gw = TestGateway.start(dir, "limits: { default_rpm: 0 }\n" + TestGateway.openAiConfig("gpt-4o-mini", "titler", "cut-after-2")
                 + "  - { name: small-ctx, provider: fake, context_window: " + window + ", price: { input: 100, output: 200 } }\n"
-                + "conversations: { title_model: titler }\n", upstream.baseUrl());
+                + "conversations: { title_model: titler }\n"
+                + "plans: { no-titler: { models: [gpt-4o-mini] } }\n", upstream.baseUrl());
         sdk = OpenAIOkHttpClient.builder().apiKey(gw.key).baseUrl(gw.baseUrl() + "/v1").maxRetries(0).build();
     }
 
@@ -204,6 +205,18 @@ class ChatConversationSdkTest {
     }
 
     @Test
+    void theResponsesApiTrimsItsConversationToTheContextWindowAsChatDoes() {
+        Conversation c = conversation(TURNS);
+        var r = sdk.responses().create(com.openai.models.responses.ResponseCreateParams.builder().model("small-ctx")
+                .instructions("Be brief.").input("And its source?").maxOutputTokens(MAX_TOKENS).conversation(c.id())
+                .build()).validate();
+        assertThat(r.conversation().orElseThrow().id()).isEqualTo(c.id());
+        assertThat(lastUpstreamBody().path("messages")).as("instructions kept, oldest turn dropped, the rest in order")
+                .isEqualTo(expectedMessages(1));
+        assertThat(texts(c.id())).as("the stored conversation keeps everything").hasSize(TURNS.length * 2 + 2);
+    }
+
+    @Test
     void anotherAccountCannotContinueTheConversation() {
         Conversation c = conversation(new String[][] {{"secret question", "secret answer"}});
         String other = gw.gateway.accounts().create("other-" + System.nanoTime(), null).id();
@@ -218,6 +231,31 @@ class ChatConversationSdkTest {
         assertThat(texts(c.id())).hasSize(2);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> sdk.chat().completions()
                 .create(ask("gpt-4o-mini", "conv_missing", "hi").build())).isInstanceOf(NotFoundException.class);
+    }
+
+    @Test
+    void aTitleModelThePlanDoesNotAllowIsSkippedSilentlyAndCounted() throws Exception {
+        String account = gw.gateway.accounts().create("planned-" + System.nanoTime(), "no-titler").id();
+        gw.gateway.ledger().grant("fund-" + account, account, 1_000_000_000L, "test");
+        String key = gw.gateway.accounts().createKey(account, "k", null, null).secret();
+        var created = gw.post("/v1/conversations", "{}", key);
+        assertThat(created.statusCode()).isEqualTo(200);
+        String id = Json.parseOrNull(created.body().getBytes(StandardCharsets.UTF_8)).path("id").asText();
+        var skipped = gw.gateway.metrics().counter("tollgate.conversations.titles_skipped", "reason", "model_not_allowed");
+        double skippedBefore = skipped.count();
+        int titlerBefore = upstream.calls("titler");
+
+        var r = gw.post("/v1/chat/completions", "{\"model\":\"gpt-4o-mini\",\"conversation_id\":\"" + id
+                + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Plan a trip to Rome\"}]}", key);
+        assertThat(r.statusCode()).as("the answer is not affected").isEqualTo(200);
+        // the decision is taken before the answer's last byte leaves, so it is counted by now
+        assertThat(skipped.count()).isEqualTo(skippedBefore + 1);
+        assertThat(gw.gateway.usage().flush(Duration.ofSeconds(10))).isTrue();
+        assertThat(upstream.calls("titler")).as("no call to a model the plan excludes").isEqualTo(titlerBefore);
+        JsonNode conv = Json.parseOrNull(gw.get("/v1/conversations/" + id, key).body().getBytes(StandardCharsets.UTF_8));
+        assertThat(conv.path("title").isNull()).isTrue();
+        JsonNode stats = Json.parseOrNull(gw.get("/v1/conversations/" + id + "/stats", key).body().getBytes(StandardCharsets.UTF_8));
+        assertThat(stats.path("requests").asLong()).as("only the chat request; no title call billed").isEqualTo(1);
     }
 
     @Test
