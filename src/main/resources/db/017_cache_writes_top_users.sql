@@ -1,0 +1,13 @@
+-- Prompt-cache writes of a charge (docs/billing.md): Anthropic bills writes dearer than plain input (5-minute
+-- and 1-hour TTLs at their own prices), so a charge with writes can be re-derived from its row only with these.
+-- NULL on rows written before this migration and on non-charge transfers (read as 0).
+ALTER TABLE ledger_transfers ADD COLUMN cache_write_tokens BIGINT;
+ALTER TABLE ledger_transfers ADD COLUMN cache_write_1h_tokens BIGINT;
+
+-- Cross-account top end users (docs/analytics.md) reads the end users of a few accounts at a time
+-- (account_id IN (...)), each over the window: the users index leads with the account so each account is one
+-- index-only range, instead of a scan of every account's rows in the window filtered by account.
+DROP INDEX usage_rollups_users;
+CREATE INDEX usage_rollups_users ON usage_rollups(period, scope, account_id, bucket, end_user, requests, ok, failed,
+    input_tokens, output_tokens, cached_tokens, reasoning_tokens, cost_micros, cache_savings_micros, cache_hits,
+    latency_ms_sum) WHERE scope = 'u';
