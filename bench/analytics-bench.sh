@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Analytics dashboard queries over the rollups of N generated usage events (90 days, 1,000 accounts),
-# on SQLite and PostgreSQL, plus the usage writer's ingest rate. Figures: docs/performance.md "Analytics".
+# on SQLite and PostgreSQL, plus the usage writer's ingest rate and CPU per event. Figures: docs/performance.md
+# "Analytics". The raw events are loaded too (PostgreSQL: COPY; SQLite: multi-row inserts, one transaction per
+# day); BENCH_RAW_EVENTS=0 loads the rollups only.
 # Usage: bench/analytics-bench.sh [events] [sqlite|postgres|both]     (default 1000000 both; 10000000 for the target)
 # Needs PostgreSQL on 127.0.0.1:5432 (user postgres); creates database tollgate_bench if missing.
 set -euo pipefail

@@ -62,8 +62,9 @@ public final class AnalyticsBench {
             long start = System.nanoTime();
             long rows = load(db, events, now);
             double loadS = (System.nanoTime() - start) / 1e9;
-            System.out.printf(Locale.ROOT, "%s: %,d events over %d days, %d accounts -> %,d rollup rows, loaded in %.0f s%n",
-                    store, events, DAYS, ACCOUNTS, rows, loadS);
+            System.out.printf(Locale.ROOT, "%s: %,d events over %d days, %d accounts -> %,d rollup rows, loaded in %.0f s "
+                    + "(%s raw events)%n", store, events, DAYS, ACCOUNTS, rows, loadS,
+                    "0".equals(System.getenv("BENCH_RAW_EVENTS")) ? "without" : "with");
             queries(db, now);
             ingest(db);
             recorderCpu(db);
@@ -91,15 +92,29 @@ public final class AnalyticsBench {
         long perDay = events / DAYS;
         long rows = 0;
         double[] cumulative = cumulative(accountWeight);
+        boolean raw = !"0".equals(System.getenv("BENCH_RAW_EVENTS")); // the raw events too, as a running gateway has them
+        long started = System.nanoTime();
         for (int day = DAYS - 1; day >= 0; day--) {
             Rollups rollups = new Rollups();
             long dayStart = today - day * Rollups.DAY_MS;
-            for (long i = 0; i < perDay; i++) rollups.add(event(r, cumulative, dayStart));
+            List<UsageEvent> list = new ArrayList<>(raw ? (int) perDay : 0);
+            for (long i = 0; i < perDay; i++) {
+                UsageEvent e = event(r, cumulative, dayStart);
+                if (raw) {
+                    e = new UsageEvent("ue_" + day + "_" + i, "req_" + day + "_" + i, e.createdAtMs(), e.accountId(),
+                            e.keyId(), e.endUser(), e.tags(), e.endpoint(), e.requestedModel(), e.model(), e.provider(),
+                            e.upstreamModel(), e.calls(), e.fallback(), e.model() + "@" + e.provider() + "=ok", e.task(),
+                            e.taskDeclared(), e.complexity(), e.status(), e.errorCode(), e.inputTokens(), e.outputTokens(),
+                            e.cachedTokens(), 0, 0, e.costMicros(), 0, false, e.streamed(), e.latencyMs(), e.ttfbMs());
+                    list.add(e);
+                }
+                rollups.add(e);
+            }
             rows += rollups.size();
-            try (Connection c = db.connection()) {
-                c.setAutoCommit(false);
-                rollups.upsert(c);
-                c.commit();
+            BenchBulkLoad.day(db, list, rollups);
+            if (day % 10 == 0) {
+                System.out.printf(Locale.ROOT, "  loaded %d of %d days, %,d rollup rows, %.0f s%n", DAYS - day, DAYS, rows,
+                        (System.nanoTime() - started) / 1e9);
             }
         }
         try (Connection c = db.connection(); Statement st = c.createStatement()) {
@@ -192,14 +207,22 @@ public final class AnalyticsBench {
         }
         UsageWriter writer = new UsageWriter(db, 200_000, UsageAnalytics.BATCH_SIZE_MAX, UsageAnalytics.LINGER_MS,
                 new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long writerId = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("tollgate-usage-writer"))
+                .mapToLong(Thread::threadId).max().orElse(-1);
+        long writerCpu0 = threads.getThreadCpuTime(writerId);
         long start = System.nanoTime();
         for (UsageEvent e : list) writer.offer(e);
         long offeredNs = System.nanoTime() - start;
         writer.flush(java.time.Duration.ofMinutes(10));
         double seconds = (System.nanoTime() - start) / 1e9;
+        // the writer's own CPU (SQLite works in it; PostgreSQL's share is in the server): the rate one free core
+        // would sustain, whatever else the machine is running
+        double cpuS = (threads.getThreadCpuTime(writerId) - writerCpu0) / 1e9;
         writer.close();
-        System.out.printf(Locale.ROOT, "  ingest: %,d events written with rollups in %.1f s = %,.0f events/s; offer() %.2f µs/event%n",
-                n, seconds, n / seconds, offeredNs / 1e3 / n);
+        System.out.printf(Locale.ROOT, "  ingest: %,d events written with rollups in %.1f s = %,.0f events/s wall; writer thread "
+                + "CPU %.1f µs/event = %,.0f events per CPU-second; offer() %.2f µs/event; dropped %d%n",
+                n, seconds, n / seconds, cpuS * 1e6 / n, n / cpuS, offeredNs / 1e3 / n, writer.droppedCount());
     }
 
     /**

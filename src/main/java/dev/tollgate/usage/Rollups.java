@@ -61,6 +61,9 @@ final class Rollups {
 
     int size() { return rows.size(); }
 
+    /** The rows added up so far (the analytics bench's bulk load writes them without upserting). */
+    Map<Key, long[]> rows() { return rows; }
+
     private void count(Key k, UsageEvent e) {
         long[] c = rows.computeIfAbsent(k, x -> new long[COUNTERS]);
         c[0]++;

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Anthropic prompt caching billed per the price book (cached_input for reads, cache_write and cache_write_1h for
- * writes), through the real gateway and Anthropic adapter, plain and streamed, reconciled to the µcr against an
+ * writes), through the real gateway and Anthropic adapter (chat completions translated, and /v1/messages passed
+ * through), plain and streamed, reconciled to the µcr against an
  * independent BigDecimal oracle; the hold always covers the charge, and usage says what caching saved.
  */
 class PromptCachingReconciliationTest {
@@ -102,17 +103,27 @@ class PromptCachingReconciliationTest {
                 long output = 1 + random.nextInt(30);
                 boolean stream = random.nextBoolean();
                 ObjectNode body = JSON.createObjectNode().put("model", "claude-x").put("stream", stream).put("max_tokens", 64);
-                if (stream) body.putObject("stream_options").put("include_usage", true);
                 body.putArray("messages").addObject().put("role", "user")
                         .put("content", input + " " + read + " " + write + " " + write1h + " " + output);
+                long prompt = input + read + write + write1h;
+                long expected = oracle(input, read, write, write1h, output);
+                if (i % 4 == 3) { // the Anthropic wire, passed through to the Anthropic upstream: billed the same
+                    HttpResponse<String> res = gw.post("/v1/messages", JSON.writeValueAsString(body), gw.key);
+                    assertThat(res.statusCode()).as(res.body()).isEqualTo(200);
+                    if (!stream) assertThat(micros(new BigDecimal(res.headers().firstValue("x-tollgate-cost").orElseThrow())))
+                            .as("request %d", i).isEqualTo(expected);
+                    if (read + write + write1h > 0) discountTotal += oracle(prompt, 0, 0, 0, output) - expected;
+                    expectedTotal += expected;
+                    sent.put(res.headers().firstValue("x-request-id").orElseThrow(), new long[] {input, read, write, write1h, output});
+                    continue;
+                }
+                if (stream) body.putObject("stream_options").put("include_usage", true);
                 HttpResponse<String> res = gw.post("/v1/chat/completions", JSON.writeValueAsString(body), gw.key);
                 assertThat(res.statusCode()).as(res.body()).isEqualTo(200);
                 JsonNode usage = stream ? lastUsage(res.body()) : JSON.readTree(res.body()).path("usage");
-                long prompt = input + read + write + write1h;
                 assertThat(usage.path("prompt_tokens").asLong()).isEqualTo(prompt);
                 assertThat(usage.at("/prompt_tokens_details/cached_tokens").asLong()).isEqualTo(read);
                 assertThat(usage.at("/prompt_tokens_details/cache_write_tokens").asLong()).isEqualTo(write + write1h);
-                long expected = oracle(input, read, write, write1h, output);
                 assertThat(micros(usage.path("cost").decimalValue())).as("request %d", i).isEqualTo(expected);
                 if (read + write + write1h > 0) {
                     long discount = oracle(prompt, 0, 0, 0, output) - expected;
