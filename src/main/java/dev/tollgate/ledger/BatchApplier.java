@@ -84,6 +84,7 @@ final class BatchApplier {
         TreeSet<String> accounts = new TreeSet<>();
         TreeSet<String> grantAccounts = new TreeSet<>();
         Set<String> sliceIds = new HashSet<>();
+        Map<Op, Object> renewed = new HashMap<>(); // first, so this batch's reads see the renewed expiry
         Set<String> recallAccounts = new HashSet<>();
         for (Op op : ops) {
             switch (op) {
@@ -103,6 +104,7 @@ final class BatchApplier {
                     sliceIds.add(sc.sliceId()); holdIds.add(sc.holdId()); transferIds.add(sc.holdId()); accounts.add(sc.account());
                 }
                 case Op.ShrinkSlice k -> { sliceIds.add(k.sliceId()); accounts.add(k.account()); }
+                case Op.Renew r -> renewed.put(r, r.lease().renew(c, r.nowMs(), r.expiresAtMs(), r.slices()));
             }
         }
         accounts.addAll(grantAccounts);
@@ -113,12 +115,17 @@ final class BatchApplier {
         for (HoldRow h : resolving.values()) accounts.add(h.account);
         Map<Op, List<String>> expiring = new HashMap<>();
         Map<Op, List<String>> expiringSlices = new HashMap<>();
+        Map<Op, List<String>> expiringLapsed = new HashMap<>();
         for (Op op : ops) {
             if (op instanceof Op.ExpireHolds e) {
                 Map<String, String> found = BatchLoader.expiredHolds(c, nowMs, e.max());
                 expiring.put(op, new ArrayList<>(found.keySet()));
                 accounts.addAll(found.values());
                 holdIds.addAll(found.keySet());
+                Map<String, String> lapsed = BatchLoader.lapsedReplicaHolds(c, nowMs, e.max());
+                expiringLapsed.put(op, new ArrayList<>(lapsed.keySet()));
+                accounts.addAll(lapsed.values());
+                holdIds.addAll(lapsed.keySet());
                 Map<String, String> slices = BatchLoader.expiredSlices(c, nowMs, e.max());
                 expiringSlices.put(op, new ArrayList<>(slices.keySet()));
                 accounts.addAll(slices.values());
@@ -138,12 +145,16 @@ final class BatchApplier {
                 : BatchLoader.slices(c, sliceIds, recallAccounts);
         BatchState state = new BatchState(nowMs, locked, holds, BatchLoader.transfers(c, transferIds), slices);
         List<Outcome> out = new ArrayList<>(ops.size());
-        for (Op op : ops) out.add(applyOne(state, op, expiring.get(op), expiringSlices.get(op)));
+        for (Op op : ops) {
+            out.add(op instanceof Op.Renew ? new Outcome(renewed.get(op), null)
+                    : applyOne(state, op, expiring.get(op), expiringSlices.get(op), expiringLapsed.get(op)));
+        }
         LedgerWrites.write(c, state);
         return out;
     }
 
-    private static Outcome applyOne(BatchState state, Op op, List<String> expiring, List<String> expiringSlices) {
+    private static Outcome applyOne(BatchState state, Op op, List<String> expiring, List<String> expiringSlices,
+                                    List<String> lapsed) {
         try {
             Object value = switch (op) {
                 case Op.PlaceHold h -> state.placeHold(h);
@@ -151,10 +162,12 @@ final class BatchApplier {
                 case Op.Release r -> state.release(r);
                 case Op.Grant g -> state.grant(g);
                 case Op.ExpireHolds e -> (int) (expiring.stream().filter(state::expire).count()
+                        + lapsed.stream().filter(state::expireLapsed).count()
                         + expiringSlices.stream().filter(state::expireSlice).count());
                 case Op.GrowSlice g -> state.growSlice(g);
                 case Op.SliceCharge c -> state.sliceCharge(c);
                 case Op.ShrinkSlice k -> state.shrinkSlice(k);
+                case Op.Renew r -> throw new IllegalStateException("renewals run before the batch's reads");
             };
             return new Outcome(value, null);
         } catch (LedgerException e) {

@@ -43,6 +43,20 @@ final class BatchLoader {
         return out;
     }
 
+    /** Open holds placed by replicas whose lease lapsed (docs/operations.md "Replica leases"): id → account. */
+    static Map<String, String> lapsedReplicaHolds(Connection c, long nowMs, int max) throws SQLException {
+        Map<String, String> out = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT h.id, h.account FROM replicas r "
+                + "JOIN ledger_holds h ON h.replica = r.id AND h.status = 'open' WHERE r.expires_at <= ? LIMIT ?")) {
+            ps.setLong(1, nowMs);
+            ps.setInt(2, max);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        return out;
+    }
+
     /** Open slices past their expiry, oldest first, at most {@code max}: id → account. */
     static Map<String, String> expiredSlices(Connection c, long nowMs, int max) throws SQLException {
         Map<String, String> out = new HashMap<>();

@@ -63,6 +63,7 @@ final class BatchState {
         acct.held += op.amount();
         HoldRow h = new HoldRow(op.holdId(), op.account(), op.amount(), nowMs, nowMs + op.ttlMs(), true,
                 HoldStatus.OPEN, null, null, null);
+        h.replica = op.replica();
         holds.put(h.id, h);
         return h.toHold();
     }
@@ -106,6 +107,14 @@ final class BatchState {
         if (h == null) return null;
         if (h.status == HoldStatus.OPEN) resolve(h, HoldStatus.RELEASED);
         return h.status;
+    }
+
+    /** @return true when the hold was open and is now expired because the replica that placed it is gone */
+    boolean expireLapsed(String holdId) {
+        HoldRow h = holds.get(holdId);
+        if (h == null || h.status != HoldStatus.OPEN) return false;
+        resolve(h, HoldStatus.EXPIRED);
+        return true;
     }
 
     /** @return true when the hold was open and past its expiry and is now expired */

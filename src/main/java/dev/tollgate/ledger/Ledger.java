@@ -35,7 +35,7 @@ public final class Ledger implements AutoCloseable {
         if (options.slices()) {
             this.slices = new Slices(replicaId, db, writer, clock, options.sliceLease().toMillis(),
                     db.dialect() == dev.tollgate.store.Dialect.SQLITE);
-            this.keeper = new SliceKeeper(slices, db, clock);
+            this.keeper = new SliceKeeper(slices, db, writer, clock);
         } else {
             this.slices = null;
             this.keeper = null;
@@ -63,13 +63,13 @@ public final class Ledger implements AutoCloseable {
         }
         java.util.function.Supplier<Hold> recalling = () -> {
             CompletableFuture<Hold> f = new CompletableFuture<>();
-            return writer.call(new Op.PlaceHold(holdId, accountId, amountMicros, ttl.toMillis(), replicaId, f), f);
+            return writer.call(new Op.PlaceHold(holdId, accountId, amountMicros, ttl.toMillis(), leased(), replicaId, f), f);
         };
         // With slices on, a store hold is the fallback of a slice that could not grow: recall at once.
         if (slices != null) return unlessRecalled(accountId, recalling);
         try {
             CompletableFuture<Hold> f = new CompletableFuture<>();
-            return writer.call(new Op.PlaceHold(holdId, accountId, amountMicros, ttl.toMillis(), null, f), f);
+            return writer.call(new Op.PlaceHold(holdId, accountId, amountMicros, ttl.toMillis(), leased(), null, f), f);
         } catch (InsufficientCreditsException e) {
             return unlessRecalled(accountId, recalling);
         }
@@ -216,6 +216,11 @@ public final class Ledger implements AutoCloseable {
         return LedgerQueries.openHolds(db) + (slices == null ? 0 : slices.openHolds());
     }
 
+    /** The replica id to record on a store hold: only a replica that renews a lease has its holds released by it. */
+    private String leased() {
+        return keeper == null ? null : replicaId;
+    }
+
     /** This instance's replica id (the owner of its slices in the store). */
     String replicaId() { return replicaId; }
 
@@ -225,6 +230,7 @@ public final class Ledger implements AutoCloseable {
         if (keeper != null) {
             keeper.close();
             slices.returnAll(); // before the writer stops: unused credits go back to the account now
+            keeper.endLease();
         }
         writer.close();
     }

@@ -51,10 +51,11 @@ final class LedgerWrites {
     }
 
     private static void insertHolds(Connection c, List<HoldRow> holds) throws SQLException {
-        int columns = 9;
+        int columns = 10;
         for (List<HoldRow> chunk : chunks(holds, columns)) {
             try (PreparedStatement ps = c.prepareStatement(multiRowInsert("INSERT INTO ledger_holds (id, account, "
-                    + "amount, status, created_at, expires_at, resolved_at, actual, posted) VALUES ", columns, chunk.size()))) {
+                    + "amount, status, created_at, expires_at, resolved_at, actual, posted, replica) VALUES ", columns,
+                    chunk.size()))) {
                 int base = 0;
                 for (HoldRow h : chunk) {
                     ps.setString(base + 1, h.id);
@@ -66,6 +67,7 @@ final class LedgerWrites {
                     setLong(ps, base + 7, h.resolvedAt);
                     setLong(ps, base + 8, h.actual);
                     setLong(ps, base + 9, h.posted);
+                    ps.setString(base + 10, h.replica);
                     base += columns;
                 }
                 ps.executeUpdate();

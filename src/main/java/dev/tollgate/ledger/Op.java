@@ -13,8 +13,11 @@ sealed interface Op {
      */
     default void committed(Object value) {}
 
-    /** {@code recallBy}: when the hold does not fit, recall other replicas' slices (null: do not). */
-    record PlaceHold(String holdId, String account, long amount, long ttlMs, String recallBy,
+    /**
+     * {@code replica}: the placing replica, whose lapsed lease releases the hold (null: only its TTL does);
+     * {@code recallBy}: when the hold does not fit, recall other replicas' slices (null: do not).
+     */
+    record PlaceHold(String holdId, String account, long amount, long ttlMs, String replica, String recallBy,
                      CompletableFuture<Hold> future) implements Op {}
 
     record Settle(String holdId, long actual, ChargeDetails details, CompletableFuture<Settlement> future)
@@ -64,6 +67,10 @@ sealed interface Op {
         @Override
         public void committed(Object value) { onCommit.accept((Long) value); }
     }
+
+    /** Renews a replica's lease (and its slices' expiry) in the batch's transaction; completes with the open slice ids. */
+    record Renew(ReplicaLease lease, long nowMs, long expiresAtMs, boolean slices,
+                 CompletableFuture<java.util.Set<String>> future) implements Op {}
 
     /** A slice charge's settlement and the slice's amount after it (-1 when the slice is no longer open). */
     record SliceCharged(Settlement settlement, long sliceAmountAfter) {}

@@ -46,6 +46,8 @@ final class Rows {
         Long actual;
         Long posted;
         boolean changed;
+        /** The replica that placed a new hold (null: no lease); only written on insert. */
+        String replica;
 
         HoldRow(String id, String account, long amount, long createdAt, long expiresAt, boolean isNew,
                 HoldStatus status, Long resolvedAt, Long actual, Long posted) {

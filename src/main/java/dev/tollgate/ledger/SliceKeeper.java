@@ -1,12 +1,13 @@
 package dev.tollgate.ledger;
 
 import dev.tollgate.store.Database;
+import dev.tollgate.store.Dialect;
+import java.util.concurrent.CompletableFuture;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -16,7 +17,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The background side of a replica's slices: renews their leases (one UPDATE for all of them), answers
+ * The background side of a replica: renews its lease in {@code replicas} (docs/operations.md "Replica
+ * leases") and its slices' leases (one UPDATE for all of them) every lease ÷ 5, answers
  * recalls from other replicas within {@link #RECALL_POLL_MS} (polled only while it has slices), expires in-memory holds past their TTL
  * and gives back slices nothing used for {@link #IDLE_RETURN_MS}. One platform thread, two cheap
  * indexed statements a tick.
@@ -30,13 +32,17 @@ final class SliceKeeper implements AutoCloseable {
     private final Slices slices;
     private final Database db;
     private final Clock clock;
+    private final BatchWriter writer;
+    private final ReplicaLease lease;
     private final Thread thread;
     private volatile boolean closing;
 
-    SliceKeeper(Slices slices, Database db, Clock clock) {
+    SliceKeeper(Slices slices, Database db, BatchWriter writer, Clock clock) {
         this.slices = slices;
         this.db = db;
+        this.writer = writer;
         this.clock = clock;
+        this.lease = new ReplicaLease(slices.replica, slices.leaseMs, clock.millis());
         this.thread = Thread.ofPlatform().name("tollgate-slice-keeper").daemon(true).start(this::loop);
     }
 
@@ -79,33 +85,30 @@ final class SliceKeeper implements AutoCloseable {
     }
 
     /** Pushes the expiry of every open slice of this replica one lease ahead, then tells Slices which are open. */
+    /**
+     * Renews the lease and the slices' expiry. On SQLite through the writer (one process owns the file, and
+     * a second writer would only queue behind the batches and starve); on PostgreSQL in a short
+     * transaction of its own, which takes no account lock.
+     */
     private void renew() throws SQLException {
-        if (slices.sliceIds().isEmpty()) return;
         long now = clock.millis();
-        Set<String> open = new HashSet<>();
-        try (Connection c = db.connection()) {
-            c.setAutoCommit(false);
-            try {
-                try (PreparedStatement ps = c.prepareStatement("UPDATE ledger_slices SET expires_at = ? "
-                        + "WHERE replica = ? AND status = 'open' AND expires_at < ?")) {
-                    ps.setLong(1, now + slices.leaseMs);
-                    ps.setString(2, slices.replica);
-                    ps.setLong(3, now + slices.leaseMs);
-                    ps.executeUpdate();
+        boolean withSlices = !slices.sliceIds().isEmpty();
+        Set<String> open;
+        if (db.dialect() == Dialect.SQLITE) {
+            CompletableFuture<Set<String>> f = new CompletableFuture<>();
+            open = writer.call(new Op.Renew(lease, now, now + lease.leaseMs, withSlices, f), f);
+        } else {
+            try (Connection c = db.connection()) {
+                c.setAutoCommit(false);
+                try {
+                    open = lease.renew(c, now, now + lease.leaseMs, withSlices);
+                    c.commit();
+                } catch (SQLException | RuntimeException e) {
+                    c.rollback();
+                    throw e;
+                } finally {
+                    c.setAutoCommit(true);
                 }
-                try (PreparedStatement ps = c.prepareStatement(
-                        "SELECT id FROM ledger_slices WHERE replica = ? AND status = 'open'")) {
-                    ps.setString(1, slices.replica);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) open.add(rs.getString(1));
-                    }
-                }
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
             }
         }
         slices.renewed(open, now);
@@ -119,6 +122,16 @@ final class SliceKeeper implements AutoCloseable {
             thread.join(5_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** At shutdown, after the slices went back: the lease ends now, so anything left is released at once. */
+    void endLease() {
+        try (Connection c = db.connection()) {
+            long now = clock.millis();
+            lease.renew(c, now, now, false);
+        } catch (SQLException | RuntimeException e) {
+            LOG.log(Level.FINE, "ending the replica lease", e); // it lapses on its own
         }
     }
 }

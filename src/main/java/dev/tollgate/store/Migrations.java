@@ -23,7 +23,7 @@ final class Migrations {
     static final List<String> SCRIPTS = List.of("001_accounts.sql", "002_ledger.sql", "003_provider_usage.sql",
             "004_unique_account_names.sql", "005_limits.sql", "006_quota_usage.sql", "007_emergency_stops.sql",
             "008_alerts.sql", "009_usage.sql", "010_responses.sql", "011_presets.sql",
-            "014_credit_slices.sql");
+            "014_credit_slices.sql", "015_replica_leases.sql");
     private static final long PG_LOCK_ID = 0x7011_6A7EL;
 
     private Migrations() {}
