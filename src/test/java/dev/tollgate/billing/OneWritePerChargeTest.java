@@ -42,4 +42,19 @@ class OneWritePerChargeTest {
             assertThat(ledger.verify().ok()).isTrue();
         }
     }
+
+    /** credits.durability: async changes when the disk is waited for, nothing else: same charges, verify ok. */
+    @Test
+    void asyncDurabilityChargesTheSame() throws Exception {
+        try (FakeOpenAi upstream = new FakeOpenAi();
+             TestGateway gw = TestGateway.start(dir, "credits: { durability: async }\n" + TestGateway.openAiConfig("ok"),
+                     upstream.baseUrl())) {
+            long before = gw.gateway.ledger().balance(gw.accountId).postedMicros();
+            for (int i = 0; i < 3; i++) {
+                assertThat(gw.post("/v1/chat/completions", TestGateway.chat("ok", false), gw.key).statusCode()).isEqualTo(200);
+            }
+            assertThat(before - gw.gateway.ledger().balance(gw.accountId).postedMicros()).isEqualTo(3 * (12 * 1000 + 3 * 2000L));
+            assertThat(gw.gateway.ledger().verify().ok()).isTrue();
+        }
+    }
 }
