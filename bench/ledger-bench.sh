@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Ledger throughput: settled charges/s (hold + settle, durable commits) on SQLite and PostgreSQL.
 # Usage: bench/ledger-bench.sh [charges] [concurrency]
+# Each store runs twice: every hold a store write (LedgerOptions.defaults, what the CLI uses), and with
+# credit slices (holds in memory, one write per charge: what the gateway runs).
 # Needs PostgreSQL on 127.0.0.1:5432 (user postgres); creates database tollgate_bench if missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,3 +20,6 @@ fi
 "$JAVA_HOME/bin/java" -cp "$CP" dev.tollgate.ledger.LedgerBench sqlite "$CHARGES" "$CONCURRENCY"
 "$JAVA_HOME/bin/java" -cp "$CP" dev.tollgate.ledger.LedgerBench postgres "$CHARGES" "$CONCURRENCY"
 "$JAVA_HOME/bin/java" -cp "$CP" dev.tollgate.ledger.LedgerBench postgres3 "$CHARGES" "$CONCURRENCY"
+for store in sqlite postgres postgres3; do
+  "$JAVA_HOME/bin/java" -cp "$CP" dev.tollgate.ledger.LedgerBench "$store+slices" "$CHARGES" "$CONCURRENCY"
+done

@@ -65,7 +65,9 @@ public final class Gateway implements AutoCloseable {
         Map<String, ChatProvider> providers = Providers.create(config);
         this.catalog = new Catalog(config, providers);
         this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        this.ledger = new Ledger(db, clock, LedgerOptions.defaults());
+        this.ledger = new Ledger(db, clock, LedgerOptions.defaults()
+                .withSlices(Duration.ofMillis(config.credits().slices() ? config.credits().replicaLeaseMs() : 0))
+                .withAsyncCommits(config.credits().asyncDurability()));
         PriceBook prices = new PriceBook(config);
         this.billing = new Billing(ledger, prices, Duration.ofMillis(config.credits().holdTtlMs()), metrics);
         this.budgets = new ProviderBudgets(config, ledger::providerUsage, clock, metrics);

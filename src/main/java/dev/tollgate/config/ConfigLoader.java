@@ -107,13 +107,25 @@ public final class ConfigLoader {
 
     private static TollgateConfig.Credits credits(ConfigNode root) {
         ConfigNode c = root.child("credits");
-        if (root.has("credits")) c.allowOnly(Set.of("usd_per_credit", "default_output_tokens", "hold_ttl_ms"));
+        if (root.has("credits")) {
+            c.allowOnly(Set.of("usd_per_credit", "default_output_tokens", "hold_ttl_ms", "slices", "replica_lease_ms",
+                    "durability"));
+        }
         BigDecimal usdPerCredit = c.has("usd_per_credit") ? c.child("usd_per_credit").decimal() : new BigDecimal("0.001");
         if (usdPerCredit.signum() == 0) throw c.child("usd_per_credit").error("must be greater than 0");
         int outputTokens = (int) c.longValue("default_output_tokens", 1024, 1);
         long holdTtlMs = c.longValue("hold_ttl_ms", 15 * 60_000, 1_000);
         if (holdTtlMs > 86_400_000) throw c.child("hold_ttl_ms").error("must be at most 86400000 (a day)");
-        return new TollgateConfig.Credits(usdPerCredit, outputTokens, holdTtlMs);
+        String slicesRaw = c.text("slices", "true");
+        if (!slicesRaw.equals("true") && !slicesRaw.equals("false")) throw c.child("slices").error("must be true or false");
+        boolean slices = slicesRaw.equals("true");
+        long leaseMs = c.longValue("replica_lease_ms", 5_000, 1_000);
+        if (leaseMs > 3_600_000) throw c.child("replica_lease_ms").error("must be at most 3600000 (an hour)");
+        String durability = c.text("durability", "sync");
+        if (!Set.of("sync", "async").contains(durability)) {
+            throw c.child("durability").error("must be 'sync' or 'async', got '" + durability + "'");
+        }
+        return new TollgateConfig.Credits(usdPerCredit, outputTokens, holdTtlMs, slices, leaseMs, durability.equals("async"));
     }
 
     private static TollgateConfig.Server server(ConfigNode root) {

@@ -73,8 +73,18 @@ public record TollgateConfig(
         }
     }
 
-    /** {@code holdTtlMs}: how long a hold may stay open before the ledger releases it by itself. */
-    public record Credits(BigDecimal usdPerCredit, int defaultOutputTokens, long holdTtlMs) {}
+    /**
+     * {@code holdTtlMs}: how long a hold may stay open before the ledger releases it by itself.
+     * {@code slices}: requests hold against this replica's credit slice in memory (docs/billing.md
+     * "Credit slices"); {@code replicaLeaseMs}: how long a dead replica's slices tie up credits;
+     * {@code asyncDurability}: charges commit without waiting for the disk (credits.durability: async).
+     */
+    public record Credits(BigDecimal usdPerCredit, int defaultOutputTokens, long holdTtlMs, boolean slices,
+                          long replicaLeaseMs, boolean asyncDurability) {
+        public Credits(BigDecimal usdPerCredit, int defaultOutputTokens, long holdTtlMs) {
+            this(usdPerCredit, defaultOutputTokens, holdTtlMs, true, 5_000, false);
+        }
+    }
 
     /** Edge limits and timeouts; every one is bounded and named with its unit. */
     /** {@code corsAllowedOrigins}: browser origins allowed to call {@code /v1/*} (docs/configuration.md); empty: none. */

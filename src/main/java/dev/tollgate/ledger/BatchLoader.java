@@ -2,6 +2,7 @@ package dev.tollgate.ledger;
 
 import dev.tollgate.ledger.Rows.AccountRow;
 import dev.tollgate.ledger.Rows.HoldRow;
+import dev.tollgate.ledger.Rows.SliceRow;
 import dev.tollgate.ledger.Rows.TransferRow;
 import dev.tollgate.store.Dialect;
 import java.sql.Connection;
@@ -22,6 +23,8 @@ import java.util.SortedSet;
  */
 final class BatchLoader {
     private static final int IN_CHUNK = 500;
+    private static final String SLICE_COLUMNS = "id, account, replica, amount, status, created_at, expires_at, "
+            + "resolved_at, recalled_at, acked_at";
     private static final String HOLD_COLUMNS = "id, account, amount, status, created_at, expires_at, resolved_at, actual, posted";
 
     private BatchLoader() {}
@@ -37,6 +40,47 @@ final class BatchLoader {
                 while (rs.next()) out.put(rs.getString(1), rs.getString(2));
             }
         }
+        return out;
+    }
+
+    /** Open holds placed by replicas whose lease lapsed (docs/operations.md "Replica leases"): id → account. */
+    static Map<String, String> lapsedReplicaHolds(Connection c, long nowMs, int max) throws SQLException {
+        Map<String, String> out = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT h.id, h.account FROM replicas r "
+                + "JOIN ledger_holds h ON h.replica = r.id AND h.status = 'open' WHERE r.expires_at <= ? LIMIT ?")) {
+            ps.setLong(1, nowMs);
+            ps.setInt(2, max);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        return out;
+    }
+
+    /** Open slices past their expiry, oldest first, at most {@code max}: id → account. */
+    static Map<String, String> expiredSlices(Connection c, long nowMs, int max) throws SQLException {
+        Map<String, String> out = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, account FROM ledger_slices "
+                + "WHERE status = 'open' AND expires_at <= ? ORDER BY expires_at LIMIT ?")) {
+            ps.setLong(1, nowMs);
+            ps.setInt(2, max);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        return out;
+    }
+
+    /** The slices with these ids, and every open slice of these accounts (which a refusal may recall). */
+    static Map<String, SliceRow> slices(Connection c, Collection<String> ids, Collection<String> openOfAccounts)
+            throws SQLException {
+        Map<String, SliceRow> out = new HashMap<>();
+        RowReader reader = rs -> out.put(str(rs, 1), new SliceRow(str(rs, 1), str(rs, 2), str(rs, 3), lng(rs, 4),
+                SliceStatus.ofSql(str(rs, 5)), lng(rs, 6), lng(rs, 7), nullableLong(rs, 8), nullableLong(rs, 9),
+                nullableLong(rs, 10), false));
+        inChunks(c, "SELECT " + SLICE_COLUMNS + " FROM ledger_slices WHERE id IN ", ids, "", reader);
+        inChunks(c, "SELECT " + SLICE_COLUMNS + " FROM ledger_slices WHERE status = 'open' AND account IN ",
+                openOfAccounts, "", reader);
         return out;
     }
 

@@ -167,6 +167,10 @@ final class BatchWriter implements AutoCloseable {
     private static void complete(List<Op> batch, List<BatchApplier.Outcome> outcomes) {
         for (int i = 0; i < batch.size(); i++) {
             BatchApplier.Outcome o = outcomes.get(i);
+            if (o.error() == null) batch.get(i).committed(o.value());
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            BatchApplier.Outcome o = outcomes.get(i);
             CompletableFuture<Object> f = (CompletableFuture<Object>) batch.get(i).future();
             if (o.error() != null) f.completeExceptionally(o.error());
             else f.complete(o.value());

@@ -16,14 +16,30 @@ public final class Ledger implements AutoCloseable {
     private static final int ID_LENGTH_MAX = 200;
     private static final int REASON_LENGTH_MAX = 1000;
 
+    /** How long a refused hold or adjustment waits for other replicas to return their slices' unused parts. */
+    static final Duration RECALL_WAIT = Duration.ofSeconds(2);
+    private static final long RECALL_RETRY_MS = 10;
+
     private final Database db;
     private final LedgerOptions options;
     private final BatchWriter writer;
+    /** This instance's id in the store (slices, recalls): new for every process, never reused. */
+    private final String replicaId = "r" + Long.toHexString(new java.security.SecureRandom().nextLong() >>> 1);
+    private final Slices slices;
+    private final SliceKeeper keeper;
 
     public Ledger(Database db, Clock clock, LedgerOptions options) {
         this.db = db;
         this.options = options;
-        this.writer = new BatchWriter(new BatchApplier(db, clock), options);
+        this.writer = new BatchWriter(new BatchApplier(db, clock, options.asyncCommits()), options);
+        if (options.slices()) {
+            this.slices = new Slices(replicaId, db, writer, clock, options.sliceLease().toMillis(),
+                    db.dialect() == dev.tollgate.store.Dialect.SQLITE);
+            this.keeper = new SliceKeeper(slices, db, writer, clock);
+        } else {
+            this.slices = null;
+            this.keeper = null;
+        }
     }
 
     /**
@@ -40,8 +56,56 @@ public final class Ledger implements AutoCloseable {
         if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(HOLD_TTL_MAX) > 0) {
             throw new IllegalArgumentException("hold ttl must be within (0, " + HOLD_TTL_MAX + "]: " + ttl);
         }
-        CompletableFuture<Hold> f = new CompletableFuture<>();
-        return writer.call(new Op.PlaceHold(holdId, accountId, amountMicros, ttl.toMillis(), f), f);
+        if (slices != null) {
+            Hold inMemory = slices.hold(holdId, accountId, amountMicros, ttl.toMillis());
+            if (inMemory != null) return inMemory;
+            slices.drain(accountId); // about to hold in the store: our own unused credits go back first
+        }
+        java.util.function.Supplier<Hold> recalling = () -> {
+            CompletableFuture<Hold> f = new CompletableFuture<>();
+            return writer.call(new Op.PlaceHold(holdId, accountId, amountMicros, ttl.toMillis(), leased(), replicaId, f), f);
+        };
+        // With slices on, a store hold is the fallback of a slice that could not grow: recall at once.
+        if (slices != null) return unlessRecalled(accountId, recalling);
+        try {
+            CompletableFuture<Hold> f = new CompletableFuture<>();
+            return writer.call(new Op.PlaceHold(holdId, accountId, amountMicros, ttl.toMillis(), leased(), null, f), f);
+        } catch (InsufficientCreditsException e) {
+            return unlessRecalled(accountId, recalling);
+        }
+    }
+
+    /**
+     * Retries an operation the available balance refused while other replicas' slices hold unused
+     * credits: each refusal asks them back (in the same transaction), and the operation is refused for
+     * good only once every slice asked has answered, or after {@link #RECALL_WAIT} (a dead replica's
+     * slice is returned when its lease runs out instead).
+     */
+    private <T> T unlessRecalled(String accountId, java.util.function.Supplier<T> attempt) {
+        long deadlineNs = System.nanoTime() + RECALL_WAIT.toNanos();
+        while (true) {
+            try {
+                return attempt.get();
+            } catch (InsufficientCreditsException e) {
+                if (e.recallsPending() == 0 || !awaitRecalls(accountId, deadlineNs)) {
+                    throw new InsufficientCreditsException(e.requiredMicros(), e.availableMicros());
+                }
+            }
+        }
+    }
+
+    /** Polls (a read, no lock) until every recall of the account's slices is answered; false at the deadline. */
+    private boolean awaitRecalls(String accountId, long deadlineNs) {
+        while (LedgerQueries.recallsPending(db, accountId, replicaId) > 0) {
+            if (System.nanoTime() - deadlineNs > 0) return false;
+            try {
+                Thread.sleep(RECALL_RETRY_MS);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -54,6 +118,10 @@ public final class Ledger implements AutoCloseable {
         requireId(holdId);
         if (actualMicros < 0) throw new IllegalArgumentException("actual cost must not be negative: " + actualMicros);
         if (details == null) throw new IllegalArgumentException("charge details are required");
+        if (slices != null) {
+            Settlement inMemory = slices.settle(holdId, actualMicros, details);
+            if (inMemory != null) return inMemory;
+        }
         CompletableFuture<Settlement> f = new CompletableFuture<>();
         return writer.call(new Op.Settle(holdId, actualMicros, details, f), f);
     }
@@ -61,6 +129,7 @@ public final class Ledger implements AutoCloseable {
     /** Voids the hold without a charge; a no-op for a hold that is resolved already or unknown. */
     public void release(String holdId) {
         requireId(holdId);
+        if (slices != null && slices.release(holdId)) return;
         CompletableFuture<HoldStatus> f = new CompletableFuture<>();
         writer.call(new Op.Release(holdId, f), f);
     }
@@ -75,12 +144,29 @@ public final class Ledger implements AutoCloseable {
         SystemAccounts.requireUser(accountId);
         if (amountMicros == 0) throw new IllegalArgumentException("grant amount must not be zero");
         if (reason != null && reason.length() > REASON_LENGTH_MAX) throw new IllegalArgumentException("reason too long");
-        CompletableFuture<Long> f = new CompletableFuture<>();
-        return writer.call(new Op.Grant(transferId, accountId, amountMicros, reason, f), f);
+        try {
+            CompletableFuture<Long> f = new CompletableFuture<>();
+            return writer.call(new Op.Grant(transferId, accountId, amountMicros, reason, null, f), f);
+        } catch (InsufficientCreditsException e) {
+            if (slices != null) slices.drain(accountId);
+            return unlessRecalled(accountId, () -> {
+                CompletableFuture<Long> f = new CompletableFuture<>();
+                return writer.call(new Op.Grant(transferId, accountId, amountMicros, reason, replicaId, f), f);
+            });
+        }
     }
 
+    /**
+     * The account as this replica sees it: held counts the store's holds, other replicas' slices whole
+     * (what they reserved, used or not) and this replica's in-memory holds; this replica's own unused
+     * slice is available (docs/billing.md "Credit slices").
+     */
     public Balance balance(String accountId) {
-        return LedgerQueries.balance(db, accountId);
+        Balance stored = LedgerQueries.balance(db, accountId);
+        if (slices == null) return stored;
+        Slices.View mine = slices.view(accountId);
+        long held = Math.max(0, stored.heldMicros() - mine.sliceMicros() + mine.usedMicros());
+        return new Balance(stored.postedMicros(), held);
     }
 
     /** Posted transfers of the account, newest first; {@code beforeCursor} is null for the first page. */
@@ -105,7 +191,7 @@ public final class Ledger implements AutoCloseable {
             CompletableFuture<Integer> f = new CompletableFuture<>();
             int n = writer.call(new Op.ExpireHolds(options.expiryBatchMax(), f), f);
             total += n;
-            if (n < options.expiryBatchMax()) return total;
+            if (n < options.expiryBatchMax()) return total + (slices == null ? 0 : slices.expire());
         }
     }
 
@@ -127,12 +213,25 @@ public final class Ledger implements AutoCloseable {
 
     /** Holds open now (reserved, not yet settled, released or expired): one indexed count. */
     public long openHolds() {
-        return LedgerQueries.openHolds(db);
+        return LedgerQueries.openHolds(db) + (slices == null ? 0 : slices.openHolds());
     }
+
+    /** The replica id to record on a store hold: only a replica that renews a lease has its holds released by it. */
+    private String leased() {
+        return keeper == null ? null : replicaId;
+    }
+
+    /** This instance's replica id (the owner of its slices in the store). */
+    String replicaId() { return replicaId; }
 
     /** Commits what is queued, then stops the writer. The Database stays open (it is the caller's). */
     @Override
     public void close() {
+        if (keeper != null) {
+            keeper.close();
+            slices.returnAll(); // before the writer stops: unused credits go back to the account now
+            keeper.endLease();
+        }
         writer.close();
     }
 

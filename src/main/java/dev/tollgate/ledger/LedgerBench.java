@@ -18,9 +18,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Settled charges per second (hold + settle each, durable) with many concurrent virtual threads.
- * Usage: LedgerBench sqlite|postgres|postgres3 [charges] [concurrency] [postgres base URL];
+ * Usage: LedgerBench sqlite|postgres|postgres3[+slices] [charges] [concurrency] [postgres base URL];
  * postgres3 runs three Ledger instances (each with its own pool) on one schema, like three
- * gateway processes. For PostgreSQL a throw-away schema is created and dropped afterwards.
+ * gateway processes; {@code +slices} turns credit slices on (holds in memory, one write per charge),
+ * as the gateway runs. For PostgreSQL a throw-away schema is created and dropped afterwards.
  */
 public final class LedgerBench {
     private static final long WORST_MICROS = 20_000;
@@ -29,7 +30,9 @@ public final class LedgerBench {
     private LedgerBench() {}
 
     public static void main(String[] args) throws Exception {
-        String store = args.length > 0 ? args[0] : "sqlite";
+        String mode = args.length > 0 ? args[0] : "sqlite";
+        boolean slices = mode.endsWith("+slices");
+        String store = mode.replace("+slices", "");
         int charges = args.length > 1 ? Integer.parseInt(args[1]) : 100_000;
         int concurrency = args.length > 2 ? Integer.parseInt(args[2]) : 1_024;
         String pgBase = args.length > 3 ? args[3] : "jdbc:postgresql://127.0.0.1:5432/tollgate_bench?user=postgres";
@@ -43,19 +46,24 @@ public final class LedgerBench {
         try {
             for (int i = 0; i < instances; i++) {
                 dbs.add(Database.open(url)); // one pool per instance, as separate processes would have
-                ledgers.add(new Ledger(dbs.get(i), Clock.systemUTC(), LedgerOptions.defaults()));
+                LedgerOptions options = LedgerOptions.defaults().withSlices(Duration.ofSeconds(slices ? 5 : 0));
+                ledgers.add(new Ledger(dbs.get(i), Clock.systemUTC(), options));
             }
             Ledger first = ledgers.get(0);
             for (int a = 0; a < ACCOUNTS; a++) first.grant("fund" + a, account(a), Long.MAX_VALUE / 4 / ACCOUNTS, "bench");
             run(ledgers, "warmup", Math.max(1, charges / 10), concurrency);
             long batchesBefore = batches(ledgers);
+            long opsBefore = opsCommitted(ledgers);
             double perSecond = run(ledgers, "run", charges, concurrency);
             long batches = batches(ledgers) - batchesBefore;
             VerifyReport report = first.verify();
-            System.out.printf(Locale.ROOT, "%s: %,d settled charges, %d ledger instance(s), %d-way concurrency: "
-                            + "%,.0f charges/s (%,.0f ledger ops/s, %.1f ops per transaction), verify %s%n",
-                    dialect, charges, instances, concurrency, perSecond, 2 * perSecond,
-                    2.0 * charges / Math.max(1, batches), report.ok() ? "ok" : "FAILED " + report.problems());
+            long ops = opsCommitted(ledgers) - opsBefore;
+            System.out.printf(Locale.ROOT, "%s%s: %,d settled charges, %d ledger instance(s), %d-way concurrency: "
+                            + "%,.0f charges/s, %.2f store operations per charge, %.1f operations per transaction, "
+                            + "verify %s%n",
+                    dialect, slices ? " (slices)" : "", charges, instances, concurrency, perSecond,
+                    (double) ops / charges, (double) ops / Math.max(1, batches),
+                    report.ok() ? "ok" : "FAILED " + report.problems());
         } finally {
             ledgers.forEach(Ledger::close);
             dbs.forEach(Database::close);
@@ -65,6 +73,10 @@ public final class LedgerBench {
             }
             Files.deleteIfExists(dir);
         }
+    }
+
+    private static long opsCommitted(List<Ledger> ledgers) {
+        return ledgers.stream().mapToLong(Ledger::operationsCommitted).sum();
     }
 
     private static long batches(List<Ledger> ledgers) {

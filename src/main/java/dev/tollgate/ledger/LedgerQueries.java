@@ -29,6 +29,22 @@ final class LedgerQueries {
         }
     }
 
+    /** Other replicas' open slices of the account asked back and not answered yet. */
+    static int recallsPending(Database db, String account, String replica) {
+        try (Connection c = db.connection();
+             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM ledger_slices WHERE account = ? "
+                     + "AND status = 'open' AND replica <> ? AND recalled_at IS NOT NULL AND acked_at IS NULL")) {
+            ps.setString(1, account);
+            ps.setString(2, replica);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("read slice recalls", e);
+        }
+    }
+
     static long openHolds(Database db) {
         try (Connection c = db.connection();
              PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM ledger_holds WHERE status = 'open'");

@@ -40,6 +40,7 @@ final class LedgerVerifier {
             try (Statement st = c.createStatement()) {
                 v.replayTransfers(st);
                 v.checkHolds(st);
+                v.checkSlices(st);
                 long accounts = v.checkBalances(st);
                 v.checkOrphanCharges(st);
                 c.rollback();
@@ -104,6 +105,19 @@ final class LedgerVerifier {
         }
     }
 
+    /** An open slice is held money of its account (available = posted − holds − slices). */
+    private void checkSlices(Statement st) throws SQLException {
+        try (ResultSet rs = st.executeQuery("SELECT id, account, amount, status, resolved_at FROM ledger_slices")) {
+            while (rs.next()) {
+                String id = rs.getString(1);
+                boolean open = SliceStatus.ofSql(rs.getString(4)) == SliceStatus.OPEN;
+                if (open) replay.computeIfAbsent(rs.getString(2), k -> new long[3])[1] += rs.getLong(3);
+                if ((BatchLoader.nullableLong(rs, 5) != null) == open) problem("slice " + id + " is "
+                        + rs.getString(4) + " but resolved_at disagrees");
+            }
+        }
+    }
+
     private long checkBalances(Statement st) throws SQLException {
         long rows = 0, postedSum = 0;
         Map<String, long[]> unseen = new HashMap<>(replay);
@@ -117,7 +131,7 @@ final class LedgerVerifier {
                 if (r == null) r = new long[3];
                 if (posted != r[0] || held != r[1] || seq != r[2]) {
                     problem("balance of " + account + " is posted=" + posted + " held=" + held + " seq=" + seq
-                            + " but replay gives posted=" + r[0] + " held=" + r[1] + " seq=" + r[2]);
+                            + " but replay gives posted=" + r[0] + " held (holds and slices)=" + r[1] + " seq=" + r[2]);
                 }
                 if (!SystemAccounts.isSystem(account) && posted - held < 0) {
                     problem("account " + account + " has negative available balance " + (posted - held));

@@ -2,6 +2,7 @@ package dev.tollgate.ledger;
 
 import dev.tollgate.ledger.Rows.AccountRow;
 import dev.tollgate.ledger.Rows.HoldRow;
+import dev.tollgate.ledger.Rows.SliceRow;
 import dev.tollgate.ledger.Rows.TransferRow;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -34,6 +35,14 @@ final class LedgerWrites {
             if (!a.exists) throw new IllegalStateException("balance row missing for changed account " + a.account);
             accounts.add(a);
         }
+        List<SliceRow> newSlices = new ArrayList<>();
+        List<SliceRow> changedSlices = new ArrayList<>();
+        for (SliceRow sl : state.slices()) {
+            if (sl.isNew) newSlices.add(sl);
+            else if (sl.changed) changedSlices.add(sl);
+        }
+        insertSlices(c, newSlices);
+        updateSlices(c, changedSlices);
         insertHolds(c, inserted);
         updateHolds(c, updated);
         insertTransfers(c, state.newTransfers);
@@ -42,10 +51,11 @@ final class LedgerWrites {
     }
 
     private static void insertHolds(Connection c, List<HoldRow> holds) throws SQLException {
-        int columns = 9;
+        int columns = 10;
         for (List<HoldRow> chunk : chunks(holds, columns)) {
             try (PreparedStatement ps = c.prepareStatement(multiRowInsert("INSERT INTO ledger_holds (id, account, "
-                    + "amount, status, created_at, expires_at, resolved_at, actual, posted) VALUES ", columns, chunk.size()))) {
+                    + "amount, status, created_at, expires_at, resolved_at, actual, posted, replica) VALUES ", columns,
+                    chunk.size()))) {
                 int base = 0;
                 for (HoldRow h : chunk) {
                     ps.setString(base + 1, h.id);
@@ -57,6 +67,7 @@ final class LedgerWrites {
                     setLong(ps, base + 7, h.resolvedAt);
                     setLong(ps, base + 8, h.actual);
                     setLong(ps, base + 9, h.posted);
+                    ps.setString(base + 10, h.replica);
                     base += columns;
                 }
                 ps.executeUpdate();
@@ -82,6 +93,60 @@ final class LedgerWrites {
                     base += columns;
                 }
                 requireUpdated(ps.executeUpdate(), chunk.size(), "hold");
+            }
+        }
+    }
+
+    private static void insertSlices(Connection c, List<SliceRow> slices) throws SQLException {
+        int columns = 10;
+        for (List<SliceRow> chunk : chunks(slices, columns)) {
+            try (PreparedStatement ps = c.prepareStatement(multiRowInsert("INSERT INTO ledger_slices (id, account, "
+                    + "replica, amount, status, created_at, expires_at, resolved_at, recalled_at, acked_at) VALUES ",
+                    columns, chunk.size()))) {
+                int base = 0;
+                for (SliceRow s : chunk) {
+                    ps.setString(base + 1, s.id);
+                    ps.setString(base + 2, s.account);
+                    ps.setString(base + 3, s.replica);
+                    ps.setLong(base + 4, s.amount);
+                    ps.setString(base + 5, s.status.sql());
+                    ps.setLong(base + 6, s.createdAt);
+                    ps.setLong(base + 7, s.expiresAt);
+                    setLong(ps, base + 8, s.resolvedAt);
+                    setLong(ps, base + 9, s.recalledAt);
+                    setLong(ps, base + 10, s.ackedAt);
+                    base += columns;
+                }
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    /** Guarded by amount, status and expiry as read: a lease renewal in between makes the batch re-run. */
+    private static void updateSlices(Connection c, List<SliceRow> slices) throws SQLException {
+        int columns = 10;
+        for (List<SliceRow> chunk : chunks(slices, columns)) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE ledger_slices SET amount = v.column2, "
+                    + "status = v.column3, resolved_at = v.column4, recalled_at = v.column5, acked_at = v.column6, "
+                    + "expires_at = v.column10 "
+                    + "FROM (" + values(columns, chunk.size()) + ") AS v WHERE ledger_slices.id = v.column1 "
+                    + "AND ledger_slices.amount = v.column7 AND ledger_slices.status = v.column8 "
+                    + "AND ledger_slices.expires_at = v.column9")) {
+                int base = 0;
+                for (SliceRow s : chunk) {
+                    ps.setString(base + 1, s.id);
+                    ps.setLong(base + 2, s.amount);
+                    ps.setString(base + 3, s.status.sql());
+                    setLong(ps, base + 4, s.resolvedAt);
+                    setLong(ps, base + 5, s.recalledAt);
+                    setLong(ps, base + 6, s.ackedAt);
+                    ps.setLong(base + 7, s.amountBefore);
+                    ps.setString(base + 8, s.statusBefore.sql());
+                    ps.setLong(base + 9, s.expiresAt);
+                    ps.setLong(base + 10, s.newExpiresAt);
+                    base += columns;
+                }
+                requireUpdated(ps.executeUpdate(), chunk.size(), "slice");
             }
         }
     }

@@ -46,6 +46,8 @@ final class Rows {
         Long actual;
         Long posted;
         boolean changed;
+        /** The replica that placed a new hold (null: no lease); only written on insert. */
+        String replica;
 
         HoldRow(String id, String account, long amount, long createdAt, long expiresAt, boolean isNew,
                 HoldStatus status, Long resolvedAt, Long actual, Long posted) {
@@ -73,6 +75,48 @@ final class Rows {
         /** The amount as the user account sees it: positive when credited. */
         long signedAmount() {
             return credit.equals(account) ? amount : -amount;
+        }
+    }
+
+    /** A credit slice row, read after its account row was locked; the values read guard the write. */
+    static final class SliceRow {
+        final String id;
+        final String account;
+        final String replica;
+        final long createdAt;
+        final long expiresAt;
+        final boolean isNew;
+        final long amountBefore;
+        final SliceStatus statusBefore;
+        long amount;
+        SliceStatus status;
+        Long resolvedAt;
+        Long recalledAt;
+        Long ackedAt;
+        /** A grow renews the lease too (the expiry read stays the write's guard). */
+        long newExpiresAt;
+        boolean changed;
+
+        SliceRow(String id, String account, String replica, long amount, SliceStatus status, long createdAt,
+                 long expiresAt, Long resolvedAt, Long recalledAt, Long ackedAt, boolean isNew) {
+            this.id = id;
+            this.account = account;
+            this.replica = replica;
+            this.amountBefore = amount;
+            this.amount = amount;
+            this.statusBefore = status;
+            this.status = status;
+            this.createdAt = createdAt;
+            this.expiresAt = expiresAt;
+            this.resolvedAt = resolvedAt;
+            this.recalledAt = recalledAt;
+            this.ackedAt = ackedAt;
+            this.newExpiresAt = expiresAt;
+            this.isNew = isNew;
+        }
+
+        boolean open() {
+            return status == SliceStatus.OPEN;
         }
     }
 }

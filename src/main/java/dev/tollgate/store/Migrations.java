@@ -23,8 +23,9 @@ final class Migrations {
     static final List<String> SCRIPTS = List.of("001_accounts.sql", "002_ledger.sql", "003_provider_usage.sql",
             "004_unique_account_names.sql", "005_limits.sql", "006_quota_usage.sql",
             "007_emergency_stops.sql", "008_alerts.sql", "009_usage.sql", "010_responses.sql",
-            "011_presets.sql", "012_conversations.sql", "013_images.sql", "016_usage_presets.sql",
-            "017_cache_write_tokens.sql", "018_key_management.sql", "019_top_users_index.sql");
+            "011_presets.sql", "012_conversations.sql", "013_images.sql", "014_credit_slices.sql",
+            "015_replica_leases.sql", "016_usage_presets.sql", "017_cache_write_tokens.sql",
+            "018_key_management.sql", "019_top_users_index.sql");
     private static final long PG_LOCK_ID = 0x7011_6A7EL;
 
     private Migrations() {}
