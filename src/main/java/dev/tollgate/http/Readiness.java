@@ -86,18 +86,22 @@ public final class Readiness implements Filter {
         try {
             return running.get(PROBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
+            db.seen(false); // no answer in time: a paused store is as good as down
             return false;
         }
     }
 
     private boolean selectOne() {
+        boolean ok;
         try (Connection c = db.connection(); Statement st = c.createStatement()) {
             st.setQueryTimeout((int) Math.max(1, PROBE_TIMEOUT.toSeconds()));
             st.execute("SELECT 1");
-            return true;
+            ok = true;
         } catch (Exception e) {
-            return false;
+            ok = false;
         }
+        db.seen(ok); // the ledger's in-memory holds stop while the store is unreachable
+        return ok;
     }
 
     /** The {@code /ready} answer: 200 when ready, else 503 with what is wrong. */

@@ -30,6 +30,9 @@ final class BatchApplier {
     /** credits.durability: async — every batch commits without waiting for the disk (docs/billing.md). */
     private final boolean asyncCommits;
 
+    /** The store this applier writes to (its reachability is marked by the writer). */
+    Database db() { return db; }
+
     BatchApplier(Database db, Clock clock, boolean asyncCommits) {
         this.db = db;
         this.clock = clock;

@@ -117,6 +117,7 @@ final class BatchWriter implements AutoCloseable {
             long start = System.nanoTime();
             List<BatchApplier.Outcome> outcomes = applyWithRetry(batch);
             commitNanos += System.nanoTime() - start;
+            applier.db().seen(true);
             operationsCommitted += batch.size();
             batchesCommitted++;
             complete(batch, outcomes);
@@ -126,6 +127,7 @@ final class BatchWriter implements AutoCloseable {
                 for (Op op : batch) process(List.of(op));
                 return;
             }
+            if (unreachable(e)) applier.db().seen(false); // in-memory holds stop until a write or a probe succeeds
             LOG.log(Level.WARNING, "ledger batch of " + batch.size() + " operations failed", e);
             failAll(batch, new StoreException("ledger batch", e));
         } catch (RuntimeException e) {

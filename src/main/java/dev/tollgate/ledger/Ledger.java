@@ -56,7 +56,7 @@ public final class Ledger implements AutoCloseable {
         if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(HOLD_TTL_MAX) > 0) {
             throw new IllegalArgumentException("hold ttl must be within (0, " + HOLD_TTL_MAX + "]: " + ttl);
         }
-        if (slices != null) {
+        if (slices != null && db.reachable()) { // store down: the store hold below fails closed (503)
             Hold inMemory = slices.hold(holdId, accountId, amountMicros, ttl.toMillis());
             if (inMemory != null) return inMemory;
             slices.drain(accountId); // about to hold in the store: our own unused credits go back first

@@ -83,6 +83,19 @@ public final class Database implements AutoCloseable {
 
     public Connection connection() throws SQLException { return dataSource.getConnection(); }
 
+    /**
+     * Whether the store was reachable when last seen: the readiness probe and the ledger writer mark it. Money
+     * admitted without touching the store (a hold in a credit slice) is admitted only while this is true, so a
+     * store outage fails closed (503, nothing called, nothing charged) instead of answering a request whose
+     * charge cannot be made durable.
+     */
+    public boolean reachable() { return reachable; }
+
+    /** Marks what a probe or a write just saw of the store. */
+    public void seen(boolean reachable) { this.reachable = reachable; }
+
+    private volatile boolean reachable = true;
+
     @Override
     public void close() { dataSource.close(); }
 }
