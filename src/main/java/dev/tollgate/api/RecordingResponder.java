@@ -16,8 +16,7 @@ import java.util.List;
  * nor an answer that failed its structured-output schema ({@code x-tollgate-schema: invalid}).
  * The answer is stored before its last byte is written, so a client that asks again at once finds it.
  */
-final class RecordingResponder implements ChatResponder {
-    private final ChatResponder out;
+final class RecordingResponder extends ForwardingResponder {
     private final ResponseCache cache;
     private final String key;
     private final long ttlS;
@@ -28,23 +27,17 @@ final class RecordingResponder implements ChatResponder {
     private boolean invalid;
 
     RecordingResponder(ChatResponder out, ResponseCache cache, String key, long ttlS) {
-        this.out = out;
+        super(out);
         this.cache = cache;
         this.key = key;
         this.ttlS = ttlS;
     }
 
     @Override
-    public void attempts(String header) { out.attempts(header); }
-
-    @Override
     public void schemaVerdict(String verdict) {
         invalid = SchemaRepair.INVALID.equals(verdict); // an answer that fails its schema is not worth replaying
         out.schemaVerdict(verdict);
     }
-
-    @Override
-    public void dropped(java.util.List<String> fields) { out.dropped(fields); }
 
     @Override
     public void answer(ObjectNode completion, Deployment d, Reservation.Charged charged) {
@@ -66,12 +59,6 @@ final class RecordingResponder implements ChatResponder {
         }
         out.chunk(chunk, d);
     }
-
-    @Override
-    public boolean started() { return out.started(); }
-
-    @Override
-    public boolean clientGone() { return out.clientGone(); } // the pipeline closes the upstream when the client left
 
     @Override
     public void streamDone(StreamChunk usageChunk, Reservation.Charged charged) {

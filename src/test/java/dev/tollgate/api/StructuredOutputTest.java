@@ -126,6 +126,19 @@ class StructuredOutputTest {
     }
 
     @Test
+    void theVerdictSurvivesAConversation() throws Exception {
+        // the conversation's responder wraps the wire's: the verdict (and dropped fields) must pass through it
+        HttpResponse<String> created = gw.post("/v1/conversations", "{}", gw.key);
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+        String conversation = JSON.readTree(created.body()).path("id").asText();
+        HttpResponse<String> res = gw.post("/v1/chat/completions", "{\"model\":\"valid\",\"conversation_id\":\""
+                + conversation + "\",\"response_format\":" + SCHEMA
+                + ",\"messages\":[{\"role\":\"user\",\"content\":\"Who?\"}]}", gw.key);
+        assertThat(res.statusCode()).as(res.body()).isEqualTo(200);
+        assertThat(res.headers().firstValue("x-tollgate-schema")).hasValue("valid");
+    }
+
+    @Test
     void anInvalidAnswerIsRepairedByASecondBilledCall() throws Exception {
         int before = upstream.requests.size();
         long balance = posted();

@@ -2,9 +2,9 @@ package dev.tollgate.api.conversations;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.api.ChatResponder;
+import dev.tollgate.api.ForwardingResponder;
 import dev.tollgate.api.items.OutputItems;
 import dev.tollgate.billing.Reservation;
-import dev.tollgate.http.ApiException;
 import dev.tollgate.provider.StreamChunk;
 import dev.tollgate.routing.Deployment;
 import java.util.ArrayList;
@@ -16,24 +16,14 @@ import java.util.function.Consumer;
  * stream that finished. A stream that failed (cut, stopped) adds nothing. The items are handed over before the
  * answer's last byte is written, so a client that reads the conversation at once finds them.
  */
-final class ConversationResponder implements ChatResponder {
-    private final ChatResponder out;
+final class ConversationResponder extends ForwardingResponder {
     private final Consumer<List<ObjectNode>> answered;
     private final StreamedChoice streamed = new StreamedChoice();
 
     ConversationResponder(ChatResponder out, Consumer<List<ObjectNode>> answered) {
-        this.out = out;
+        super(out);
         this.answered = answered;
     }
-
-    @Override
-    public void attempts(String header) { out.attempts(header); }
-
-    @Override
-    public void schemaVerdict(String verdict) { out.schemaVerdict(verdict); }
-
-    @Override
-    public void dropped(java.util.List<String> fields) { out.dropped(fields); }
 
     @Override
     public void answer(ObjectNode completion, Deployment d, Reservation.Charged charged) {
@@ -48,19 +38,10 @@ final class ConversationResponder implements ChatResponder {
     }
 
     @Override
-    public boolean started() { return out.started(); }
-
-    @Override
-    public boolean clientGone() { return out.clientGone(); }
-
-    @Override
     public void streamDone(StreamChunk usageChunk, Reservation.Charged charged) {
         if (charged != null) answered.accept(items(OutputItems.output(streamed.choice())));
         out.streamDone(usageChunk, charged);
     }
-
-    @Override
-    public void streamFailed(ApiException error) { out.streamFailed(error); }
 
     private static List<ObjectNode> items(com.fasterxml.jackson.databind.node.ArrayNode output) {
         List<ObjectNode> items = new ArrayList<>(output.size());
