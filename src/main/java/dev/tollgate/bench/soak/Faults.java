@@ -78,7 +78,9 @@ final class Faults {
         long deadline = System.currentTimeMillis() + 5_000;
         while (soak.upstream.calls.get() < callsBefore + 3 && System.currentTimeMillis() < deadline) Thread.sleep(20);
         Set<String> open = openHolds();
-        Soak.log("fault: kill -9 replica " + victim + " (pid " + r.pid() + ") with " + open.size() + " holds open in the store");
+        Set<String> slices = openSlices(Long.MAX_VALUE); // every open slice; the victim's are told apart below
+        Soak.log("fault: kill -9 replica " + victim + " (pid " + r.pid() + ") with " + open.size() + " holds open in the store"
+                + " and " + slices.size() + " credit slices open on all replicas");
         soak.timeline.victim = victim;
         soak.timeline.victimOpenHolds = open.size();
         soak.timeline.killAt = System.currentTimeMillis();
@@ -97,13 +99,34 @@ final class Faults {
         while (System.currentTimeMillis() < limit) {
             Set<String> still = openHolds();
             still.retainAll(open);
-            if (still.isEmpty()) break;
+            // a slice open at the kill whose replica has not renewed its lease since: the victim's (live replicas renew
+            // every lease/5), released by the others once the lease lapses (docs/operations.md "Replica leases")
+            Set<String> stillSliced = openSlices(soak.timeline.killAt);
+            stillSliced.retainAll(slices);
+            if (soak.timeline.victimOpenSlices < 0 && System.currentTimeMillis() - soak.timeline.killAt > 1_500) {
+                soak.timeline.victimOpenSlices = stillSliced.size(); // live replicas have renewed by now: the victim's
+            }
+            if (still.isEmpty() && stillSliced.isEmpty() && System.currentTimeMillis() - soak.timeline.killAt > 1_000) break;
             Thread.sleep(100);
         }
         soak.timeline.victimHoldsReleasedAt = System.currentTimeMillis();
-        Soak.log("fault: every hold open at the kill resolved after "
+        Soak.log("fault: every hold and victim's slice open at the kill resolved after "
                 + (soak.timeline.victimHoldsReleasedAt - soak.timeline.killAt) + " ms");
         restart.join();
+    }
+
+    /** Open credit slices of replicas whose last heartbeat is before {@code heartbeatBefore} (epoch ms). */
+    private Set<String> openSlices(long heartbeatBefore) throws Exception {
+        Set<String> ids = new HashSet<>();
+        try (Connection c = DriverManager.getConnection(soak.schemaUrl); java.sql.PreparedStatement ps = c.prepareStatement(
+                "SELECT s.id FROM ledger_slices s JOIN replicas r ON r.id = s.replica "
+                        + "WHERE s.status = 'open' AND r.heartbeat_at < ?")) {
+            ps.setLong(1, heartbeatBefore);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) ids.add(rs.getString(1));
+            }
+        }
+        return ids;
     }
 
     private Set<String> openHolds() throws Exception {

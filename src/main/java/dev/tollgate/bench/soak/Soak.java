@@ -56,6 +56,7 @@ public final class Soak {
     static final class Timeline {
         volatile long killAt, victimHoldsReleasedAt, restartedAt, redisDownAt, redisUpAt, pgPauseAt, pgResumeAt;
         volatile int victimOpenHolds;
+        volatile int victimOpenSlices = -1;
         volatile int victim = -1;
     }
 
@@ -135,7 +136,7 @@ public final class Soak {
         String yaml = """
                 store: %s
                 redis: %s
-                credits: { hold_ttl_ms: %d }
+                credits: { hold_ttl_ms: %d, replica_lease_ms: 5000 }
                 server: { upstream_timeout_ms: 5000, stream_idle_timeout_ms: 3000 }
                 limits: { default_rpm: 0, redis_timeout_ms: 1000, parallel_lease_ms: 5000 }
                 cache: { hit_price: %s }

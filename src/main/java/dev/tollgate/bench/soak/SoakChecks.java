@@ -115,8 +115,9 @@ final class SoakChecks {
                     pct(latencies, 99), latencies.get(latencies.size() - 1));
         }
         if (t.killAt > 0) {
-            System.out.printf(Locale.ROOT, "| kill -9 → victim's holds released (%d open at the kill; hold TTL %d ms) | %d ms |%n",
-                    t.victimOpenHolds, Soak.HOLD_TTL_MS, t.victimHoldsReleasedAt - t.killAt);
+            System.out.printf(Locale.ROOT, "| kill -9 → victim's holds and slices released (%d holds, %d slices open at the kill; "
+                    + "hold TTL %d ms, replica lease 5000 ms) | %d ms |%n",
+                    t.victimOpenHolds, Math.max(0, t.victimOpenSlices), Soak.HOLD_TTL_MS, t.victimHoldsReleasedAt - t.killAt);
             System.out.printf(Locale.ROOT, "| kill -9 → replica serving again | %d ms |%n", t.restartedAt - t.killAt);
         }
         System.out.printf(Locale.ROOT, "| traffic end → no hold open | %d ms |%n", holdsClosedMs);
