@@ -31,37 +31,26 @@ final class BatchLoader {
 
     /** Open holds past their expiry, oldest first, at most {@code max}. */
     static Map<String, String> expiredHolds(Connection c, long nowMs, int max) throws SQLException {
-        Map<String, String> out = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT id, account FROM ledger_holds "
-                + "WHERE status = 'open' AND expires_at <= ? ORDER BY expires_at LIMIT ?")) {
-            ps.setLong(1, nowMs);
-            ps.setInt(2, max);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) out.put(rs.getString(1), rs.getString(2));
-            }
-        }
-        return out;
+        return idToAccount(c, "SELECT id, account FROM ledger_holds "
+                + "WHERE status = 'open' AND expires_at <= ? ORDER BY expires_at LIMIT ?", nowMs, max);
     }
 
     /** Open holds placed by replicas whose lease lapsed (docs/operations.md "Replica leases"): id → account. */
     static Map<String, String> lapsedReplicaHolds(Connection c, long nowMs, int max) throws SQLException {
-        Map<String, String> out = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT h.id, h.account FROM replicas r "
-                + "JOIN ledger_holds h ON h.replica = r.id AND h.status = 'open' WHERE r.expires_at <= ? LIMIT ?")) {
-            ps.setLong(1, nowMs);
-            ps.setInt(2, max);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) out.put(rs.getString(1), rs.getString(2));
-            }
-        }
-        return out;
+        return idToAccount(c, "SELECT h.id, h.account FROM replicas r "
+                + "JOIN ledger_holds h ON h.replica = r.id AND h.status = 'open' WHERE r.expires_at <= ? LIMIT ?", nowMs, max);
     }
 
     /** Open slices past their expiry, oldest first, at most {@code max}: id → account. */
     static Map<String, String> expiredSlices(Connection c, long nowMs, int max) throws SQLException {
+        return idToAccount(c, "SELECT id, account FROM ledger_slices "
+                + "WHERE status = 'open' AND expires_at <= ? ORDER BY expires_at LIMIT ?", nowMs, max);
+    }
+
+    /** Runs {@code sql} (parameters: now, limit) whose rows are (id, account): id → account. */
+    private static Map<String, String> idToAccount(Connection c, String sql, long nowMs, int max) throws SQLException {
         Map<String, String> out = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT id, account FROM ledger_slices "
-                + "WHERE status = 'open' AND expires_at <= ? ORDER BY expires_at LIMIT ?")) {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setLong(1, nowMs);
             ps.setInt(2, max);
             try (ResultSet rs = ps.executeQuery()) {
