@@ -5,6 +5,7 @@ import dev.tollgate.ledger.Rows.HoldRow;
 import dev.tollgate.ledger.Rows.SliceRow;
 import dev.tollgate.ledger.Rows.TransferRow;
 import dev.tollgate.store.Dialect;
+import dev.tollgate.store.Statements;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -22,7 +23,8 @@ import java.util.SortedSet;
  * SQLite the IMMEDIATE transaction already holds the database write lock.
  */
 final class BatchLoader {
-    private static final int IN_CHUNK = 500;
+    /** Keys per IN list; a power of two, as every list is padded to one (see {@link #inChunks}). */
+    private static final int IN_CHUNK = 512;
     private static final String SLICE_COLUMNS = "id, account, replica, amount, status, created_at, expires_at, "
             + "resolved_at, recalled_at, acked_at";
     private static final String HOLD_COLUMNS = "id, account, amount, status, created_at, expires_at, resolved_at, actual, posted";
@@ -50,7 +52,8 @@ final class BatchLoader {
     /** Runs {@code sql} (parameters: now, limit) whose rows are (id, account): id → account. */
     private static Map<String, String> idToAccount(Connection c, String sql, long nowMs, int max) throws SQLException {
         Map<String, String> out = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Statements.Lease s = Statements.prepare(c, sql)) {
+            PreparedStatement ps = s.statement();
             ps.setLong(1, nowMs);
             ps.setInt(2, max);
             try (ResultSet rs = ps.executeQuery()) {
@@ -76,8 +79,9 @@ final class BatchLoader {
     /** Creates missing balance rows (sorted, so concurrent creators wait in one order). */
     static void ensureAccounts(Connection c, SortedSet<String> accounts) throws SQLException {
         if (accounts.isEmpty()) return;
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO ledger_balances (account, posted, held, seq) "
+        try (Statements.Lease s = Statements.prepare(c, "INSERT INTO ledger_balances (account, posted, held, seq) "
                 + "VALUES (?, 0, 0, 0) ON CONFLICT (account) DO NOTHING")) {
+            PreparedStatement ps = s.statement();
             for (String a : accounts) {
                 ps.setString(1, a);
                 ps.addBatch();
@@ -116,14 +120,21 @@ final class BatchLoader {
         void read(ResultSet rs) throws SQLException;
     }
 
+    /**
+     * Runs {@code sqlPrefix (?,?,…) suffix} over the keys, at most {@link #IN_CHUNK} at a time. Each list is padded to a
+     * power of two by repeating its last key (the same rows either way), so a handful of distinct statements serve every
+     * batch size and stay compiled ({@link Statements}).
+     */
     private static void inChunks(Connection c, String sqlPrefix, Collection<String> keys, String suffix,
                                  RowReader reader) throws SQLException {
         List<String> all = new ArrayList<>(keys);
         for (int from = 0; from < all.size(); from += IN_CHUNK) {
             List<String> chunk = all.subList(from, Math.min(all.size(), from + IN_CHUNK));
-            String sql = sqlPrefix + "(" + "?,".repeat(chunk.size() - 1) + "?)" + suffix;
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                for (int i = 0; i < chunk.size(); i++) ps.setString(i + 1, chunk.get(i));
+            int slots = Integer.highestOneBit(chunk.size() * 2 - 1); // the next power of two
+            String sql = sqlPrefix + "(" + "?,".repeat(slots - 1) + "?)" + suffix;
+            try (Statements.Lease s = Statements.prepare(c, sql)) {
+                PreparedStatement ps = s.statement();
+                for (int i = 0; i < slots; i++) ps.setString(i + 1, chunk.get(Math.min(i, chunk.size() - 1)));
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) reader.read(rs);
                 }

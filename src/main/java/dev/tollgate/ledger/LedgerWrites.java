@@ -4,6 +4,7 @@ import dev.tollgate.ledger.Rows.AccountRow;
 import dev.tollgate.ledger.Rows.HoldRow;
 import dev.tollgate.ledger.Rows.SliceRow;
 import dev.tollgate.ledger.Rows.TransferRow;
+import dev.tollgate.store.Statements;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -53,9 +54,10 @@ final class LedgerWrites {
     private static void insertHolds(Connection c, List<HoldRow> holds) throws SQLException {
         int columns = 10;
         for (List<HoldRow> chunk : chunks(holds, columns)) {
-            try (PreparedStatement ps = c.prepareStatement(multiRowInsert("INSERT INTO ledger_holds (id, account, "
+            try (Statements.Lease lease = Statements.prepare(c, multiRowInsert("INSERT INTO ledger_holds (id, account, "
                     + "amount, status, created_at, expires_at, resolved_at, actual, posted, replica) VALUES ", columns,
                     chunk.size()))) {
+                PreparedStatement ps = lease.statement();
                 int base = 0;
                 for (HoldRow h : chunk) {
                     ps.setString(base + 1, h.id);
@@ -78,10 +80,11 @@ final class LedgerWrites {
     private static void updateHolds(Connection c, List<HoldRow> holds) throws SQLException {
         int columns = 6;
         for (List<HoldRow> chunk : chunks(holds, columns)) {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE ledger_holds SET status = v.column2, "
+            try (Statements.Lease lease = Statements.prepare(c, "UPDATE ledger_holds SET status = v.column2, "
                     + "resolved_at = v.column3, actual = v.column4, posted = v.column5 FROM ("
                     + values(columns, chunk.size()) + ") AS v WHERE ledger_holds.id = v.column1 "
                     + "AND ledger_holds.status = v.column6 AND ledger_holds.posted IS NULL")) {
+                PreparedStatement ps = lease.statement();
                 int base = 0;
                 for (HoldRow h : chunk) {
                     ps.setString(base + 1, h.id);
@@ -100,9 +103,10 @@ final class LedgerWrites {
     private static void insertSlices(Connection c, List<SliceRow> slices) throws SQLException {
         int columns = 10;
         for (List<SliceRow> chunk : chunks(slices, columns)) {
-            try (PreparedStatement ps = c.prepareStatement(multiRowInsert("INSERT INTO ledger_slices (id, account, "
+            try (Statements.Lease lease = Statements.prepare(c, multiRowInsert("INSERT INTO ledger_slices (id, account, "
                     + "replica, amount, status, created_at, expires_at, resolved_at, recalled_at, acked_at) VALUES ",
                     columns, chunk.size()))) {
+                PreparedStatement ps = lease.statement();
                 int base = 0;
                 for (SliceRow s : chunk) {
                     ps.setString(base + 1, s.id);
@@ -126,12 +130,13 @@ final class LedgerWrites {
     private static void updateSlices(Connection c, List<SliceRow> slices) throws SQLException {
         int columns = 10;
         for (List<SliceRow> chunk : chunks(slices, columns)) {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE ledger_slices SET amount = v.column2, "
+            try (Statements.Lease lease = Statements.prepare(c, "UPDATE ledger_slices SET amount = v.column2, "
                     + "status = v.column3, resolved_at = v.column4, recalled_at = v.column5, acked_at = v.column6, "
                     + "expires_at = v.column10 "
                     + "FROM (" + values(columns, chunk.size()) + ") AS v WHERE ledger_slices.id = v.column1 "
                     + "AND ledger_slices.amount = v.column7 AND ledger_slices.status = v.column8 "
                     + "AND ledger_slices.expires_at = v.column9")) {
+                PreparedStatement ps = lease.statement();
                 int base = 0;
                 for (SliceRow s : chunk) {
                     ps.setString(base + 1, s.id);
@@ -153,8 +158,9 @@ final class LedgerWrites {
 
     private static void insertTransfers(Connection c, List<TransferRow> transfers) throws SQLException {
         for (List<TransferRow> chunk : chunks(transfers, TransferColumns.COUNT)) {
-            try (PreparedStatement ps = c.prepareStatement(multiRowInsert("INSERT INTO ledger_transfers ("
+            try (Statements.Lease lease = Statements.prepare(c, multiRowInsert("INSERT INTO ledger_transfers ("
                     + TransferColumns.SELECT + ") VALUES ", TransferColumns.COUNT, chunk.size()))) {
+                PreparedStatement ps = lease.statement();
                 for (int i = 0; i < chunk.size(); i++) TransferColumns.bind(ps, i * TransferColumns.COUNT, chunk.get(i));
                 ps.executeUpdate();
             }
@@ -164,10 +170,11 @@ final class LedgerWrites {
     private static void updateAccounts(Connection c, List<AccountRow> accounts) throws SQLException {
         int columns = 6;
         for (List<AccountRow> chunk : chunks(accounts, columns)) {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE ledger_balances SET posted = v.column2, "
+            try (Statements.Lease lease = Statements.prepare(c, "UPDATE ledger_balances SET posted = v.column2, "
                     + "held = v.column3, seq = v.column4 FROM (" + values(columns, chunk.size()) + ") AS v "
                     + "WHERE ledger_balances.account = v.column1 AND ledger_balances.posted = v.column5 "
                     + "AND ledger_balances.held = v.column6")) {
+                PreparedStatement ps = lease.statement();
                 int base = 0;
                 for (AccountRow a : chunk) {
                     ps.setString(base + 1, a.account);
@@ -186,9 +193,10 @@ final class LedgerWrites {
     /** Upsert in sorted order: system rows are created on first use and only ever added to. */
     private static void addToSystemAccounts(Connection c, Map<String, long[]> deltas) throws SQLException {
         if (deltas.isEmpty()) return;
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO ledger_balances (account, posted, held, seq) "
+        try (Statements.Lease lease = Statements.prepare(c, "INSERT INTO ledger_balances (account, posted, held, seq) "
                 + "VALUES (?, ?, 0, ?) ON CONFLICT (account) DO UPDATE SET "
                 + "posted = ledger_balances.posted + excluded.posted, seq = ledger_balances.seq + excluded.seq")) {
+            PreparedStatement ps = lease.statement();
             for (Map.Entry<String, long[]> e : deltas.entrySet()) {
                 ps.setString(1, e.getKey());
                 ps.setLong(2, e.getValue()[0]);
@@ -218,11 +226,18 @@ final class LedgerWrites {
         return sql.toString();
     }
 
+    /**
+     * Splits the rows into statements of a power-of-two number of rows each, largest first (13 rows: 8, 4, 1), under
+     * SQLite's parameter limit: a few distinct statements per table serve every batch size and stay compiled
+     * ({@link Statements}); compiling a statement sized to each batch cost more than the extra executions.
+     */
     private static <T> List<List<T>> chunks(List<T> rows, int columns) {
-        int perStatement = PARAMETERS_MAX / columns;
+        int perStatement = Integer.highestOneBit(PARAMETERS_MAX / columns);
         List<List<T>> out = new ArrayList<>();
-        for (int from = 0; from < rows.size(); from += perStatement) {
-            out.add(rows.subList(from, Math.min(rows.size(), from + perStatement)));
+        for (int from = 0; from < rows.size(); ) {
+            int size = Math.min(perStatement, Integer.highestOneBit(rows.size() - from));
+            out.add(rows.subList(from, from + size));
+            from += size;
         }
         return out;
     }

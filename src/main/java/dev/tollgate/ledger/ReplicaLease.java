@@ -1,5 +1,6 @@
 package dev.tollgate.ledger;
 
+import dev.tollgate.store.Statements;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -30,9 +31,10 @@ final class ReplicaLease {
      * slice of this replica; returns the ids of those open slices. Runs inside the caller's transaction.
      */
     Set<String> renew(Connection c, long nowMs, long expiresAtMs, boolean slices) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO replicas (id, started_at, heartbeat_at, expires_at) "
+        try (Statements.Lease lease = Statements.prepare(c, "INSERT INTO replicas (id, started_at, heartbeat_at, expires_at) "
                 + "VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at, "
                 + "expires_at = excluded.expires_at")) {
+            PreparedStatement ps = lease.statement();
             ps.setString(1, replica);
             ps.setLong(2, startedAtMs);
             ps.setLong(3, nowMs);
@@ -40,7 +42,8 @@ final class ReplicaLease {
             ps.executeUpdate();
         }
         if (nowMs >= nextCleanupMs) { // rows of replicas gone for a day: no hold lives that long
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM replicas WHERE expires_at < ?")) {
+            try (Statements.Lease lease = Statements.prepare(c, "DELETE FROM replicas WHERE expires_at < ?")) {
+                PreparedStatement ps = lease.statement();
                 ps.setLong(1, nowMs - Ledger.HOLD_TTL_MAX.toMillis());
                 ps.executeUpdate();
             }
@@ -48,14 +51,16 @@ final class ReplicaLease {
         }
         Set<String> open = new HashSet<>();
         if (!slices) return open;
-        try (PreparedStatement ps = c.prepareStatement("UPDATE ledger_slices SET expires_at = ? "
+        try (Statements.Lease lease = Statements.prepare(c, "UPDATE ledger_slices SET expires_at = ? "
                 + "WHERE replica = ? AND status = 'open' AND expires_at < ?")) {
+            PreparedStatement ps = lease.statement();
             ps.setLong(1, expiresAtMs);
             ps.setString(2, replica);
             ps.setLong(3, expiresAtMs);
             ps.executeUpdate();
         }
-        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM ledger_slices WHERE replica = ? AND status = 'open'")) {
+        try (Statements.Lease lease = Statements.prepare(c, "SELECT id FROM ledger_slices WHERE replica = ? AND status = 'open'")) {
+            PreparedStatement ps = lease.statement();
             ps.setString(1, replica);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) open.add(rs.getString(1));
