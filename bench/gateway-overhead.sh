@@ -17,6 +17,9 @@
 #   BENCH_JFR=FILE        record a JFR profile of the gateway    GATEWAY_JAVA_OPTS=... JVM flags for Tollgate
 #   MOCK_JAVA_OPTS=...    JVM flags for the mock upstream        BENCH_NGINX_WORKERS=auto  nginx worker_processes
 #   BENCH_UPSTREAM_CLIENT=helidon  server.upstream_client of the gateway (jdk | helidon)
+#   BENCH_PROFILE=1       profile the gateway with async-profiler (from Maven Central) during each measured Tollgate
+#                         run; prints where its CPU goes per request (bench/profile/breakdown.py) and keeps the
+#                         collapsed stacks in the results directory (flame graphs: any collapsed-stack viewer)
 # Targets: direct = the mock; nginx = nginx -> mock (keep-alive upstream, no buffering, no access log);
 # free = Tollgate -> mock under a `price: free` model (no ledger write); billed = Tollgate -> mock under a
 # priced model (every request is billed). Auth, limits (the key has a huge rpm), usage recording and
@@ -69,6 +72,13 @@ nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
 if has_target nginx && [ ! -x "$nginx_bin" ]; then apt_install nginx; nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"; fi
 log "building the jar (if stale)"
 "$repo/tollgate" --help >/dev/null
+if [ -n "${BENCH_PROFILE:-}" ]; then
+  # async-profiler's agent from Maven Central (the only registry here); itimer sampling needs no perf_events
+  mvn -B -q dependency:copy -Dartifact=tools.profiler:async-profiler:4.2 -DoutputDirectory="$tmp/ap" >/dev/null
+  (cd "$tmp/ap" && unzip -q -o async-profiler-4.2.jar 'linux-x64/*')
+  profiler_lib="$tmp/ap/linux-x64/libasyncProfiler.so"
+  [ -f "$profiler_lib" ] || { log "async-profiler not found in its jar"; exit 1; }
+fi
 # Run a private copy: a rebuild of target/ during the run must not pull classes from under the JVMs.
 cp "$repo/target/tollgate.jar" "$tmp/tollgate.jar"
 export TOLLGATE_JAR="$tmp/tollgate.jar"
@@ -176,6 +186,9 @@ EOF
   local account opts="${GATEWAY_JAVA_OPTS:-}"
   account="$(TOLLGATE_JAR="$jar" "$repo/tollgate" accounts create bench --credits 100000000 --config "$dir/config.yaml" --data "$dir/data" 2>>"$out/cli.log")"
   gw_key[$name]="$(TOLLGATE_JAR="$jar" "$repo/tollgate" keys create "$account" --rpm 1000000000 --config "$dir/config.yaml" --data "$dir/data" 2>>"$out/cli.log")"
+  # loaded at start (idle until a measured run starts it): attaching it later makes the JVM deoptimise and
+  # recompile, which the profile would then show as JIT time
+  if [ -n "${profiler_lib:-}" ]; then opts="$opts -agentpath:$profiler_lib"; fi
   if [ -n "${BENCH_JFR:-}" ] && [ "$name" = gateway ]; then
     opts="$opts -XX:StartFlightRecording=filename=$BENCH_JFR,settings=profile"
   fi
@@ -229,9 +242,17 @@ measure() {
   log "round $round $point $t: warm-up $warmup, then $duration (-t$threads -c$conns)"
   BENCH_KEY="${t_key[$t]}" BENCH_MODEL="${t_model[$t]}" BENCH_STREAM="$stream" \
     wrk -t"$threads" -c"$conns" -d"$warmup" -s "$here/chat.lua" "${t_url[$t]}" >/dev/null
+  local profiling=""
+  if [ -n "${profiler_lib:-}" ] && [ "${t_pid[$t]}" != nginx ] && [ "$t" != direct ]; then
+    profiling=1
+    jcmd "${t_pid[$t]}" JVMTI.agent_load "$profiler_lib" '"start,event=itimer,interval=1ms"' >/dev/null
+  fi
   proxy0="$(cpu_ticks "${t_pid[$t]}")" mock0="$(cpu_ticks "$mock_pid")"
   BENCH_KEY="${t_key[$t]}" BENCH_MODEL="${t_model[$t]}" BENCH_STREAM="$stream" \
     wrk -t"$threads" -c"$conns" -d"$duration" --latency -s "$here/chat.lua" "${t_url[$t]}" >"$out/$point-$t-$round.txt"
+  if [ -n "$profiling" ]; then
+    jcmd "${t_pid[$t]}" JVMTI.agent_load "$profiler_lib" "\"stop,file=$out/profile-$point-$t-$round.collapsed,collapsed\"" >/dev/null
+  fi
   line="$(grep '^RESULT ' "$out/$point-$t-$round.txt")"
   echo "$point $t $round ${line#RESULT } proxy_ticks=$(($(cpu_ticks "${t_pid[$t]}") - proxy0)) mock_ticks=$(($(cpu_ticks "$mock_pid") - mock0))" \
     >>"$out/results.txt"
@@ -348,4 +369,15 @@ echo "proxy CPU: user+system CPU per request of the process in the path (mock fo
 echo "  during the measured run; mock CPU: the mock's. % columns: median r/s of the rounds against nginx's / direct's."
 echo "stream-c1 latency is the whole stream (until the last SSE event); the TTFB table is the first byte."
 echo "raw output: $out"
+if [ -n "${profiler_lib:-}" ]; then
+  for f in "$out"/profile-*.collapsed; do
+    [ -s "$f" ] || continue
+    name="$(basename "$f" .collapsed)"; name="${name#profile-}" # POINT-TARGET-ROUND
+    read -r point t round <<<"${name//-/ }"
+    cpu_us="$(awk -v p="$point" -v t="$t" -v r="$round" -v hz="$ticks_per_s" \
+      '$1 == p && $2 == t && $3 == r { match($0, /requests=([0-9]+)/, a); match($0, /proxy_ticks=([0-9]+)/, b); if (a[1] > 0) printf "%.1f", 1e6 * b[1] / hz / a[1] }' "$out/results.txt")"
+    echo; echo "where the gateway's CPU went, $point $t (round $round):"
+    python3 "$here/profile/breakdown.py" "$f" ${cpu_us:+"$cpu_us"}
+  done
+fi
 [ "${failed:-0}" = 0 ] || { log "ERRORS: some requests failed (see raw output)"; exit 1; }
