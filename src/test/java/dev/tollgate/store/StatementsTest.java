@@ -28,6 +28,10 @@ class StatementsTest {
                         s.statement().setString(1, "k" + i);
                         s.statement().setInt(2, i);
                         assertThat(s.statement().executeUpdate()).isEqualTo(1);
+                        // no "SELECT last_insert_rowid()" compiled and run after each insert (jdbc.get_generated_keys)
+                        try (ResultSet keys = s.statement().getGeneratedKeys()) {
+                            assertThat(keys == null || !keys.next()).isTrue();
+                        }
                         if (first == null) first = s.statement();
                         // the pool may hand out another physical connection; on the same one it is the same statement
                         if (c.unwrap(org.sqlite.SQLiteConnection.class) == first.getConnection()) {
