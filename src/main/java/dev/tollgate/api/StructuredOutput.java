@@ -11,7 +11,9 @@ import dev.tollgate.http.ApiException;
 import dev.tollgate.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Structured outputs (docs/structured-outputs.md): the check a {@code response_format} of type {@code json_schema}
@@ -29,6 +31,13 @@ public final class StructuredOutput {
      */
     private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
             b -> b.schemaLoader(l -> l.fetchRemoteResources(false)));
+
+    /** Compiled schemas by their JSON text: applications send the same schema with every call. */
+    static final int COMPILED_MAX = 256;
+    private static final Map<String, Schema> COMPILED = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Schema> eldest) { return size() > COMPILED_MAX; }
+    };
 
     private final Schema schema; // null for json_object
 
@@ -51,10 +60,35 @@ public final class StructuredOutput {
             throw ApiException.invalid("response_format.json_schema.schema", "'response_format.json_schema.schema' must be a JSON Schema object");
         }
         try {
-            return new StructuredOutput(REGISTRY.getSchema(schema));
+            return new StructuredOutput(compiled(schema));
         } catch (SchemaException | IllegalArgumentException e) {
             throw ApiException.invalid("response_format.json_schema.schema", "'response_format.json_schema.schema' is not a valid JSON Schema: "
                     + e.getMessage());
+        }
+    }
+
+    /**
+     * The compiled schema, compiled once per distinct schema text (bounded, least recently used dropped): compiling
+     * takes milliseconds, and the handler and the pipeline both ask for it on every structured request. A compiled
+     * schema is immutable and validates from many threads at once.
+     */
+    private static Schema compiled(JsonNode schema) {
+        String text = schema.toString();
+        synchronized (COMPILED) {
+            Schema known = COMPILED.get(text);
+            if (known != null) return known;
+        }
+        Schema fresh = REGISTRY.getSchema(schema); // outside the lock: a slow compile does not hold up other requests
+        synchronized (COMPILED) {
+            COMPILED.putIfAbsent(text, fresh);
+        }
+        return fresh;
+    }
+
+    /** Compiled schemas held (tests). */
+    static int compiledCount() {
+        synchronized (COMPILED) {
+            return COMPILED.size();
         }
     }
 
