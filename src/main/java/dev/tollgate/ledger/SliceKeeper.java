@@ -2,6 +2,7 @@ package dev.tollgate.ledger;
 
 import dev.tollgate.store.Database;
 import dev.tollgate.store.Dialect;
+import dev.tollgate.store.Statements;
 import java.util.concurrent.CompletableFuture;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -74,8 +75,9 @@ final class SliceKeeper implements AutoCloseable {
         if (slices.sliceIds().isEmpty()) return; // nothing of ours to recall (left-overs expire with their lease)
         Map<String, String> recalled = new LinkedHashMap<>();
         try (Connection c = db.connection();
-             PreparedStatement ps = c.prepareStatement("SELECT id, account FROM ledger_slices WHERE replica = ? "
-                     + "AND status = 'open' AND recalled_at IS NOT NULL AND acked_at IS NULL")) {
+             Statements.Lease lease = Statements.prepare(c, "SELECT id, account FROM ledger_slices WHERE replica = ? "
+                     + "AND status = 'open' AND recalled_at IS NOT NULL AND acked_at IS NULL")) { // 50 times a second
+            PreparedStatement ps = lease.statement();
             ps.setString(1, slices.replica);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) recalled.put(rs.getString(1), rs.getString(2));
