@@ -49,7 +49,18 @@ public final class ApiKeys {
 
     public static byte[] sha256(String secret) {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
+            // a clone of one instance: getInstance searches the security providers on every call (every request)
+            return ((MessageDigest) SHA256.clone()).digest(secret.getBytes(StandardCharsets.UTF_8));
+        } catch (CloneNotSupportedException e) {
+            throw new AssertionError("the JDK's SHA-256 can be cloned", e);
+        }
+    }
+
+    private static final MessageDigest SHA256 = sha256Instance();
+
+    private static MessageDigest sha256Instance() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new AssertionError("SHA-256 is always present", e);
         }
