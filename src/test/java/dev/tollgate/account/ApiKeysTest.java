@@ -33,5 +33,9 @@ class ApiKeysTest {
         assertThat(ApiKeys.sameHash(ApiKeys.hashHex(s), ApiKeys.hashHex(s))).isTrue();
         assertThat(ApiKeys.sameHash(ApiKeys.hashHex(s), ApiKeys.hashHex(s + "x"))).isFalse();
         assertThat(ApiKeys.hashHex(s)).hasSize(64).doesNotContain(s.substring(3));
+        // FIPS 180-2's test vector, twice: the shared digest is cloned, never reused with state left in it
+        for (int i = 0; i < 2; i++) {
+            assertThat(ApiKeys.hashHex("abc")).isEqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        }
     }
 }
