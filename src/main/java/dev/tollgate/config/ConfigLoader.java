@@ -135,8 +135,8 @@ public final class ConfigLoader {
                     "stream_idle_timeout_ms", "key_cache_ttl_ms", "upstream_client", "cors"));
         }
         String upstreamClient = s.text("upstream_client", "helidon");
-        if (!Set.of("jdk", "helidon").contains(upstreamClient)) {
-            throw s.child("upstream_client").error("must be 'jdk' or 'helidon', got '" + upstreamClient + "'");
+        if (!Set.of("jdk", "helidon", "lean").contains(upstreamClient)) {
+            throw s.child("upstream_client").error("must be 'lean', 'helidon' or 'jdk', got '" + upstreamClient + "'");
         }
         return new TollgateConfig.Server(
                 s.longValue("max_body_bytes", 4L * 1024 * 1024, 1024),
