@@ -8,6 +8,8 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.http.HttpConnectTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
@@ -60,10 +62,12 @@ final class LeanConnection {
                         + " within " + connectTimeoutMs + " ms").initCause(e);
             }
             if (tls == null) return new LeanConnection(raw, raw);
-            // the host name given here is what JSSE sends as SNI (it leaves IP literals out, as RFC 6066 says)
             SSLSocket ssl = (SSLSocket) tls.createSocket(raw, host, port, true);
             SSLParameters params = ssl.getSSLParameters();
             params.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name the host
+            // JSSE would send SNI only for dotted names; a name without a dot (an internal host) needs it too.
+            // IP literals never carry SNI (RFC 6066 3).
+            if (!isIpLiteral(host)) params.setServerNames(List.of(new SNIHostName(host)));
             params.setApplicationProtocols(new String[] {"http/1.1"});
             ssl.setSSLParameters(params);
             ssl.setSoTimeout(connectTimeoutMs); // a silent server must not hold the handshake forever
@@ -78,6 +82,10 @@ final class LeanConnection {
             closeQuietly(raw);
             throw e;
         }
+    }
+
+    private static boolean isIpLiteral(String host) {
+        return host.indexOf(':') >= 0 || host.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
     }
 
     /** Sends {@code len} bytes of {@code bytes} as the next request. */

@@ -99,11 +99,8 @@ final class LeanUpstreamHttp implements UpstreamHttp {
             conn.send(conn.requestBuffer.bytes, conn.requestBuffer.length);
             if (!inline) conn.sendMore(body);
             head = LeanResponseHead.read(conn);
-            if (head == null) {
-                conn.close();
-                if (conn.reused()) throw new StaleConnection();
-                throw new IOException("upstream closed the connection without answering");
-            }
+            // (on a pooled connection, the catch below turns this into a retry)
+            if (head == null) throw new IOException("upstream closed the connection without answering");
             if (bodyTimeoutMs != headTimeoutMs) conn.soTimeout(bodyTimeoutMs);
         } catch (SocketTimeoutException e) {
             conn.abort();
