@@ -16,7 +16,7 @@
 #                            added): an A/B of two builds in the same run, on the same noise
 #   BENCH_JFR=FILE        record a JFR profile of the gateway    GATEWAY_JAVA_OPTS=... JVM flags for Tollgate
 #   MOCK_JAVA_OPTS=...    JVM flags for the mock upstream        BENCH_NGINX_WORKERS=auto  nginx worker_processes
-#   BENCH_UPSTREAM_CLIENT=helidon  server.upstream_client of the gateway (jdk | helidon)
+#   BENCH_UPSTREAM_CLIENT=lean  server.upstream_client of the gateway (lean | helidon | jdk)
 # Targets: direct = the mock; nginx = nginx -> mock (keep-alive upstream, no buffering, no access log);
 # free = Tollgate -> mock under a `price: free` model (no ledger write); billed = Tollgate -> mock under a
 # priced model (every request is billed). Auth, limits (the key has a huge rpm), usage recording and
@@ -158,7 +158,7 @@ start_gateway() {
   mkdir -p "$dir"
   cat >"$dir/config.yaml" <<EOF
 server:
-  upstream_client: ${BENCH_UPSTREAM_CLIENT:-helidon}
+  upstream_client: ${BENCH_UPSTREAM_CLIENT:-lean}
 providers:
   - name: upstream
     type: openai
