@@ -117,14 +117,17 @@ final class LeanConnection {
      * before the line's first byte.
      */
     String readLine() throws IOException {
-        for (int i = pos; i < limit; i++) { // usual case: the whole line is already buffered
-            if (buf[i] == '\n') {
-                String line = new String(buf, pos, lineEnd(buf, pos, i) - pos, StandardCharsets.ISO_8859_1);
-                pos = i + 1;
-                return line;
+        while (true) {
+            for (int i = pos; i < limit; i++) { // usual case: the whole line is in the buffer
+                if (buf[i] == '\n') {
+                    String line = new String(buf, pos, lineEnd(buf, pos, i) - pos, StandardCharsets.ISO_8859_1);
+                    pos = i + 1;
+                    return line;
+                }
             }
+            if (pos < limit) return readLineSlowly(); // part of a line is buffered: rare
+            if (fill() < 0) return null; // nothing buffered (the first line of an answer): read, then scan
         }
-        return readLineSlowly();
     }
 
     private String readLineSlowly() throws IOException {

@@ -76,6 +76,26 @@ class LeanUpstreamHttpTest {
         }
     }
 
+    /** Lines split across reads (a slow or segmenting upstream) are joined, up to the chunked terminator. */
+    @Test
+    void anAnswerArrivingInPiecesIsReadWhole() throws Exception {
+        String answer = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "c\r\ndata: hello\n\r\n0\r\n\r\n";
+        try (RawUpstream upstream = new RawUpstream((req, out) -> {
+            for (int i = 0; i < answer.length(); i += 3) {
+                RawUpstream.write(out, answer.substring(i, Math.min(answer.length(), i + 3)));
+                Thread.sleep(1);
+            }
+            return true;
+        })) {
+            LeanUpstreamHttp client = client();
+            UpstreamHttp.Response r = post(client, upstream, "{}");
+            assertThat(r.header("content-type")).isEqualTo("text/event-stream");
+            assertThat(text(r)).isEqualTo("data: hello\n");
+            assertThat(client.idleConnections(URI.create(upstream.url("/")))).as("ended exactly: kept").isEqualTo(1);
+        }
+    }
+
     @Test
     void skipsInterimAnswersUpToTheFinalOne() throws Exception {
         try (RawUpstream upstream = new RawUpstream((req, out) -> {
