@@ -11,7 +11,7 @@
 #   BENCH_DURATION=10s    measured time per point        BENCH_WARMUP=3s   warm-up per point (discarded)
 #   BENCH_WORDS=16        words in each mock answer      BENCH_JFR=FILE    record a JFR profile of the gateway
 #   GATEWAY_JAVA_OPTS=... JVM flags for Tollgate          MOCK_JAVA_OPTS=... JVM flags for the mock upstream
-#   BENCH_UPSTREAM_CLIENT=helidon  server.upstream_client of the gateway (jdk | helidon)
+#   BENCH_UPSTREAM_CLIENT=lean  server.upstream_client of the gateway (lean | helidon | jdk)
 # Every point through Tollgate is billed (bench-model): a miss and "off" hold and settle in the SQLite ledger; a
 # free hit (cache.hit_price 0) moves no credits.
 # Raw wrk output, curl timings and server logs go to bench/results/<timestamp>/ (git-ignored).
@@ -94,7 +94,7 @@ pids+=("$nginx_pid")
 
 cat >"$tmp/config.yaml" <<EOF
 server:
-  upstream_client: ${BENCH_UPSTREAM_CLIENT:-helidon}
+  upstream_client: ${BENCH_UPSTREAM_CLIENT:-lean}
 limits: { default_rpm: 0 }
 providers:
   - name: upstream

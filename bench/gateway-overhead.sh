@@ -17,7 +17,7 @@
 #                            added): an A/B of two builds in the same run, on the same noise
 #   BENCH_JFR=FILE        record a JFR profile of the gateway    GATEWAY_JAVA_OPTS=... JVM flags for Tollgate
 #   MOCK_JAVA_OPTS=...    JVM flags for the mock upstream        BENCH_NGINX_WORKERS=auto  nginx worker_processes
-#   BENCH_UPSTREAM_CLIENT=helidon  server.upstream_client of the gateway (jdk | helidon)
+#   BENCH_UPSTREAM_CLIENT=lean  server.upstream_client of the gateway (lean | helidon | jdk)
 #   BENCH_PROFILE=1       profile the gateway with async-profiler (from Maven Central) during each measured Tollgate
 #                         run; prints where its CPU goes per request (bench/profile/breakdown.py) and keeps the
 #                         collapsed stacks in the results directory (flame graphs: any collapsed-stack viewer)
@@ -169,7 +169,7 @@ start_gateway() {
   mkdir -p "$dir"
   cat >"$dir/config.yaml" <<EOF
 server:
-  upstream_client: ${BENCH_UPSTREAM_CLIENT:-helidon}
+  upstream_client: ${BENCH_UPSTREAM_CLIENT:-lean}
 providers:
   - name: upstream
     type: openai

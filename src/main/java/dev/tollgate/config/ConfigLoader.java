@@ -134,9 +134,9 @@ public final class ConfigLoader {
             s.allowOnly(Set.of("max_body_bytes", "upstream_connect_timeout_ms", "upstream_timeout_ms",
                     "stream_idle_timeout_ms", "key_cache_ttl_ms", "upstream_client", "cors"));
         }
-        String upstreamClient = s.text("upstream_client", "helidon");
-        if (!Set.of("jdk", "helidon").contains(upstreamClient)) {
-            throw s.child("upstream_client").error("must be 'jdk' or 'helidon', got '" + upstreamClient + "'");
+        String upstreamClient = s.text("upstream_client", "lean");
+        if (!Set.of("jdk", "helidon", "lean").contains(upstreamClient)) {
+            throw s.child("upstream_client").error("must be 'lean', 'helidon' or 'jdk', got '" + upstreamClient + "'");
         }
         return new TollgateConfig.Server(
                 s.longValue("max_body_bytes", 4L * 1024 * 1024, 1024),

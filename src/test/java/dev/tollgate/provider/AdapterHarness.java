@@ -14,7 +14,8 @@ import java.util.Map;
 /** Small helpers for adapter wire-format tests: configs, requests, golden files and collected streams. */
 public final class AdapterHarness {
     public static final ObjectMapper JSON = new ObjectMapper();
-    public static final TollgateConfig.Server SERVER = new TollgateConfig.Server(4L << 20, 2_000, 5_000, 2_000, 0, "helidon");
+    public static final TollgateConfig.Server SERVER = new TollgateConfig.Server(4L << 20, 2_000, 5_000, 2_000, 0,
+            dev.tollgate.testing.TestGateway.UPSTREAM_CLIENT);
 
     private AdapterHarness() {}
 

@@ -89,7 +89,7 @@ class StreamConnectionReuseTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"helidon", "jdk"})
+    @ValueSource(strings = {"lean", "helidon", "jdk"})
     void consecutiveStreamsShareOneUpstreamConnection(String client) throws Exception {
         try (Upstream upstream = new Upstream(false)) {
             OpenAiProvider provider = provider(upstream, client);
@@ -99,7 +99,7 @@ class StreamConnectionReuseTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"helidon", "jdk"})
+    @ValueSource(strings = {"lean", "helidon", "jdk"})
     void anUpstreamThatNeverEndsItsBodyAfterDoneDoesNotHoldTheStream(String client) throws Exception {
         try (Upstream upstream = new Upstream(true)) {
             long[] lastChunkAt = {0};

@@ -77,8 +77,14 @@ public final class TestGateway implements AutoCloseable {
 
     /** A config with one OpenAI-compatible provider at ${UPSTREAM} and the given public=upstream models. */
     public static String openAiConfig(String... models) {
-        return openAiConfigWith("helidon", models); // the default server.upstream_client
+        return openAiConfigWith(UPSTREAM_CLIENT, models);
     }
+
+    /**
+     * The {@code server.upstream_client} of test configs that do not test a particular one: the default, unless
+     * {@code -Dtollgate.test.upstream_client=helidon|jdk} runs the tests on another.
+     */
+    public static final String UPSTREAM_CLIENT = System.getProperty("tollgate.test.upstream_client", "lean");
 
     /** Like {@link #openAiConfig} with the given {@code server.upstream_client}. */
     public static String openAiConfigWith(String upstreamClient, String... models) {

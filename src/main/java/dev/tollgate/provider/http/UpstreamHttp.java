@@ -8,8 +8,9 @@ import java.util.Map;
 
 /**
  * The one way adapters speak HTTP to providers: a blocking POST whose response body is read as a
- * stream. Two implementations (JDK HttpClient, Helidon WebClient) sit behind it so the faster one
- * can be chosen by measurement ({@code server.upstream_client}); adapters never see which.
+ * stream. Three implementations (our own {@link LeanUpstreamHttp} on plain sockets, Helidon's HTTP/1.1 client,
+ * the JDK HttpClient) sit behind it so the faster one can be chosen by measurement
+ * ({@code server.upstream_client}); adapters never see which.
  */
 public interface UpstreamHttp {
 
@@ -38,6 +39,7 @@ public interface UpstreamHttp {
     static UpstreamHttp create(TollgateConfig.Server server, boolean https) {
         return switch (server.upstreamClient()) {
             case "helidon" -> new HelidonUpstreamHttp(server);
+            case "lean" -> new LeanUpstreamHttp(server);
             default -> new JdkUpstreamHttp(server, https);
         };
     }

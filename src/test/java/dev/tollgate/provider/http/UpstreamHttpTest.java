@@ -14,7 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Both upstream clients fail in bounded time and with the same exception types. */
+/** All three upstream clients fail in bounded time and with the same exception types. */
 class UpstreamHttpTest {
     static UpstreamHttp client(String kind) {
         return UpstreamHttp.create(new TollgateConfig.Server(4 << 20, 1000, 1500, 1000, 0, kind), false);
@@ -22,7 +22,7 @@ class UpstreamHttpTest {
 
     /** A listener whose accept loop died: the kernel completes the handshake, nobody ever answers. */
     @ParameterizedTest
-    @ValueSource(strings = {"jdk", "helidon"})
+    @ValueSource(strings = {"jdk", "helidon", "lean"})
     void serverThatNeverAnswersTimesOut(String kind) throws Exception {
         try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             URI uri = URI.create("http://127.0.0.1:" + silent.getLocalPort() + "/v1/chat/completions");
@@ -34,7 +34,7 @@ class UpstreamHttpTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"jdk", "helidon"})
+    @ValueSource(strings = {"jdk", "helidon", "lean"})
     void refusedConnectionIsAnIoException(String kind) throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
