@@ -39,8 +39,11 @@ public final class AnalyticsBench {
         String pgBase = args.length > 2 ? args[2] : "jdbc:postgresql://127.0.0.1:5432/tollgate_bench?user=postgres";
         String schema = "abench_" + Long.toString(System.nanoTime(), 36);
         Path dir = Files.createTempDirectory("tollgate-analytics-bench");
+        // BENCH_DB=file (SQLite): load into that file once and keep it; a later run with the same file skips the load
+        String keep = System.getenv("BENCH_DB");
+        boolean reuse = keep != null && store.equals("sqlite") && Files.exists(Path.of(keep));
         String url = store.equals("postgres") ? createSchema(pgBase, schema) + "&reWriteBatchedInserts=true"
-                : "jdbc:sqlite:" + dir.resolve("bench.db");
+                : "jdbc:sqlite:" + (keep != null ? Path.of(keep) : dir.resolve("bench.db"));
         long now = System.currentTimeMillis();
         if (store.equals("postgres")) { // an interrupted run leaves no schema behind
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -60,7 +63,7 @@ public final class AnalyticsBench {
         }
         try (Database db = Database.open(url)) {
             long start = System.nanoTime();
-            long rows = load(db, events, now);
+            long rows = reuse ? 0 : load(db, events, now);
             double loadS = (System.nanoTime() - start) / 1e9;
             System.out.printf(Locale.ROOT, "%s: %,d events over %d days, %d accounts -> %,d rollup rows, loaded in %.0f s "
                     + "(%s raw events)%n", store, events, DAYS, ACCOUNTS, rows, loadS,
@@ -94,6 +97,8 @@ public final class AnalyticsBench {
         double[] cumulative = cumulative(accountWeight);
         boolean raw = !"0".equals(System.getenv("BENCH_RAW_EVENTS")); // the raw events too, as a running gateway has them
         long started = System.nanoTime();
+        // a month's rows (period 'm') are complete only after its last day: added up across days, written at the end
+        Rollups monthly = new Rollups();
         for (int day = DAYS - 1; day >= 0; day--) {
             Rollups rollups = new Rollups();
             long dayStart = today - day * Rollups.DAY_MS;
@@ -110,6 +115,13 @@ public final class AnalyticsBench {
                 }
                 rollups.add(e);
             }
+            var it = rollups.rows().entrySet().iterator();
+            while (it.hasNext()) {
+                var row = it.next();
+                if (!row.getKey().period().equals("m")) continue;
+                monthly.rows().merge(row.getKey(), row.getValue(), AnalyticsBench::sum);
+                it.remove();
+            }
             rows += rollups.size();
             BenchBulkLoad.day(db, list, rollups);
             if (day % 10 == 0) {
@@ -117,12 +129,19 @@ public final class AnalyticsBench {
                         (System.nanoTime() - started) / 1e9);
             }
         }
+        rows += monthly.size();
+        BenchBulkLoad.day(db, List.of(), monthly);
         try (Connection c = db.connection(); Statement st = c.createStatement()) {
             // PostgreSQL: VACUUM sets the visibility map, as autovacuum does for past days in a running system;
             // without it no index-only scan is possible and the covering indexes are read like plain ones
             st.execute(db.dialect() == dev.tollgate.store.Dialect.POSTGRES ? "VACUUM ANALYZE usage_rollups" : "ANALYZE");
         }
         return rows;
+    }
+
+    private static long[] sum(long[] a, long[] b) {
+        for (int i = 0; i < a.length; i++) a[i] += b[i];
+        return a;
     }
 
     static UsageEvent event(Random r, double[] cumulative, long dayStart) {

@@ -25,6 +25,8 @@ import java.util.Map;
  *   <li>{@code s}: model × provider × task over all accounts, per hour and day — system totals, trends,
  *       models, providers, task types.
  * </ul>
+ * Scopes {@code u} and {@code a} also have period {@code m} (calendar month, UTC; bucket = its first day), read only
+ * by the cross-account top end users, whose answer must not grow with the days of the window (UsageQueries#topUsers).
  * A dimension a scope leaves out is stored as {@code ''}; so is an unknown one (no provider answered).
  */
 final class Rollups {
@@ -50,6 +52,9 @@ final class Rollups {
         long hour = Math.floorDiv(e.createdAtMs(), HOUR_MS) * HOUR_MS;
         count(new Key("d", "k", day, account, key, user, model, provider, task), e);
         count(new Key("d", "y", day, account, key, "", "", "", ""), e);
+        long month = monthOf(day);
+        count(new Key("m", "u", month, account, "", user, "", "", ""), e);
+        count(new Key("m", "a", month, account, "", "", "", "", ""), e);
         for (String period : new String[] {"h", "d"}) {
             long bucket = period.equals("h") ? hour : day;
             count(new Key(period, "p", bucket, account, "", "", model, provider, task), e);
@@ -60,6 +65,28 @@ final class Rollups {
     }
 
     int size() { return rows.size(); }
+
+    private long lastDay = Long.MIN_VALUE;
+    private long lastMonth;
+
+    /** The month bucket of a day bucket, remembered for the last day (a batch's events are nearly all of one day). */
+    private long monthOf(long day) {
+        if (day != lastDay) {
+            lastMonth = monthStart(day);
+            lastDay = day;
+        }
+        return lastMonth;
+    }
+
+    /** The first instant (UTC) of the calendar month holding {@code ms}. */
+    static long monthStart(long ms) {
+        return java.time.LocalDate.ofEpochDay(Math.floorDiv(ms, DAY_MS)).withDayOfMonth(1).toEpochDay() * DAY_MS;
+    }
+
+    /** The first instant (UTC) of the calendar month after the one holding {@code ms}. */
+    static long nextMonthStart(long ms) {
+        return java.time.LocalDate.ofEpochDay(Math.floorDiv(ms, DAY_MS)).withDayOfMonth(1).plusMonths(1).toEpochDay() * DAY_MS;
+    }
 
     /** The rows added up so far (the analytics bench's bulk load writes them without upserting). */
     Map<Key, long[]> rows() { return rows; }
