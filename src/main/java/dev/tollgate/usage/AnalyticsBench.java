@@ -68,7 +68,7 @@ public final class AnalyticsBench {
             System.out.printf(Locale.ROOT, "%s: %,d events over %d days, %d accounts -> %,d rollup rows, loaded in %.0f s "
                     + "(%s raw events)%n", store, events, DAYS, ACCOUNTS, rows, loadS,
                     "0".equals(System.getenv("BENCH_RAW_EVENTS")) ? "without" : "with");
-            queries(db, now);
+            if (!"1".equals(System.getenv("BENCH_INGEST_ONLY"))) queries(db, now);
             ingest(db);
             recorderCpu(db);
         }
@@ -182,6 +182,13 @@ public final class AnalyticsBench {
         time("admin top-accounts days=30", () -> q.topAccounts(d30, "cost_micros", 10));
         time("admin top-users days=30", () -> q.topUsers(d30, "cost_micros", 10, null));
         time("admin top-users days=90", () -> q.topUsers(d90, "cost_micros", 10, null));
+        // a window starting mid-month is the monthly rows' worst case: ~15 edge days read from the daily rows
+        long lastMonth = Rollups.monthStart(Rollups.monthStart(nowMs) - 1);
+        for (long from : new long[] {lastMonth + 15 * Rollups.DAY_MS, Rollups.monthStart(lastMonth - 1) + 15 * Rollups.DAY_MS}) {
+            int days = (int) ((Math.floorDiv(nowMs, Rollups.DAY_MS) * Rollups.DAY_MS - from) / Rollups.DAY_MS) + 1;
+            Window w = Window.days(days, nowMs);
+            time("admin top-users days=" + days + " (from " + w.label(w.fromBucketMs()) + ")", () -> q.topUsers(w, "cost_micros", 10, null));
+        }
         time("admin top-users days=90 account=heaviest", () -> q.topUsers(d90, "cost_micros", 10, heavy));
         time("admin models days=30", () -> q.system(d30, List.of("model"), false));
         time("admin providers days=90", () -> q.system(d90, List.of("provider"), false));
@@ -218,7 +225,7 @@ public final class AnalyticsBench {
         List<UsageEvent> list = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             UsageEvent e = event(r, cumulative, now);
-            list.add(new UsageEvent("ue_bench_" + i, e.requestId(), now, e.accountId(), e.keyId(), e.endUser(), e.tags(),
+            list.add(new UsageEvent("ue_bench_" + now + "_" + i, e.requestId(), now, e.accountId(), e.keyId(), e.endUser(), e.tags(),
                     e.endpoint(), e.requestedModel(), e.model(), e.provider(), e.upstreamModel(), e.calls(), e.fallback(),
                     "gpt-4o-mini@openai=ok", e.task(), e.taskDeclared(), e.complexity(), e.status(), e.errorCode(),
                     e.inputTokens(), e.outputTokens(), e.cachedTokens(), 0, 0, e.costMicros(), 0, false, e.streamed(),

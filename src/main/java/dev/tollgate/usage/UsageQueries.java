@@ -150,66 +150,74 @@ public final class UsageQueries {
         private boolean couldEnter(long bound) { return !full() || bound > value(best.peek(), rank); }
 
         private void visit(List<String> accountIds) {
+            List<Bound> bounds = bounds(accountIds);
+            // the best bounds first (they fill the top and raise the bar), then every other user still above the bar
+            int first = Math.min(bounds.size(), Math.max(limit, 1));
+            exact(bounds.subList(0, first));
+            exact(bounds.subList(first, bounds.size()).stream().filter(b -> couldEnter(b.value())).toList());
+        }
+
+        /** A user and its bound: the rank summed over every month from M0. */
+        private record Bound(String account, String user, long value) {}
+
+        /**
+         * The users of these accounts with their bounds, highest first: only the ranked counter, added up by the store
+         * (reading each column of each row costs a native call on SQLite; the full counters are read for candidates only).
+         */
+        private List<Bound> bounds(List<String> accountIds) {
             List<Object> args = new ArrayList<>(accountIds);
             args.add(firstMonth);
-            // per (account, user): the sum over every month from M0 (the bound) and M0's own row
-            Map<List<String>, Row> bound = new java.util.LinkedHashMap<>();
-            Map<List<String>, Row> head = new java.util.HashMap<>();
-            for (Row r : grouped("account_id IN (" + marks(accountIds.size()) + ") AND period = 'm' AND scope = 'u' "
-                    + "AND bucket >= ? AND end_user <> ''", args, List.of("account_id", "end_user"), true, null, 0, false)) {
-                bound.merge(r.group(), plus(r, null, 0), (a, b) -> plus(a, b, 1));
-                if (r.bucket() == firstMonth) head.put(r.group(), r);
+            List<Bound> out = new ArrayList<>();
+            try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement("SELECT account_id, end_user, SUM("
+                    + rank + ") FROM usage_rollups WHERE account_id IN (" + marks(accountIds.size()) + ") AND period = 'm' "
+                    + "AND scope = 'u' AND bucket >= ? AND end_user <> '' GROUP BY account_id, end_user ORDER BY 3 DESC")) {
+                bind(ps, args);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) out.add(new Bound(rs.getString(1), rs.getString(2), rs.getLong(3)));
+                }
+            } catch (SQLException e) {
+                throw new StoreException("read usage rollups", e);
             }
-            List<Row> byBound = new ArrayList<>(bound.values());
-            byBound.sort(java.util.Comparator.comparingLong((Row r) -> value(r, rank)).reversed());
-            // the best bounds first (they fill the top and raise the bar), then every other user still above the bar
-            int first = Math.min(byBound.size(), Math.max(limit, 1));
-            exact(byBound.subList(0, first), head);
-            exact(byBound.subList(first, byBound.size()).stream().filter(r -> couldEnter(value(r, rank))).toList(), head);
+            return out;
         }
 
         /** Makes these users' sums exact for the window and offers them to the top. */
-        private void exact(List<Row> candidates, Map<List<String>, Row> head) {
+        private void exact(List<Bound> candidates) {
             for (int i = 0; i < candidates.size(); i += USERS_PER_READ) {
-                exactSlice(candidates.subList(i, Math.min(candidates.size(), i + USERS_PER_READ)), head);
+                exactSlice(candidates.subList(i, Math.min(candidates.size(), i + USERS_PER_READ)));
             }
         }
 
-        private void exactSlice(List<Row> candidates, Map<List<String>, Row> head) {
-            List<Row> users = candidates.stream().filter(r -> couldEnter(value(r, rank))).toList();
+        private void exactSlice(List<Bound> candidates) {
+            List<Bound> users = candidates.stream().filter(b -> couldEnter(b.value())).toList();
             if (users.isEmpty()) return;
-            if (from == firstMonth) { // the window starts with a month: the bounds are the sums
-                users.forEach(u -> offer(best, u, limit, rank));
-                return;
-            }
-            // fewer days to read: M0's days before the window (subtract them), or M0's days in the window (add them)
+            // fewer days to read: M0's days before the window (subtracted from the months from M0), or M0's days in the
+            // window (added to the months after M0); none when the window starts with a month
             boolean subtract = from - firstMonth <= nextMonth - from;
-            Map<List<String>, Row> edge = edge(users, subtract ? firstMonth : from, subtract ? from : nextMonth);
-            for (Row u : users) {
-                Row e = edge.get(u.group());
-                Row exact;
-                if (subtract) {
-                    exact = e == null ? u : plus(u, e, -1);
-                } else {
-                    Row h = head.get(u.group());
-                    Row rest = h == null ? u : plus(u, h, -1);
-                    exact = e == null ? rest : plus(rest, e, 1);
-                }
-                if (exact.requests() > 0) offer(best, exact, limit, rank); // no request in the window: not a top user
+            Map<List<String>, Row> months = sums(users, "m", subtract ? firstMonth : nextMonth, Long.MAX_VALUE);
+            Map<List<String>, Row> edge = from == firstMonth ? Map.of()
+                    : sums(users, "d", subtract ? firstMonth : from, subtract ? from : nextMonth);
+            for (Bound b : users) {
+                List<String> group = List.of(b.account(), b.user());
+                Row m = months.get(group);
+                Row e = edge.get(group);
+                Row exact = m == null ? e : e == null ? m : plus(m, e, subtract ? -1 : 1);
+                if (exact != null && exact.requests() > 0) offer(best, exact, limit, rank); // none in the window: not a top user
             }
         }
 
-        /** The daily sums of these users over [fromDay, toDay). */
-        private Map<List<String>, Row> edge(List<Row> users, long fromDay, long toDay) {
-            List<String> accountIds = users.stream().map(u -> u.group().get(0)).distinct().toList();
-            List<String> userIds = users.stream().map(u -> u.group().get(1)).distinct().toList();
+        /** The sums of these users' rows of {@code period} with buckets in [fromBucket, toBucket). */
+        private Map<List<String>, Row> sums(List<Bound> users, String period, long fromBucket, long toBucket) {
+            List<String> accountIds = users.stream().map(Bound::account).distinct().toList();
+            List<String> userIds = users.stream().map(Bound::user).distinct().toList();
             List<Object> args = new ArrayList<>(accountIds);
             args.addAll(userIds);
-            args.add(fromDay);
-            args.add(toDay);
+            args.add(period);
+            args.add(fromBucket);
+            args.add(toBucket);
             Map<List<String>, Row> out = new java.util.HashMap<>();
             for (Row r : grouped("account_id IN (" + marks(accountIds.size()) + ") AND end_user IN (" + marks(userIds.size())
-                    + ") AND period = 'd' AND scope = 'u' AND bucket >= ? AND bucket < ?", args,
+                    + ") AND period = ? AND scope = 'u' AND bucket >= ? AND bucket < ?", args,
                     List.of("account_id", "end_user"), false, null, 0, false)) {
                 out.put(r.group(), r);
             }
@@ -221,9 +229,8 @@ public final class UsageQueries {
         return String.join(", ", java.util.Collections.nCopies(n, "?"));
     }
 
-    /** a + sign × b, counter by counter, in a's group with no bucket (b null: a alone). */
+    /** a + sign × b, counter by counter, in a's group with no bucket. */
     private static Row plus(Row a, Row b, int sign) {
-        if (b == null) b = a;
         return new Row(a.group(), 0, a.requests() + sign * b.requests(), a.ok() + sign * b.ok(),
                 a.failed() + sign * b.failed(), a.inputTokens() + sign * b.inputTokens(),
                 a.outputTokens() + sign * b.outputTokens(), a.cachedTokens() + sign * b.cachedTokens(),
