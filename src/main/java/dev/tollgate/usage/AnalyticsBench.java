@@ -231,7 +231,7 @@ public final class AnalyticsBench {
                     e.inputTokens(), e.outputTokens(), e.cachedTokens(), 0, 0, e.costMicros(), 0, false, e.streamed(),
                     e.latencyMs(), e.ttfbMs()));
         }
-        UsageWriter writer = new UsageWriter(db, 200_000, UsageAnalytics.BATCH_SIZE_MAX, UsageAnalytics.LINGER_MS,
+        UsageWriter writer = new UsageWriter(db, 200_000, Integer.getInteger("tg.batch", UsageAnalytics.BATCH_SIZE_MAX), UsageAnalytics.LINGER_MS,
                 new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         var threads = java.lang.management.ManagementFactory.getThreadMXBean();
         long writerId = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("tollgate-usage-writer"))
@@ -247,8 +247,8 @@ public final class AnalyticsBench {
         double cpuS = (threads.getThreadCpuTime(writerId) - writerCpu0) / 1e9;
         writer.close();
         System.out.printf(Locale.ROOT, "  ingest: %,d events written with rollups in %.1f s = %,.0f events/s wall; writer thread "
-                + "CPU %.1f µs/event = %,.0f events per CPU-second; offer() %.2f µs/event; dropped %d%n",
-                n, seconds, n / seconds, cpuS * 1e6 / n, n / cpuS, offeredNs / 1e3 / n, writer.droppedCount());
+                + "CPU %.1f µs/event = %,.0f events per CPU-second; offer() %.2f µs/event; dropped %d, failed %d%n",
+                n, seconds, n / seconds, cpuS * 1e6 / n, n / cpuS, offeredNs / 1e3 / n, writer.droppedCount(), writer.failedCount());
     }
 
     /**

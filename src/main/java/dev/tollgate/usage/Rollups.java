@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,8 +32,23 @@ final class Rollups {
     static final long HOUR_MS = 3_600_000L;
     static final long DAY_MS = 86_400_000L;
 
+    /** A row's key, ordered as the table's primary key (account first): the order in which a batch upserts its rows. */
     record Key(String period, String scope, long bucket, String account, String key, String user, String model,
-               String provider, String task) {}
+               String provider, String task) implements Comparable<Key> {
+        @Override
+        public int compareTo(Key o) { // by hand: a chain of comparator lambdas cost ~5 % of the writer's CPU
+            int c = account.compareTo(o.account);
+            if (c == 0) c = period.compareTo(o.period);
+            if (c == 0) c = scope.compareTo(o.scope);
+            if (c == 0) c = Long.compare(bucket, o.bucket);
+            if (c == 0) c = key.compareTo(o.key);
+            if (c == 0) c = user.compareTo(o.user);
+            if (c == 0) c = model.compareTo(o.model);
+            if (c == 0) c = provider.compareTo(o.provider);
+            if (c == 0) c = task.compareTo(o.task);
+            return c;
+        }
+    }
 
     /** requests, ok, failed, input, output, cached, reasoning, cost µcr, cache savings µcr, cache hits, latency ms sum. */
     static final int COUNTERS = 11;
@@ -123,14 +137,15 @@ final class Rollups {
     /**
      * Rows per upsert statement: one multi-row statement instead of a JDBC batch of single rows saves the
      * per-statement work (SQLite: a step and reset per row through JNI; PostgreSQL: a round trip per row unless
-     * the driver rewrites batches) — the writer's CPU per event is what bounds its rate. 2,000 parameters.
+     * the driver rewrites batches) — the writer's CPU per event is what bounds its rate. 1,280 parameters; the
+     * remainder goes in statements of 8 and 1 rows ({@link MultiRow}).
      */
-    static final int ROWS_PER_STATEMENT = 100;
+    static final int ROWS_PER_STATEMENT = 64;
 
     /** Upserts every row, in key order so that two replicas' batches lock rows in the same order. */
     void upsert(Connection c) throws SQLException {
         List<Map.Entry<Key, long[]>> sorted = new ArrayList<>(rows.entrySet());
-        sorted.sort(Map.Entry.comparingByKey(ORDER));
+        sorted.sort(Map.Entry.comparingByKey());
         MultiRow.write(c, "INSERT INTO usage_rollups (" + COLUMNS + ") ", ON_CONFLICT, COLUMN_COUNT, ROWS_PER_STATEMENT,
                 sorted, (ps, base, row) -> bind(ps, base, row.getKey(), row.getValue()));
     }
@@ -148,10 +163,6 @@ final class Rollups {
         ps.setString(base + 9, k.task());
         for (int i = 0; i < COUNTERS; i++) ps.setLong(base + 10 + i, c[i]);
     }
-
-    private static final Comparator<Key> ORDER = Comparator.comparing(Key::account).thenComparing(Key::period)
-            .thenComparing(Key::scope).thenComparingLong(Key::bucket).thenComparing(Key::key)
-            .thenComparing(Key::user).thenComparing(Key::model).thenComparing(Key::provider).thenComparing(Key::task);
 
     private static String nz(String s) {
         return s == null ? "" : s;
