@@ -129,9 +129,10 @@ class TopUsersTest {
         }
         try (Connection c = db.connection(); var st = c.createStatement()) {
             st.executeUpdate("DELETE FROM usage_rollups WHERE period = 'm'");
-            String sql = script.lines().filter(l -> !l.strip().startsWith("--")).collect(java.util.stream.Collectors.joining("\n"))
-                    .strip();
-            st.executeUpdate(sql.substring(0, sql.length() - 1)); // one statement, without its ';'
+            String sql = script.lines().filter(l -> !l.strip().startsWith("--")).collect(java.util.stream.Collectors.joining("\n"));
+            for (String statement : sql.split(";\\s*\n|;\\s*$")) { // the backfill, then the index rebuild
+                if (!statement.isBlank()) st.execute(statement.strip());
+            }
         }
         assertThat(table(db, select)).isEqualTo(written);
     }
