@@ -39,8 +39,11 @@ public final class AnalyticsBench {
         String pgBase = args.length > 2 ? args[2] : "jdbc:postgresql://127.0.0.1:5432/tollgate_bench?user=postgres";
         String schema = "abench_" + Long.toString(System.nanoTime(), 36);
         Path dir = Files.createTempDirectory("tollgate-analytics-bench");
+        // BENCH_DB=file (SQLite): load into that file once and keep it; a later run with the same file skips the load
+        String keep = System.getenv("BENCH_DB");
+        boolean reuse = keep != null && store.equals("sqlite") && Files.exists(Path.of(keep));
         String url = store.equals("postgres") ? createSchema(pgBase, schema) + "&reWriteBatchedInserts=true"
-                : "jdbc:sqlite:" + dir.resolve("bench.db");
+                : "jdbc:sqlite:" + (keep != null ? Path.of(keep) : dir.resolve("bench.db"));
         long now = System.currentTimeMillis();
         if (store.equals("postgres")) { // an interrupted run leaves no schema behind
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -60,12 +63,12 @@ public final class AnalyticsBench {
         }
         try (Database db = Database.open(url)) {
             long start = System.nanoTime();
-            long rows = load(db, events, now);
+            long rows = reuse ? 0 : load(db, events, now);
             double loadS = (System.nanoTime() - start) / 1e9;
             System.out.printf(Locale.ROOT, "%s: %,d events over %d days, %d accounts -> %,d rollup rows, loaded in %.0f s "
                     + "(%s raw events)%n", store, events, DAYS, ACCOUNTS, rows, loadS,
                     "0".equals(System.getenv("BENCH_RAW_EVENTS")) ? "without" : "with");
-            queries(db, now);
+            if (!"1".equals(System.getenv("BENCH_INGEST_ONLY"))) queries(db, now);
             ingest(db);
             recorderCpu(db);
         }
@@ -94,6 +97,8 @@ public final class AnalyticsBench {
         double[] cumulative = cumulative(accountWeight);
         boolean raw = !"0".equals(System.getenv("BENCH_RAW_EVENTS")); // the raw events too, as a running gateway has them
         long started = System.nanoTime();
+        // a month's rows (period 'm') are complete only after its last day: added up across days, written at the end
+        Rollups monthly = new Rollups();
         for (int day = DAYS - 1; day >= 0; day--) {
             Rollups rollups = new Rollups();
             long dayStart = today - day * Rollups.DAY_MS;
@@ -110,6 +115,13 @@ public final class AnalyticsBench {
                 }
                 rollups.add(e);
             }
+            var it = rollups.rows().entrySet().iterator();
+            while (it.hasNext()) {
+                var row = it.next();
+                if (!row.getKey().period().equals("m")) continue;
+                monthly.rows().merge(row.getKey(), row.getValue(), AnalyticsBench::sum);
+                it.remove();
+            }
             rows += rollups.size();
             BenchBulkLoad.day(db, list, rollups);
             if (day % 10 == 0) {
@@ -117,12 +129,19 @@ public final class AnalyticsBench {
                         (System.nanoTime() - started) / 1e9);
             }
         }
+        rows += monthly.size();
+        BenchBulkLoad.day(db, List.of(), monthly);
         try (Connection c = db.connection(); Statement st = c.createStatement()) {
             // PostgreSQL: VACUUM sets the visibility map, as autovacuum does for past days in a running system;
             // without it no index-only scan is possible and the covering indexes are read like plain ones
             st.execute(db.dialect() == dev.tollgate.store.Dialect.POSTGRES ? "VACUUM ANALYZE usage_rollups" : "ANALYZE");
         }
         return rows;
+    }
+
+    private static long[] sum(long[] a, long[] b) {
+        for (int i = 0; i < a.length; i++) a[i] += b[i];
+        return a;
     }
 
     static UsageEvent event(Random r, double[] cumulative, long dayStart) {
@@ -163,6 +182,13 @@ public final class AnalyticsBench {
         time("admin top-accounts days=30", () -> q.topAccounts(d30, "cost_micros", 10));
         time("admin top-users days=30", () -> q.topUsers(d30, "cost_micros", 10, null));
         time("admin top-users days=90", () -> q.topUsers(d90, "cost_micros", 10, null));
+        // a window starting mid-month is the monthly rows' worst case: ~15 edge days read from the daily rows
+        long lastMonth = Rollups.monthStart(Rollups.monthStart(nowMs) - 1);
+        for (long from : new long[] {lastMonth + 15 * Rollups.DAY_MS, Rollups.monthStart(lastMonth - 1) + 15 * Rollups.DAY_MS}) {
+            int days = (int) ((Math.floorDiv(nowMs, Rollups.DAY_MS) * Rollups.DAY_MS - from) / Rollups.DAY_MS) + 1;
+            Window w = Window.days(days, nowMs);
+            time("admin top-users days=" + days + " (from " + w.label(w.fromBucketMs()) + ")", () -> q.topUsers(w, "cost_micros", 10, null));
+        }
         time("admin top-users days=90 account=heaviest", () -> q.topUsers(d90, "cost_micros", 10, heavy));
         time("admin models days=30", () -> q.system(d30, List.of("model"), false));
         time("admin providers days=90", () -> q.system(d90, List.of("provider"), false));
@@ -199,13 +225,13 @@ public final class AnalyticsBench {
         List<UsageEvent> list = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             UsageEvent e = event(r, cumulative, now);
-            list.add(new UsageEvent("ue_bench_" + i, e.requestId(), now, e.accountId(), e.keyId(), e.endUser(), e.tags(),
+            list.add(new UsageEvent("ue_bench_" + now + "_" + i, e.requestId(), now, e.accountId(), e.keyId(), e.endUser(), e.tags(),
                     e.endpoint(), e.requestedModel(), e.model(), e.provider(), e.upstreamModel(), e.calls(), e.fallback(),
                     "gpt-4o-mini@openai=ok", e.task(), e.taskDeclared(), e.complexity(), e.status(), e.errorCode(),
                     e.inputTokens(), e.outputTokens(), e.cachedTokens(), 0, 0, e.costMicros(), 0, false, e.streamed(),
                     e.latencyMs(), e.ttfbMs()));
         }
-        UsageWriter writer = new UsageWriter(db, 200_000, UsageAnalytics.BATCH_SIZE_MAX, UsageAnalytics.LINGER_MS,
+        UsageWriter writer = new UsageWriter(db, 200_000, Integer.getInteger("tg.batch", UsageAnalytics.BATCH_SIZE_MAX), UsageAnalytics.LINGER_MS,
                 new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         var threads = java.lang.management.ManagementFactory.getThreadMXBean();
         long writerId = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("tollgate-usage-writer"))
@@ -221,8 +247,8 @@ public final class AnalyticsBench {
         double cpuS = (threads.getThreadCpuTime(writerId) - writerCpu0) / 1e9;
         writer.close();
         System.out.printf(Locale.ROOT, "  ingest: %,d events written with rollups in %.1f s = %,.0f events/s wall; writer thread "
-                + "CPU %.1f µs/event = %,.0f events per CPU-second; offer() %.2f µs/event; dropped %d%n",
-                n, seconds, n / seconds, cpuS * 1e6 / n, n / cpuS, offeredNs / 1e3 / n, writer.droppedCount());
+                + "CPU %.1f µs/event = %,.0f events per CPU-second; offer() %.2f µs/event; dropped %d, failed %d%n",
+                n, seconds, n / seconds, cpuS * 1e6 / n, n / cpuS, offeredNs / 1e3 / n, writer.droppedCount(), writer.failedCount());
     }
 
     /**

@@ -16,8 +16,8 @@ final class EventRows {
             + "cache_write_tokens, reasoning_tokens, cost_micros, cache_savings_micros, cache_hit, streamed, "
             + "latency_ms, ttfb_ms, conversation_id, preset, preset_version) ";
     static final int COLUMNS = 34;
-    /** Multi-row statements of 100 events (3,400 parameters): see {@link Rollups#ROWS_PER_STATEMENT}. */
-    static final int ROWS_PER_STATEMENT = 100;
+    /** Multi-row statements of 64 events (2,176 parameters): see {@link Rollups#ROWS_PER_STATEMENT}. */
+    static final int ROWS_PER_STATEMENT = 64;
 
     static void insert(Connection c, List<UsageEvent> events) throws SQLException {
         MultiRow.write(c, INSERT, "", COLUMNS, ROWS_PER_STATEMENT, events, EventRows::bind);

@@ -6,8 +6,11 @@ import java.sql.SQLException;
 import java.util.List;
 
 /**
- * Writes rows with multi-row {@code INSERT ... VALUES (..),(..) [suffix]} statements of up to {@code rowsPerStatement}
- * rows: one prepared statement for the full chunks (executed once per chunk) and one for the remainder. Valid on
+ * Writes rows with multi-row {@code INSERT ... VALUES (..),(..) [suffix]} statements of {@code rowsPerStatement} rows,
+ * then of an eighth of that, and so on down to one row: one prepared statement per size, each executed as often as
+ * the rows left fill it. Preparing costs in proportion to the statement's length (SQLite compiles each row of VALUES),
+ * and a batch's statements are prepared anew for every batch, so a remainder of 99 rows prepared as one statement cost
+ * the usage writer ~10 % of its CPU; with sizes 64, 8, 1 a batch prepares 73 rows' worth whatever its size. Valid on
  * SQLite and PostgreSQL; the caller keeps parameters per statement under SQLite's 32,766.
  */
 final class MultiRow {
@@ -19,20 +22,15 @@ final class MultiRow {
 
     static <T> void write(Connection c, String prefix, String suffix, int columns, int rowsPerStatement, List<T> rows,
                           Binder<T> binder) throws SQLException {
-        int full = rows.size() / rowsPerStatement;
-        if (full > 0) {
-            try (PreparedStatement ps = c.prepareStatement(sql(prefix, suffix, columns, rowsPerStatement))) {
-                for (int chunk = 0; chunk < full; chunk++) {
-                    bindChunk(ps, columns, rows.subList(chunk * rowsPerStatement, (chunk + 1) * rowsPerStatement), binder);
+        int done = 0;
+        for (int size = rowsPerStatement; done < rows.size(); size = Math.max(1, size / 8)) {
+            int chunks = (rows.size() - done) / size;
+            if (chunks == 0) continue;
+            try (PreparedStatement ps = c.prepareStatement(sql(prefix, suffix, columns, size))) {
+                for (int chunk = 0; chunk < chunks; chunk++, done += size) {
+                    bindChunk(ps, columns, rows.subList(done, done + size), binder);
                     ps.executeUpdate();
                 }
-            }
-        }
-        List<T> rest = rows.subList(full * rowsPerStatement, rows.size());
-        if (!rest.isEmpty()) {
-            try (PreparedStatement ps = c.prepareStatement(sql(prefix, suffix, columns, rest.size()))) {
-                bindChunk(ps, columns, rest, binder);
-                ps.executeUpdate();
             }
         }
     }
