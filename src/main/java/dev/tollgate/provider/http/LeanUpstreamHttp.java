@@ -82,7 +82,10 @@ final class LeanUpstreamHttp implements UpstreamHttp {
      * connection only when it has no request in progress on it, and a request it did read would be answered or
      * time out rather than end in a clean close before any byte; so the request was not processed and sending it
      * again on a new connection is safe even for a POST. Timeouts are never retried (the request may be running),
-     * nor anything after the first response byte, nor a failure on a new connection.
+     * nor anything after the first response byte, nor a failure on a new connection. The case left: a provider
+     * that crashes while working on a request also ends the connection before any byte; the retry then runs the
+     * request twice at the provider (the gateway still bills only the answer it got). Accepted: that is rare,
+     * while failing every call that meets a provider's idle timeout would not be.
      */
     private static final class StaleConnection extends Exception {
         StaleConnection() {
