@@ -101,7 +101,7 @@ final class LeanUpstreamHttp implements UpstreamHttp {
             conn.soTimeout(headTimeoutMs);
             conn.send(conn.requestBuffer.bytes, conn.requestBuffer.length);
             if (!inline) conn.sendMore(body);
-            head = LeanResponseHead.read(conn);
+            head = LeanResponseHead.read(conn, System.nanoTime() + headTimeoutMs * 1_000_000L);
             // (on a pooled connection, the catch below turns this into a retry)
             if (head == null) throw new IOException("upstream closed the connection without answering");
             if (bodyTimeoutMs != headTimeoutMs) conn.soTimeout(bodyTimeoutMs);
