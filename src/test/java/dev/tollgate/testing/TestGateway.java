@@ -81,8 +81,9 @@ public final class TestGateway implements AutoCloseable {
     }
 
     /**
-     * The {@code server.upstream_client} of test configs that do not test a particular one: the default, unless
-     * {@code -Dtollgate.test.upstream_client=helidon|jdk} runs the tests on another.
+     * The {@code server.upstream_client} of {@link #openAiConfig} and {@code AdapterHarness.SERVER}: the product's
+     * default ({@code lean}), unless {@code -Dtollgate.test.upstream_client=helidon|jdk} runs those tests on another.
+     * Tests that write their whole YAML get the product's default.
      */
     public static final String UPSTREAM_CLIENT = System.getProperty("tollgate.test.upstream_client", "lean");
 

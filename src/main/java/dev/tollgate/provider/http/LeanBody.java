@@ -73,7 +73,7 @@ final class LeanBody extends InputStream {
             }
             left = chunkSize(conn.readLine());
             if (left == 0) {
-                LeanResponseHead.readHeaders(conn, null, null); // trailers: read and dropped
+                LeanResponseHead.skipTrailers(conn);
                 end();
                 return -1;
             }

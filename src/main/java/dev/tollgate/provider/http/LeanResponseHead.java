@@ -1,6 +1,7 @@
 package dev.tollgate.provider.http;
 
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,6 +14,8 @@ final class LeanResponseHead {
     /** Bounds on what an upstream may send before its body. */
     private static final int HEADERS_MAX = 256;
     private static final int HEAD_CHARS_MAX = 256 * 1024;
+    /** Interim (1xx) answers accepted before the final one. */
+    private static final int INTERIM_MAX = 16;
 
     enum Framing { LENGTH, CHUNKED, UNTIL_CLOSE }
 
@@ -47,11 +50,17 @@ final class LeanResponseHead {
         this.keepAlive = http11 && f != Framing.UNTIL_CLOSE && !hasToken(header("Connection"), "close");
     }
 
-    /** Reads the head of the next final response; null when the connection ended before its first byte. */
-    static LeanResponseHead read(LeanConnection conn) throws IOException {
-        while (true) {
+    /**
+     * Reads the head of the next final response; null when the connection ended before its first byte. The socket's
+     * read timeout bounds each silence; {@code deadlineNanos} ({@link System#nanoTime()}) bounds the whole head, so
+     * an upstream that trickles interim answers or header lines cannot hold the call past it.
+     */
+    static LeanResponseHead read(LeanConnection conn, long deadlineNanos) throws IOException {
+        for (int interim = 0; ; interim++) {
+            if (interim > INTERIM_MAX) throw new IOException("upstream sent over " + INTERIM_MAX + " interim answers");
             String statusLine = conn.readLine();
             if (statusLine == null) return null;
+            pastDeadline(deadlineNanos);
             // "HTTP/1.1 200 OK": the version, a space, three digits, then an optional reason
             if (statusLine.length() < 12 || !statusLine.startsWith("HTTP/1.") || statusLine.charAt(8) != ' '
                     || (statusLine.length() > 12 && statusLine.charAt(12) != ' ')) {
@@ -60,19 +69,26 @@ final class LeanResponseHead {
             int status = parseStatus(statusLine);
             List<String> names = new ArrayList<>(16);
             List<String> values = new ArrayList<>(16);
-            readHeaders(conn, names, values);
+            readHeaders(conn, names, values, deadlineNanos);
             if (status == 101) throw new IOException("upstream switched protocols unasked");
             if (status >= 200) return new LeanResponseHead(status, statusLine.charAt(7) == '1', names, values);
             // an interim answer (100 Continue, 103 Early Hints): the final one follows
         }
     }
 
-    /** Header lines up to the empty line; also used for a chunked body's trailers (then {@code names} is null). */
-    static void readHeaders(LeanConnection conn, List<String> names, List<String> values) throws IOException {
+    /** A chunked body's trailers: read (bounded) and dropped. */
+    static void skipTrailers(LeanConnection conn) throws IOException {
+        readHeaders(conn, null, null, 0);
+    }
+
+    /** Header lines up to the empty line ({@code names} null: dropped; {@code deadlineNanos} 0: none). */
+    private static void readHeaders(LeanConnection conn, List<String> names, List<String> values, long deadlineNanos)
+            throws IOException {
         int chars = 0;
         for (int count = 0; ; count++) {
             String line = conn.readLine();
             if (line == null) throw new IOException("upstream connection ended inside the response head");
+            if (deadlineNanos != 0) pastDeadline(deadlineNanos);
             if (line.isEmpty()) return;
             chars += line.length();
             if (count >= HEADERS_MAX || chars > HEAD_CHARS_MAX) throw new IOException("upstream sent too many headers");
@@ -86,6 +102,10 @@ final class LeanResponseHead {
                 values.add(line.substring(colon + 1).strip());
             }
         }
+    }
+
+    private static void pastDeadline(long deadlineNanos) throws SocketTimeoutException {
+        if (System.nanoTime() - deadlineNanos > 0) throw new SocketTimeoutException("the response head took too long");
     }
 
     /** The first value of header {@code name}, any case; null when absent. */

@@ -82,7 +82,10 @@ final class LeanUpstreamHttp implements UpstreamHttp {
      * connection only when it has no request in progress on it, and a request it did read would be answered or
      * time out rather than end in a clean close before any byte; so the request was not processed and sending it
      * again on a new connection is safe even for a POST. Timeouts are never retried (the request may be running),
-     * nor anything after the first response byte, nor a failure on a new connection.
+     * nor anything after the first response byte, nor a failure on a new connection. The case left: a provider
+     * that crashes while working on a request also ends the connection before any byte; the retry then runs the
+     * request twice at the provider (the gateway still bills only the answer it got). Accepted: that is rare,
+     * while failing every call that meets a provider's idle timeout would not be.
      */
     private static final class StaleConnection extends Exception {
         StaleConnection() {
@@ -98,7 +101,7 @@ final class LeanUpstreamHttp implements UpstreamHttp {
             conn.soTimeout(headTimeoutMs);
             conn.send(conn.requestBuffer.bytes, conn.requestBuffer.length);
             if (!inline) conn.sendMore(body);
-            head = LeanResponseHead.read(conn);
+            head = LeanResponseHead.read(conn, System.nanoTime() + headTimeoutMs * 1_000_000L);
             // (on a pooled connection, the catch below turns this into a retry)
             if (head == null) throw new IOException("upstream closed the connection without answering");
             if (bodyTimeoutMs != headTimeoutMs) conn.soTimeout(bodyTimeoutMs);

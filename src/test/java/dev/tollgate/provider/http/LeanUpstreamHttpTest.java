@@ -243,6 +243,34 @@ class LeanUpstreamHttpTest {
         }
     }
 
+    /** Each header line comes within the socket timeout, but the head as a whole must not outlast the call's. */
+    @Test
+    void aTrickledHeadIsBoundedByTheTimeoutAsAWhole() throws Exception {
+        try (RawUpstream upstream = new RawUpstream((req, out) -> {
+            RawUpstream.write(out, "HTTP/1.1 200 OK\r\n");
+            for (int i = 0; i < 40; i++) {
+                RawUpstream.write(out, "X-Slow-" + i + ": 1\r\n");
+                Thread.sleep(100);
+            }
+            return false;
+        })) {
+            URI uri = URI.create(upstream.url("/v1/chat/completions"));
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> client().post(uri, Map.of(), "{}".getBytes(), 500)).isInstanceOf(HttpTimeoutException.class);
+            assertThat((System.nanoTime() - start) / 1_000_000).as("well before the 4 s trickle ends").isLessThan(2_500L);
+        }
+    }
+
+    @Test
+    void endlessInterimAnswersAreRefused() throws Exception {
+        try (RawUpstream upstream = new RawUpstream((req, out) -> {
+            RawUpstream.write(out, "HTTP/1.1 100 Continue\r\n\r\n".repeat(50) + RawUpstream.ok("{}"));
+            return true;
+        })) {
+            assertThatThrownBy(() -> post(client(), upstream, "{}")).isInstanceOf(IOException.class).hasMessageContaining("interim");
+        }
+    }
+
     @Test
     void closingBeforeTheEndAbortsTheConnection() throws Exception {
         try (RawUpstream upstream = new RawUpstream((req, out) -> {
