@@ -8,6 +8,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
 /**
  * The prices one model is charged at, as configured: USD per 1M tokens plus the credit rate.
@@ -104,6 +106,14 @@ public record ModelPrice(
 
     /** A short, stable id for these exact prices, e.g. {@code p-3f9a0c12be47}. */
     public String version() {
+        // every billed request names its price version: a hash of the canonical form, computed once per price
+        return VERSIONS.computeIfAbsent(this, ModelPrice::hashVersion);
+    }
+
+    /** Versions by price (equal prices have equal canonical forms, so equal versions); prices come from config. */
+    private static final ConcurrentMap<ModelPrice, String> VERSIONS = new ConcurrentHashMap<>();
+
+    private String hashVersion() {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256")
                     .digest(canonical().getBytes(StandardCharsets.UTF_8));
