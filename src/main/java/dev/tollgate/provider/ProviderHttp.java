@@ -70,7 +70,8 @@ public final class ProviderHttp {
         }
         if (response.status() / 100 != 2) {
             byte[] errorBody;
-            try (response) {
+            // watched like every body read: the transports read without socket timeouts
+            try (response; IdleWatchdog.Watch watch = IdleWatchdog.shared().watch(response::close, idleTimeoutMs)) {
                 errorBody = response.body().readNBytes(ERROR_BYTES_MAX);
             } catch (IOException e) {
                 errorBody = new byte[0];

@@ -33,7 +33,6 @@ final class LeanConnection {
     private final byte[] buf = new byte[READ_BUFFER_BYTES];
     private int pos;
     private int limit;
-    private int soTimeoutMs = -1;
     /** Bytes received since the last request was sent: 0 means the peer has not begun to answer it. */
     private long receivedBytes;
     /** Requests sent on this connection; more than one means it came from the pool. */
@@ -77,6 +76,7 @@ final class LeanConnection {
                 throw (IOException) new HttpConnectTimeoutException("no TLS handshake with " + host + ":" + port
                         + " within " + connectTimeoutMs + " ms").initCause(e);
             }
+            ssl.setSoTimeout(0); // reads wait untimed: the idle watchdog bounds them (LeanUpstreamHttp.exchange)
             return new LeanConnection(raw, ssl);
         } catch (IOException | RuntimeException e) {
             closeQuietly(raw);
@@ -104,13 +104,6 @@ final class LeanConnection {
     boolean reused() { return requests > 1; }
 
     boolean nothingReceived() { return receivedBytes == 0; }
-
-    void soTimeout(int ms) throws IOException {
-        if (ms != soTimeoutMs) {
-            socket.setSoTimeout(ms);
-            soTimeoutMs = ms;
-        }
-    }
 
     /**
      * The next line without its CR LF (a bare LF is accepted too), as ISO-8859-1 text; null when the stream ended
