@@ -15,6 +15,7 @@
 #   BENCH_TTFB_REQUESTS=200  sequential curl requests per target for the stream time-to-first-byte probe
 #   BENCH_COMPARE_JAR=FILE   also run a second gateway from this jar (targets base-free, base-billed are
 #                            added): an A/B of two builds in the same run, on the same noise
+#   BENCH_COMPARE_UPSTREAM_CLIENT=...  the second gateway's upstream client (a build before `lean`: helidon)
 #   BENCH_JFR=FILE        record a JFR profile of the gateway    GATEWAY_JAVA_OPTS=... JVM flags for Tollgate
 #   MOCK_JAVA_OPTS=...    JVM flags for the mock upstream        BENCH_NGINX_WORKERS=auto  nginx worker_processes
 #   BENCH_UPSTREAM_CLIENT=lean  server.upstream_client of the gateway (lean | helidon | jdk)
@@ -165,11 +166,11 @@ EOF
 # start_gateway NAME JAR: a Tollgate with its own data dir and key; sets gw_pid[NAME], gw_port[NAME], gw_key[NAME]
 declare -A gw_pid gw_port gw_key
 start_gateway() {
-  local name="$1" jar="$2" dir="$tmp/$1"
+  local name="$1" jar="$2" dir="$tmp/$1" client="${3:-${BENCH_UPSTREAM_CLIENT:-lean}}"
   mkdir -p "$dir"
   cat >"$dir/config.yaml" <<EOF
 server:
-  upstream_client: ${BENCH_UPSTREAM_CLIENT:-lean}
+  upstream_client: $client
 providers:
   - name: upstream
     type: openai
@@ -202,7 +203,7 @@ EOF
 if has_target free || has_target billed; then start_gateway gateway "$TOLLGATE_JAR"; fi
 if [ -n "${BENCH_COMPARE_JAR:-}" ]; then
   cp "$BENCH_COMPARE_JAR" "$tmp/base.jar"
-  start_gateway base "$tmp/base.jar"
+  start_gateway base "$tmp/base.jar" "${BENCH_COMPARE_UPSTREAM_CLIENT:-${BENCH_UPSTREAM_CLIENT:-lean}}"
 fi
 if has_target nginx; then start_nginx; fi
 
