@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Chat completions end to end: client → real server → OpenAI adapter → fake upstream on loopback. */
 @ParameterizedClass(name = "upstream_client={0}")
-@ValueSource(strings = {"jdk", "helidon"})
+@ValueSource(strings = {"lean", "jdk", "helidon"})
 class ChatCompletionsTest {
     static final ObjectMapper JSON = new ObjectMapper();
     @TempDir
@@ -35,7 +35,7 @@ class ChatCompletionsTest {
     static FakeOpenAi upstream;
     static TestGateway gw;
 
-    /** Which {@code server.upstream_client} this run exercises; both must pass every test. */
+    /** Which {@code server.upstream_client} this run exercises; each must pass every test. */
     @org.junit.jupiter.params.Parameter
     String upstreamClientUnderTest;
 

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Every error row of CONTRACT §4 that the core owns: status, OpenAI error JSON, and nothing leaked. */
 @ParameterizedClass(name = "upstream_client={0}")
-@ValueSource(strings = {"jdk", "helidon"})
+@ValueSource(strings = {"lean", "jdk", "helidon"})
 class ErrorContractTest {
     static final ObjectMapper JSON = new ObjectMapper();
     @TempDir
@@ -29,7 +29,7 @@ class ErrorContractTest {
     static FakeOpenAi upstream;
     static TestGateway gw;
 
-    /** Which {@code server.upstream_client} this run exercises; both must pass every test. */
+    /** Which {@code server.upstream_client} this run exercises; each must pass every test. */
     @org.junit.jupiter.params.Parameter
     String upstreamClientUnderTest;
 

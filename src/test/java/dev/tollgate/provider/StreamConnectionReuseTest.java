@@ -84,7 +84,7 @@ class StreamConnectionReuseTest {
 
     private static List<StreamChunk> stream(OpenAiProvider provider) throws ProviderException {
         List<StreamChunk> chunks = new ArrayList<>();
-        long t0 = System.nanoTime(); provider.stream(AdapterHarness.hello("m", true), c -> { System.err.println("DBG chunk at " + (System.nanoTime() - t0) / 1_000_000); chunks.add(c); }); System.err.println("DBG return at " + (System.nanoTime() - t0) / 1_000_000);
+        provider.stream(AdapterHarness.hello("m", true), chunks::add);
         return chunks;
     }
 
