@@ -133,7 +133,7 @@ public final class UsageWriter implements AutoCloseable {
                     batch.add(next);
                 }
                 // behind (a full batch still waiting): take more at once. A batch's rollup rows merge in memory and its
-                // upserts touch about the same pages whatever its size, so the CPU per event falls (~30 % at 4x on SQLite,
+                // upserts touch about the same pages whatever its size, so the CPU per event falls (~25 % at 4x on SQLite,
                 // docs/performance.md); only a writer that cannot keep up holds the store's write lock longer per batch
                 if (queue.size() >= batchSizeMax) queue.drainTo(batch, BACKLOG_FACTOR * batchSizeMax - batch.size());
             } catch (InterruptedException e) {
