@@ -2,7 +2,8 @@
 # Analytics dashboard queries over the rollups of N generated usage events (90 days, 1,000 accounts),
 # on SQLite and PostgreSQL, plus the usage writer's ingest rate and CPU per event. Figures: docs/performance.md
 # "Analytics". The raw events are loaded too (PostgreSQL: COPY; SQLite: multi-row inserts, one transaction per
-# day); BENCH_RAW_EVENTS=0 loads the rollups only.
+# day); BENCH_RAW_EVENTS=0 loads the rollups only. SQLite only: BENCH_DB=file loads into that file and keeps it (a later
+# run with the same file skips the load), BENCH_INGEST_ONLY=1 skips the queries (the writer A/B of docs/performance.md).
 # Usage: bench/analytics-bench.sh [events] [sqlite|postgres|both]     (default 1000000 both; 10000000 for the target)
 # Needs PostgreSQL on 127.0.0.1:5432 (user postgres); creates database tollgate_bench if missing.
 set -euo pipefail

@@ -20,7 +20,8 @@ import java.util.function.Supplier;
  * activity (Zipf), keys, end users, models, providers and task types, added up exactly as the usage writer
  * does ({@link Rollups}) and bulk-inserted; then every dashboard query runs {@value #RUNS} times.
  * Usage: AnalyticsBench sqlite|postgres [events] [postgres base URL]; 0 events measures ingest only. Also measures the writer's ingest:
- * events/s through {@link UsageWriter} and the request thread's CPU per event.
+ * events/s through {@link UsageWriter} and the request thread's CPU per event. Environment: BENCH_RAW_EVENTS=0,
+ * BENCH_DB, BENCH_INGEST_ONLY (bench/analytics-bench.sh); {@code -Dtg.batch=N} sets the writer's batch size.
  */
 public final class AnalyticsBench {
     static final int DAYS = 90;

@@ -33,6 +33,8 @@ import java.util.logging.Logger;
 public final class UsageWriter implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(UsageWriter.class.getName());
     private static final int ATTEMPTS_MAX = 3;
+    /** A writer that is behind takes batches of up to this many times {@code batchSizeMax}. */
+    static final int BACKLOG_FACTOR = 4;
 
     private final Database db;
     private final ConcurrentLinkedQueue<UsageEvent> queue = new ConcurrentLinkedQueue<>();
@@ -129,24 +131,29 @@ public final class UsageWriter implements AutoCloseable {
     public long droppedCount() { return (long) dropped.count(); }
 
     private void loop() {
-        List<UsageEvent> batch = new ArrayList<>(batchSizeMax);
+        List<UsageEvent> batch = new ArrayList<>(BACKLOG_FACTOR * batchSizeMax);
         while (!closing) {
-            if (take(batch) < batchSizeMax) {
+            if (take(batch, batchSizeMax) < batchSizeMax) {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(Math.max(1, lingerMs)));
-                take(batch);
+                take(batch, batchSizeMax);
             }
+            // behind (a full batch still waiting): take more at once. A batch's rollup rows merge in memory and its
+            // upserts touch about the same pages whatever its size, so the CPU per event falls (~25 % at 4x on SQLite,
+            // docs/performance.md); only a writer that cannot keep up holds the store's write lock longer per batch
+            if (queued.get() >= batchSizeMax) take(batch, BACKLOG_FACTOR * batchSizeMax);
             if (!batch.isEmpty()) write(batch);
             batch.clear();
         }
-        while (take(batch) > 0) {
+        while (take(batch, batchSizeMax) > 0) {
             write(batch);
             batch.clear();
         }
+        release();
     }
 
-    /** Moves queued events into {@code batch} up to its maximum; returns the batch's size. */
-    private int take(List<UsageEvent> batch) {
-        for (UsageEvent e; batch.size() < batchSizeMax && (e = queue.poll()) != null; ) {
+    /** Moves queued events into {@code batch} up to {@code max} events in it; returns the batch's size. */
+    private int take(List<UsageEvent> batch, int max) {
+        for (UsageEvent e; batch.size() < max && (e = queue.poll()) != null; ) {
             queued.decrementAndGet();
             batch.add(e);
         }
@@ -176,12 +183,25 @@ public final class UsageWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * The writer thread's own connection and its prepared statements, kept between batches (preparing the multi-row
+     * statements for every batch cost ~10 % of the writer's CPU on SQLite); dropped after a failure and reopened.
+     */
+    private Connection connection;
+    private HeldStatements statements;
+
     private void commit(List<UsageEvent> batch, Rollups rollups) throws SQLException {
-        try (Connection c = db.connection()) {
-            boolean sqlite = db.dialect() == Dialect.SQLITE;
+        if (connection == null) {
+            connection = db.connection();
+            statements = new HeldStatements(connection);
+        }
+        Connection c = connection;
+        boolean sqlite = db.dialect() == Dialect.SQLITE;
+        boolean ok = false;
+        try {
             // analytics, not money: this transaction does not wait for its log to reach the disk (a crash can lose the
             // last fraction of a second of events, never half a batch); the ledger's commits still do. SQLite (WAL):
-            // synchronous NORMAL for this connection, set back before the pool lends it to the ledger.
+            // synchronous NORMAL for this connection during the batch, FULL again after it (a pooled connection).
             if (sqlite) pragma(c, "synchronous = NORMAL");
             try {
                 c.setAutoCommit(false);
@@ -191,8 +211,8 @@ public final class UsageWriter implements AutoCloseable {
                             st.execute("SET LOCAL synchronous_commit TO OFF");
                         }
                     }
-                    EventRows.insert(c, batch);
-                    rollups.upsert(c);
+                    EventRows.insert(statements, batch);
+                    rollups.upsert(statements);
                     c.commit();
                 } catch (SQLException | RuntimeException e) {
                     c.rollback();
@@ -204,7 +224,23 @@ public final class UsageWriter implements AutoCloseable {
                     pragma(c, "synchronous = FULL");
                 }
             }
+            ok = true;
+        } finally {
+            if (!ok) release(); // a broken connection must not stay the writer's; the retry takes a fresh one
         }
+    }
+
+    /** Gives the writer's connection back to the pool (after a failure, or when the writer stops). */
+    private void release() {
+        if (connection == null) return;
+        statements.close();
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            LOG.log(Level.FINE, "closing the usage writer's connection", e);
+        }
+        connection = null;
+        statements = null;
     }
 
     private static void pragma(Connection c, String setting) throws SQLException {
