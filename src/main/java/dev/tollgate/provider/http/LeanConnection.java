@@ -187,6 +187,19 @@ final class LeanConnection {
         closeQuietly(raw);
     }
 
+    /**
+     * Aborts on the gateway's own decision (a deadline, an emergency stop), from any thread: the failure the reader
+     * then sees is ours, not a stale connection's, so the call must not be sent again.
+     */
+    void cancel() {
+        cancelled = true;
+        abort();
+    }
+
+    boolean cancelled() { return cancelled; }
+
+    private volatile boolean cancelled;
+
     boolean isClosed() { return raw.isClosed(); }
 
     private static void closeQuietly(Socket s) {

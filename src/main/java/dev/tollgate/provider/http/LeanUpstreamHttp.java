@@ -100,7 +100,7 @@ final class LeanUpstreamHttp implements UpstreamHttp {
         // delay scheduler queues, cancels and is woken for on every call (13 % of a free request's CPU at c=32).
         // The body's reads are watched the same way by ProviderHttp. A watched wait also ends at once when an
         // emergency stop closes the thread's upstream calls.
-        IdleWatchdog.Watch watch = IdleWatchdog.shared().watch(conn::abort, headTimeoutMs);
+        IdleWatchdog.Watch watch = IdleWatchdog.shared().watch(conn::cancel, headTimeoutMs);
         try {
             boolean inline = LeanRequestHead.encode(conn.requestBuffer, target.prefix, headers, body);
             conn.send(conn.requestBuffer.bytes, conn.requestBuffer.length);
@@ -114,6 +114,7 @@ final class LeanUpstreamHttp implements UpstreamHttp {
         } catch (IOException | RuntimeException e) {
             conn.abort();
             if (watch.fired()) throw timeout(headTimeoutMs, e);
+            if (conn.cancelled()) throw new IOException("upstream call cancelled (emergency stop)", e); // never resent
             if (conn.reused() && conn.nothingReceived() && e instanceof IOException) throw new StaleConnection();
             throw e;
         } finally {

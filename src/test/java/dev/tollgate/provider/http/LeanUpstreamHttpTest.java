@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tollgate.config.TollgateConfig;
+import dev.tollgate.provider.IdleWatchdog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -18,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 
@@ -177,6 +179,46 @@ class LeanUpstreamHttpTest {
             assertThat(text(post(client, upstream, "{}"))).isEqualTo("{\"c\":1}");
             assertThat(text(post(client, upstream, "{}"))).isEqualTo("{\"c\":2}");
             assertThat(upstream.requests).extracting(RawUpstream.Request::connection).containsExactly(1, 1, 2);
+        }
+    }
+
+    /**
+     * An emergency stop closes the upstream calls of a request's thread (IdleWatchdog.closeWatchesOf), a call still
+     * waiting for its head included: it ends at once and is never sent again, although on a pooled connection with no
+     * answer byte yet the closed socket looks like a stale connection, which would be retried.
+     */
+    @Test
+    void aCallTheGatewayClosesWhileWaitingForItsHeadIsNotSentAgain() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        try (RawUpstream upstream = new RawUpstream((req, out) -> {
+            if (req.connection() == 1 && req.indexOnConnection() == 1) {
+                RawUpstream.write(out, RawUpstream.ok("{}"));
+                return true; // kept: the next call takes this connection from the pool
+            }
+            release.await(10, TimeUnit.SECONDS); // no answer until the test ends
+            return false;
+        })) {
+            LeanUpstreamHttp client = client();
+            assertThat(text(post(client, upstream, "{}"))).isEqualTo("{}");
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            Thread caller = Thread.ofVirtual().start(() -> {
+                try {
+                    text(post(client, upstream, "{\"second\":1}"));
+                } catch (Throwable t) {
+                    failure.set(t);
+                }
+            });
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (upstream.requests.size() < 2 && System.nanoTime() < deadline) Thread.onSpinWait();
+            assertThat(upstream.requests).as("the second call reached the upstream").hasSize(2);
+            long stopAt = System.nanoTime();
+            assertThat(IdleWatchdog.shared().closeWatchesOf(caller)).as("its wait for the head is watched").isEqualTo(1);
+            caller.join(5_000);
+            assertThat((System.nanoTime() - stopAt) / 1_000_000).as("ended by the close, not a timeout").isLessThan(1_000);
+            assertThat(failure.get()).isInstanceOf(IOException.class).isNotInstanceOf(HttpTimeoutException.class);
+            release.countDown();
+            assertThat(upstream.requests).as("never sent again").hasSize(2);
+            assertThat(upstream.connections.get()).isEqualTo(1);
         }
     }
 
