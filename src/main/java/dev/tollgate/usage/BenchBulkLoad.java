@@ -34,11 +34,11 @@ final class BenchBulkLoad {
             try (Statement st = c.createStatement()) {
                 st.execute("PRAGMA synchronous = OFF"); // this bench database only; set back before the pool reuses it
             }
-            try (HeldStatements statements = new HeldStatements(c)) {
+            try {
                 c.setAutoCommit(false);
-                if (!events.isEmpty()) EventRows.insert(statements, events);
+                if (!events.isEmpty()) EventRows.insert(c, events);
                 List<Map.Entry<Rollups.Key, long[]>> rows = new ArrayList<>(rollups.rows().entrySet());
-                MultiRow.write(statements, "INSERT INTO usage_rollups (" + Rollups.COLUMNS + ") ", "", Rollups.COLUMN_COUNT,
+                MultiRow.write(c, "INSERT INTO usage_rollups (" + Rollups.COLUMNS + ") ", "", Rollups.COLUMN_COUNT,
                         Rollups.ROWS_PER_STATEMENT, rows, (ps, base, row) -> Rollups.bind(ps, base, row.getKey(), row.getValue()));
                 c.commit();
             } finally {

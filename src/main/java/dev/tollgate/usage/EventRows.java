@@ -19,8 +19,8 @@ final class EventRows {
     /** Multi-row statements of 64 events (2,176 parameters): see {@link Rollups#ROWS_PER_STATEMENT}. */
     static final int ROWS_PER_STATEMENT = 64;
 
-    static void insert(HeldStatements statements, List<UsageEvent> events) throws SQLException {
-        MultiRow.write(statements, INSERT, "", COLUMNS, ROWS_PER_STATEMENT, events, EventRows::bind);
+    static void insert(Connection c, List<UsageEvent> events) throws SQLException {
+        MultiRow.write(c, INSERT, "", COLUMNS, ROWS_PER_STATEMENT, events, EventRows::bind);
     }
 
     /** Binds one event whose first parameter is at {@code base} + 1. */

@@ -1,5 +1,7 @@
 package dev.tollgate.usage;
 
+import dev.tollgate.store.Statements;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
@@ -10,7 +12,7 @@ import java.util.List;
  * the rows left fill it. Preparing costs in proportion to the statement's length (SQLite compiles each row of VALUES),
  * and a remainder of 99 rows prepared as one statement for every batch cost
  * the usage writer ~10 % of its CPU; with sizes 64, 8, 1 there are three statements per kind of row, which the
- * writer prepares once and keeps ({@link HeldStatements}). Valid on
+ * store keeps compiled ({@link Statements}). Valid on
  * SQLite and PostgreSQL; the caller keeps parameters per statement under SQLite's 32,766.
  */
 final class MultiRow {
@@ -20,16 +22,17 @@ final class MultiRow {
 
     private MultiRow() {}
 
-    static <T> void write(HeldStatements statements, String prefix, String suffix, int columns, int rowsPerStatement,
+    static <T> void write(Connection c, String prefix, String suffix, int columns, int rowsPerStatement,
                           List<T> rows, Binder<T> binder) throws SQLException {
         int done = 0;
         for (int size = rowsPerStatement; done < rows.size(); size = Math.max(1, size / 8)) {
             int chunks = (rows.size() - done) / size;
             if (chunks == 0) continue;
-            PreparedStatement ps = statements.get(sql(prefix, suffix, columns, size));
-            for (int chunk = 0; chunk < chunks; chunk++, done += size) {
-                bindChunk(ps, columns, rows.subList(done, done + size), binder);
-                ps.executeUpdate();
+            try (Statements.Lease lease = Statements.prepare(c, sql(prefix, suffix, columns, size))) {
+                for (int chunk = 0; chunk < chunks; chunk++, done += size) {
+                    bindChunk(lease.statement(), columns, rows.subList(done, done + size), binder);
+                    lease.statement().executeUpdate();
+                }
             }
         }
     }

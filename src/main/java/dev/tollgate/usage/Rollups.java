@@ -144,16 +144,9 @@ final class Rollups {
 
     /** Upserts every row, in key order so that two replicas' batches lock rows in the same order. */
     void upsert(Connection c) throws SQLException {
-        try (HeldStatements statements = new HeldStatements(c)) {
-            upsert(statements);
-        }
-    }
-
-    /** Upserts every row with these (kept) statements. */
-    void upsert(HeldStatements statements) throws SQLException {
         List<Map.Entry<Key, long[]>> sorted = new ArrayList<>(rows.entrySet());
         sorted.sort(Map.Entry.comparingByKey());
-        MultiRow.write(statements, "INSERT INTO usage_rollups (" + COLUMNS + ") ", ON_CONFLICT, COLUMN_COUNT, ROWS_PER_STATEMENT,
+        MultiRow.write(c, "INSERT INTO usage_rollups (" + COLUMNS + ") ", ON_CONFLICT, COLUMN_COUNT, ROWS_PER_STATEMENT,
                 sorted, (ps, base, row) -> bind(ps, base, row.getKey(), row.getValue()));
     }
 

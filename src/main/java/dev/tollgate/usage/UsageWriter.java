@@ -148,7 +148,6 @@ public final class UsageWriter implements AutoCloseable {
             write(batch);
             batch.clear();
         }
-        release();
     }
 
     /** Moves queued events into {@code batch} up to {@code max} events in it; returns the batch's size. */
@@ -183,25 +182,13 @@ public final class UsageWriter implements AutoCloseable {
         }
     }
 
-    /**
-     * The writer thread's own connection and its prepared statements, kept between batches (preparing the multi-row
-     * statements for every batch cost ~10 % of the writer's CPU on SQLite); dropped after a failure and reopened.
-     */
-    private Connection connection;
-    private HeldStatements statements;
-
     private void commit(List<UsageEvent> batch, Rollups rollups) throws SQLException {
-        if (connection == null) {
-            connection = db.connection();
-            statements = new HeldStatements(connection);
-        }
-        Connection c = connection;
         boolean sqlite = db.dialect() == Dialect.SQLITE;
-        boolean ok = false;
-        try {
+        // the statements stay compiled on the pool's connections between batches (store/Statements)
+        try (Connection c = db.connection()) {
             // analytics, not money: this transaction does not wait for its log to reach the disk (a crash can lose the
             // last fraction of a second of events, never half a batch); the ledger's commits still do. SQLite (WAL):
-            // synchronous NORMAL for this connection during the batch, FULL again after it (a pooled connection).
+            // synchronous NORMAL for this connection during the batch, FULL again before the pool lends it on.
             if (sqlite) pragma(c, "synchronous = NORMAL");
             try {
                 c.setAutoCommit(false);
@@ -211,8 +198,8 @@ public final class UsageWriter implements AutoCloseable {
                             st.execute("SET LOCAL synchronous_commit TO OFF");
                         }
                     }
-                    EventRows.insert(statements, batch);
-                    rollups.upsert(statements);
+                    EventRows.insert(c, batch);
+                    rollups.upsert(c);
                     c.commit();
                 } catch (SQLException | RuntimeException e) {
                     c.rollback();
@@ -224,23 +211,7 @@ public final class UsageWriter implements AutoCloseable {
                     pragma(c, "synchronous = FULL");
                 }
             }
-            ok = true;
-        } finally {
-            if (!ok) release(); // a broken connection must not stay the writer's; the retry takes a fresh one
         }
-    }
-
-    /** Gives the writer's connection back to the pool (after a failure, or when the writer stops). */
-    private void release() {
-        if (connection == null) return;
-        statements.close();
-        try {
-            connection.close();
-        } catch (SQLException e) {
-            LOG.log(Level.FINE, "closing the usage writer's connection", e);
-        }
-        connection = null;
-        statements = null;
     }
 
     private static void pragma(Connection c, String setting) throws SQLException {
