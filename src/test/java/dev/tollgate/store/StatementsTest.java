@@ -21,6 +21,7 @@ class StatementsTest {
         try (Database db = TestDatabases.sqlite(tmp)) {
             exec(db, "CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER)");
             PreparedStatement first = null;
+            int reused = 0;
             for (int i = 0; i < 50; i++) {
                 try (Connection c = db.connection()) {
                     c.setAutoCommit(false);
@@ -36,12 +37,14 @@ class StatementsTest {
                         // the pool may hand out another physical connection; on the same one it is the same statement
                         if (c.unwrap(org.sqlite.SQLiteConnection.class) == first.getConnection()) {
                             assertThat(s.statement()).isSameAs(first);
+                            reused++;
                         }
                     }
                     c.commit();
                     c.setAutoCommit(true);
                 }
             }
+            assertThat(reused).as("uses that met the first use's connection (the pool hands it out again)").isGreaterThan(1);
             try (Connection c = db.connection(); Statements.Lease s = Statements.prepare(c, "SELECT COUNT(*), SUM(v) FROM t");
                  ResultSet rs = s.statement().executeQuery()) {
                 rs.next();
