@@ -244,13 +244,22 @@ public final class RedisRateLimits implements RateLimits {
             return CompletableFuture.completedFuture(failed(e));
         }
         if (c == null) return CompletableFuture.completedFuture(failed(null));
-        String digest = digests.computeIfAbsent(script, s -> c.sync().digest(s));
+        // SCRIPT LOAD (one blocking round trip per script) before the first EVALSHA: a NOSCRIPT answer is resent as an
+        // EVAL from the callback, after commands sent meanwhile, so a not-awaited finish could reach Redis after this
+        // replica's next admission (which then missed its tokens back or its free slot)
+        String digest;
+        try {
+            digest = digests.computeIfAbsent(script, s -> c.sync().scriptLoad(s));
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(failed(e));
+        }
         CompletableFuture<List<Object>> out = new CompletableFuture<>();
         c.async().<List<Object>>evalsha(digest, ScriptOutputType.MULTI, keys, args).whenComplete((answer, e) -> {
             if (e == null) {
                 recovered();
                 out.complete(answer);
-            } else if (e instanceof RedisNoScriptException) { // Redis restarted: load it again
+            } else if (e instanceof RedisNoScriptException) { // Redis restarted: this once as EVAL, loaded again next call
+                digests.remove(script);
                 c.async().<List<Object>>eval(script, ScriptOutputType.MULTI, keys, args).whenComplete((again, e2) ->
                         out.complete(e2 == null ? again : failed(runtime(e2))));
             } else {
