@@ -16,6 +16,9 @@
 #   BENCH_COMPARE_JAR=FILE   also run a second gateway from this jar (targets base-free, base-billed are
 #                            added): an A/B of two builds in the same run, on the same noise
 #   BENCH_COMPARE_UPSTREAM_CLIENT=...  the second gateway's upstream client (a build before `lean`: helidon)
+#   BENCH_COMPARE_CONFIG=YAML  top-level config appended to the second gateway's config; without BENCH_COMPARE_JAR
+#                            the second gateway runs this build: an A/B of one setting, e.g. what usage events cost:
+#                            BENCH_COMPARE_CONFIG='usage: { events: false }' BENCH_TARGETS="free billed"
 #   BENCH_JFR=FILE        record a JFR profile of the gateway    GATEWAY_JAVA_OPTS=... JVM flags for Tollgate
 #   MOCK_JAVA_OPTS=...    JVM flags for the mock upstream        BENCH_NGINX_WORKERS=auto  nginx worker_processes
 #   BENCH_UPSTREAM_CLIENT=lean  server.upstream_client of the gateway (lean | helidon | jdk)
@@ -39,6 +42,7 @@ words="${BENCH_WORDS:-16}"
 rounds="${BENCH_ROUNDS:-1}"
 read -r -a targets <<<"${BENCH_TARGETS:-direct nginx free billed}"
 read -r -a points <<<"${BENCH_POINTS:-c1 c32 stream-c1}"
+if [ -n "${BENCH_COMPARE_CONFIG:-}" ] && [ -z "${BENCH_COMPARE_JAR:-}" ]; then BENCH_COMPARE_JAR="$repo/target/tollgate.jar"; fi
 if [ -n "${BENCH_COMPARE_JAR:-}" ]; then
   case " ${targets[*]} " in *" free "*) targets+=(base-free) ;; esac
   case " ${targets[*]} " in *" billed "*) targets+=(base-billed) ;; esac
@@ -163,10 +167,11 @@ EOF
   exit 1
 }
 
-# start_gateway NAME JAR: a Tollgate with its own data dir and key; sets gw_pid[NAME], gw_port[NAME], gw_key[NAME]
+# start_gateway NAME JAR [CLIENT [EXTRA_YAML]]: a Tollgate with its own data dir and key; sets gw_pid[NAME],
+# gw_port[NAME], gw_key[NAME]
 declare -A gw_pid gw_port gw_key
 start_gateway() {
-  local name="$1" jar="$2" dir="$tmp/$1" client="${3:-${BENCH_UPSTREAM_CLIENT:-lean}}"
+  local name="$1" jar="$2" dir="$tmp/$1" client="${3:-${BENCH_UPSTREAM_CLIENT:-lean}}" extra="${4:-}"
   mkdir -p "$dir"
   cat >"$dir/config.yaml" <<EOF
 server:
@@ -184,6 +189,7 @@ models:
     provider: upstream
     upstream: bench-model
     price: free
+$extra
 EOF
   local account opts="${GATEWAY_JAVA_OPTS:-}"
   account="$(TOLLGATE_JAR="$jar" "$repo/tollgate" accounts create bench --credits 100000000 --config "$dir/config.yaml" --data "$dir/data" 2>>"$out/cli.log")"
@@ -203,7 +209,7 @@ EOF
 if has_target free || has_target billed; then start_gateway gateway "$TOLLGATE_JAR"; fi
 if [ -n "${BENCH_COMPARE_JAR:-}" ]; then
   cp "$BENCH_COMPARE_JAR" "$tmp/base.jar"
-  start_gateway base "$tmp/base.jar" "${BENCH_COMPARE_UPSTREAM_CLIENT:-${BENCH_UPSTREAM_CLIENT:-lean}}"
+  start_gateway base "$tmp/base.jar" "${BENCH_COMPARE_UPSTREAM_CLIENT:-${BENCH_UPSTREAM_CLIENT:-lean}}" "${BENCH_COMPARE_CONFIG:-}"
 fi
 if has_target nginx; then start_nginx; fi
 

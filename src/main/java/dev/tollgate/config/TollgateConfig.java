@@ -224,9 +224,10 @@ public record TollgateConfig(
      * {@code taskAnalysis}: record the prompt analyser's task type for chat requests that neither declare
      * one nor use {@code model: auto} (a few µs of CPU per request; off: their task is unknown).
      */
+    /** {@code events}: false stores no usage events (no analytics; metrics and the access log stay). */
     public record UsageSettings(int retentionDays, String accessLog, boolean logPrompts, int queueCapacity,
-                                boolean taskAnalysis) {
-        public static final UsageSettings DEFAULTS = new UsageSettings(30, "off", false, 50_000, true);
+                                boolean taskAnalysis, boolean events) {
+        public static final UsageSettings DEFAULTS = new UsageSettings(30, "off", false, 50_000, true, true);
     }
 
     public Provider provider(String name) {

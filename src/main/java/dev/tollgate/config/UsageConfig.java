@@ -12,7 +12,7 @@ final class UsageConfig {
     static TollgateConfig.UsageSettings parse(ConfigNode root) {
         if (!root.has("usage")) return TollgateConfig.UsageSettings.DEFAULTS;
         ConfigNode u = root.child("usage");
-        u.allowOnly(Set.of("retention_days", "access_log", "log_prompts", "queue_capacity", "task_analysis"));
+        u.allowOnly(Set.of("retention_days", "access_log", "log_prompts", "queue_capacity", "task_analysis", "events"));
         TollgateConfig.UsageSettings d = TollgateConfig.UsageSettings.DEFAULTS;
         long retentionDays = u.longValue("retention_days", d.retentionDays(), 1);
         if (retentionDays > 3_650) throw u.child("retention_days").error("must be at most 3650 (ten years), got " + retentionDays);
@@ -21,7 +21,7 @@ final class UsageConfig {
         long capacity = u.longValue("queue_capacity", d.queueCapacity(), 100);
         if (capacity > 1_000_000) throw u.child("queue_capacity").error("must be at most 1000000, got " + capacity);
         return new TollgateConfig.UsageSettings((int) retentionDays, accessLog, flag(u, "log_prompts", d.logPrompts()),
-                (int) capacity, flag(u, "task_analysis", d.taskAnalysis()));
+                (int) capacity, flag(u, "task_analysis", d.taskAnalysis()), flag(u, "events", d.events()));
     }
 
     private static boolean flag(ConfigNode u, String key, boolean fallback) {

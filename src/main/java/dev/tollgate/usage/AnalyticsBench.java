@@ -262,7 +262,7 @@ public final class AnalyticsBench {
                 io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
         UsageWriter writer = new UsageWriter(db, 1_000, 500, 50, registry);
         UsageRecorder recorder = new UsageRecorder(writer, new UsageMetrics(registry), AccessLog.open("off", false),
-                java.time.Clock.systemUTC(), true);
+                java.time.Clock.systemUTC(), true, true);
         var model = new dev.tollgate.config.TollgateConfig.Model("gpt-4o-mini", "openai", "gpt-4o-mini",
                 dev.tollgate.config.TollgateConfig.Price.FREE, true, null);
         var provider = new dev.tollgate.provider.ChatProvider() {

@@ -28,7 +28,8 @@ public final class UsageAnalytics implements AutoCloseable {
                 Retention.PAUSE, true);
         this.queries = new UsageQueries(db);
         this.accessLog = AccessLog.open(settings.accessLog(), settings.logPrompts());
-        this.recorder = new UsageRecorder(writer, new UsageMetrics(metrics), accessLog, clock, settings.taskAnalysis());
+        this.recorder = new UsageRecorder(writer, new UsageMetrics(metrics), accessLog, clock, settings.taskAnalysis(),
+                settings.events());
     }
 
     /** The filter that records every request; add it to the routing once. */

@@ -34,8 +34,12 @@ public final class UsageRecorder implements Filter {
     private final AccessLog accessLog;
     private final Clock clock;
     private final boolean taskAnalysis;
+    /** {@code usage.events}: false keeps metrics and the access log but queues no event (no analytics). */
+    private final boolean storeEvents;
 
-    UsageRecorder(UsageWriter writer, UsageMetrics metrics, AccessLog accessLog, Clock clock, boolean taskAnalysis) {
+    UsageRecorder(UsageWriter writer, UsageMetrics metrics, AccessLog accessLog, Clock clock, boolean taskAnalysis,
+                  boolean storeEvents) {
+        this.storeEvents = storeEvents;
         this.writer = writer;
         this.metrics = metrics;
         this.accessLog = accessLog;
@@ -87,7 +91,7 @@ public final class UsageRecorder implements Filter {
         } finally {
             UsageFacts.unbind();
             try {
-                writer.offer(event(facts, requestId, endpoint, status, System.nanoTime() - facts.startNanos, false));
+                if (storeEvents) writer.offer(event(facts, requestId, endpoint, status, System.nanoTime() - facts.startNanos, false));
             } finally {
                 writer.requestEnded();
             }
@@ -114,9 +118,9 @@ public final class UsageRecorder implements Filter {
             metrics.creditsCharged(model, provider, f.costMicros);
         }
         UsageEvent event = null;
-        if (f.accountId != null && ENDPOINTS.contains(path)) {
+        if (f.accountId != null && ENDPOINTS.contains(path) && (storeEvents || accessLog.enabled())) {
             event = event(f, requestId, path, status, latencyNanos, taskAnalysis);
-            writer.offer(event);
+            if (storeEvents) writer.offer(event);
         }
         if (accessLog.enabled() && !path.equals("/health") && !path.equals("/ready") && !path.equals("/metrics")) {
             accessLog.write(path, status, event, requestId, f.accountId, f.keyId, latencyNanos / 1_000_000,

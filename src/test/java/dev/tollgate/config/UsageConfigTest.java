@@ -34,9 +34,10 @@ class UsageConfigTest {
     @Test
     void everyKeyParses() throws Exception {
         TollgateConfig.UsageSettings u = load("""
-                usage: { retention_days: 90, access_log: stdout, log_prompts: true, queue_capacity: 1000, task_analysis: false }
+                usage: { retention_days: 90, access_log: stdout, log_prompts: true, queue_capacity: 1000, task_analysis: false,
+                        events: false }
                 """).usage();
-        assertThat(u).isEqualTo(new TollgateConfig.UsageSettings(90, "stdout", true, 1000, false));
+        assertThat(u).isEqualTo(new TollgateConfig.UsageSettings(90, "stdout", true, 1000, false, false));
     }
 
     @Test
@@ -46,5 +47,7 @@ class UsageConfigTest {
         assertThatThrownBy(() -> load("usage: { retention: 3 }\n")).hasMessageContaining("usage.retention")
                 .hasMessageContaining("unknown key");
         assertThatThrownBy(() -> load("usage: { log_prompts: yes please }\n")).hasMessageContaining("usage.log_prompts");
+        assertThatThrownBy(() -> load("usage: { events: sometimes }\n")).hasMessageContaining("usage.events")
+                .hasMessageContaining("true or false");
     }
 }
