@@ -4,6 +4,7 @@ import dev.tollgate.store.Backup;
 import dev.tollgate.store.Database;
 import dev.tollgate.store.Dialect;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -40,11 +41,22 @@ final class BackupCommand implements Callable<Integer> {
         Path target = to != null ? to : settings.dataDir().resolve("backups")
                 .resolve("tollgate-" + ZonedDateTime.now(ZoneOffset.UTC).format(STAMP) + (sqlite ? ".db" : ".dump"));
         if (sqlite) {
+            Path usage = dev.tollgate.usage.UsageStore.fileFor(url);
+            Path usageTarget = dev.tollgate.usage.UsageStore.fileFor("jdbc:sqlite:" + target);
+            if (usage != null && Files.exists(usage) && Files.exists(usageTarget)) {
+                throw new IllegalArgumentException("backup target already exists: " + usageTarget + " (choose another --to)");
+            }
             Backup.Written w = Backup.sqlite(url, target);
             System.out.println("backup written: " + w.file() + " (" + w.bytes() + " bytes, " + w.transfers()
                     + " ledger transfers, integrity ok)");
+            // usage events and rollups have their own file (docs/analytics.md "Where events are stored")
+            if (usage != null && Files.exists(usage)) {
+                Backup.Written u = Backup.sqlite("jdbc:sqlite:" + usage, usageTarget);
+                System.out.println("usage backup written: " + u.file() + " (" + u.bytes() + " bytes, integrity ok)");
+            }
             System.out.println("restore: stop the server, copy it over " + Database.redact(url).substring("jdbc:sqlite:".length())
-                    + " (remove the -wal and -shm files beside it), start the server");
+                    + (usage != null && Files.exists(usage) ? " and the usage backup over " + usage : "")
+                    + " (remove the -wal and -shm files beside them), start the server");
             return 0;
         }
         Backup.PgDump dump = Backup.pgDump(url, target);

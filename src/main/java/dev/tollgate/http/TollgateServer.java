@@ -85,7 +85,7 @@ public final class TollgateServer {
                         pipeline(gateway),
                         cacheStep, maxBody, new dev.tollgate.api.PresetStep(presetStore), conversationStep(gateway)))
                 .register(dev.tollgate.api.PresetsApi.PATH, new dev.tollgate.api.PresetsApi(auth, presetStore,
-                        gateway.guard(), gateway.clock(), new dev.tollgate.usage.PresetUsage(gateway.database())))
+                        gateway.guard(), gateway.clock(), new dev.tollgate.usage.PresetUsage(gateway.usage().store())))
                 .post("/v1/messages", new Messages(auth, gateway.router(), gateway.guard(),
                         pipeline(gateway), cacheStep, maxBody,
                         new dev.tollgate.api.PresetStep(presetStore)))
@@ -178,7 +178,7 @@ public final class TollgateServer {
         return new dev.tollgate.api.conversations.ConversationsApi(auth,
                 new dev.tollgate.state.conversations.SqlConversationStore(gateway.database()),
                 gateway.config().state().conversations(), gateway.clock(), maxBody,
-                new dev.tollgate.api.conversations.ConversationStats(new dev.tollgate.usage.ConversationUsage(gateway.database())));
+                new dev.tollgate.api.conversations.ConversationStats(new dev.tollgate.usage.ConversationUsage(gateway.usage().store())));
     }
 
     /** Every candidate unsuitable: the request must change (400). Every budget used: retry next month (429). */

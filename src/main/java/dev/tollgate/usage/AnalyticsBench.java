@@ -164,7 +164,7 @@ public final class AnalyticsBench {
     }
 
     static void queries(Database db, long nowMs) {
-        UsageQueries q = new UsageQueries(db);
+        UsageQueries q = new UsageQueries(db, db);
         String heavy = account(0);
         String median = account(ACCOUNTS / 2);
         Window h24 = Window.hours(24, nowMs);

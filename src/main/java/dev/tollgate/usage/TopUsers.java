@@ -98,7 +98,7 @@ final class TopUsers {
 
         List<Row> run() {
             List<Row> accounts = queries.grouped("period = 'm' AND scope = 'a' AND bucket >= ?", List.of(firstMonth),
-                    List.of("account_id"), false, rank, Integer.MAX_VALUE, false);
+                    List.of("account_id"), false, rank, Integer.MAX_VALUE);
             for (int at = 0, chunk = FIRST_CHUNK; at < accounts.size(); at += chunk, chunk = Math.min(2 * chunk, CHUNK_MAX)) {
                 if (full() && value(best.peek(), rank) >= value(accounts.get(at), rank)) break;
                 visit(accounts.subList(at, Math.min(accounts.size(), at + chunk)).stream().map(a -> a.group().get(0)).toList());
@@ -180,7 +180,7 @@ final class TopUsers {
             Map<List<String>, Row> out = new HashMap<>();
             for (Row r : queries.grouped("account_id IN (" + marks(accountIds.size()) + ") AND end_user IN (" + marks(userIds.size())
                     + ") AND period = ? AND scope = 'u' AND bucket >= ? AND bucket < ?", args,
-                    List.of("account_id", "end_user"), false, null, 0, false)) {
+                    List.of("account_id", "end_user"), false, null, 0)) {
                 out.put(r.group(), r);
             }
             return out;
@@ -207,6 +207,6 @@ final class TopUsers {
         args.add(w.period());
         args.add(w.fromBucketMs());
         return queries.grouped("account_id IN (" + marks(accountIds.size()) + ") AND period = ? AND scope = 'u' "
-                + "AND bucket >= ? AND end_user <> ''", args, List.of("account_id", "end_user"), false, limit > 0 ? rank : null, limit, false);
+                + "AND bucket >= ? AND end_user <> ''", args, List.of("account_id", "end_user"), false, limit > 0 ? rank : null, limit);
     }
 }

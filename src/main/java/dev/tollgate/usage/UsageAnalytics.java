@@ -14,6 +14,9 @@ public final class UsageAnalytics implements AutoCloseable {
     static final int BATCH_SIZE_MAX = 500;
     static final long LINGER_MS = 50;
 
+    private final Database main;
+    /** Where events and rollups live: {@link #main}, or their own SQLite file (UsageStore). */
+    private final Database store;
     private final UsageWriter writer;
     private final Retention retention;
     private final UsageQueries queries;
@@ -21,12 +24,14 @@ public final class UsageAnalytics implements AutoCloseable {
     private final AccessLog accessLog;
     private final Clock clock;
 
-    public UsageAnalytics(Database db, TollgateConfig.UsageSettings settings, Clock clock, MeterRegistry metrics) {
+    public UsageAnalytics(Database main, TollgateConfig.UsageSettings settings, Clock clock, MeterRegistry metrics) {
         this.clock = clock;
-        this.writer = new UsageWriter(db, settings.queueCapacity(), BATCH_SIZE_MAX, LINGER_MS, metrics);
-        this.retention = new Retention(db, clock, settings.retentionDays(), Retention.ROWS_PER_STATEMENT,
+        this.main = main;
+        this.store = UsageStore.open(main);
+        this.writer = new UsageWriter(store, settings.queueCapacity(), BATCH_SIZE_MAX, LINGER_MS, metrics);
+        this.retention = new Retention(store, clock, settings.retentionDays(), Retention.ROWS_PER_STATEMENT,
                 Retention.PAUSE, true);
-        this.queries = new UsageQueries(db);
+        this.queries = new UsageQueries(store, main);
         this.accessLog = AccessLog.open(settings.accessLog(), settings.logPrompts());
         this.recorder = new UsageRecorder(writer, new UsageMetrics(metrics), accessLog, clock, settings.taskAnalysis(),
                 settings.events());
@@ -43,6 +48,9 @@ public final class UsageAnalytics implements AutoCloseable {
 
     public Clock clock() { return clock; }
 
+    /** The store holding usage events and rollups (the main store on PostgreSQL; docs/analytics.md). */
+    public Database store() { return store; }
+
     /** Waits until every finished request's event is in the rollups (tests; see {@link UsageWriter#flush}). */
     public boolean flush(Duration timeout) {
         return writer.flush(timeout);
@@ -53,5 +61,6 @@ public final class UsageAnalytics implements AutoCloseable {
         retention.close();
         writer.close();
         accessLog.close();
+        if (store != main) store.close();
     }
 }

@@ -30,10 +30,14 @@ public final class UsageQueries {
             + "SUM(cached_tokens), SUM(reasoning_tokens), SUM(cost_micros), SUM(cache_savings_micros), SUM(cache_hits), "
             + "SUM(latency_ms_sum)";
 
+    /** Where the rollups are (UsageStore). */
     private final Database db;
+    /** Where the accounts are: the main store (the same one on PostgreSQL). */
+    private final Database accounts;
 
-    UsageQueries(Database db) {
+    UsageQueries(Database db, Database accounts) {
         this.db = db;
+        this.accounts = accounts;
     }
 
     /**
@@ -42,7 +46,7 @@ public final class UsageQueries {
      */
     public List<Row> account(String accountId, Window w, List<String> columns, boolean byBucket) {
         return grouped("account_id = ? AND period = ? AND scope = ? AND bucket >= ?",
-                List.of(accountId, w.period(), scopeFor(columns, w), w.fromBucketMs()), columns, byBucket, null, 0, false);
+                List.of(accountId, w.period(), scopeFor(columns, w), w.fromBucketMs()), columns, byBucket, null, 0);
     }
 
     /** The scope (see {@link Rollups}) with every column of {@code columns} and the fewest rows. */
@@ -58,13 +62,13 @@ public final class UsageQueries {
     /** All accounts, by model × provider × task (scope {@code s}), grouped by {@code columns} and optionally bucket. */
     public List<Row> system(Window w, List<String> columns, boolean byBucket) {
         return grouped("account_id = '' AND period = ? AND scope = 's' AND bucket >= ?", List.of(w.period(), w.fromBucketMs()),
-                columns, byBucket, null, 0, false);
+                columns, byBucket, null, 0);
     }
 
     /** The top {@code limit} accounts by {@code rank} (scope {@code a}). */
     public List<Row> topAccounts(Window w, String rank, int limit) {
         return grouped("period = ? AND scope = 'a' AND bucket >= ?", List.of(w.period(), w.fromBucketMs()),
-                List.of("account_id"), false, rank, limit, false);
+                List.of("account_id"), false, rank, limit);
     }
 
     /**
@@ -89,7 +93,7 @@ public final class UsageQueries {
     /** Totals over every account (scope {@code s}), plus the number of accounts with a request (scope {@code a}). */
     public Row totals(Window w) {
         List<Row> rows = grouped("account_id = '' AND period = ? AND scope = 's' AND bucket >= ?", List.of(w.period(), w.fromBucketMs()),
-                List.of(), false, null, 0, false);
+                List.of(), false, null, 0);
         long active = count("SELECT COUNT(DISTINCT account_id) FROM usage_rollups WHERE period = ? AND scope = 'a' "
                 + "AND bucket >= ?", w.period(), w.fromBucketMs());
         Row r = rows.isEmpty() ? null : rows.get(0);
@@ -98,25 +102,33 @@ public final class UsageQueries {
                 r.reasoningTokens(), r.costMicros(), r.cacheSavingsMicros(), r.cacheHits(), r.latencyMsSum(), active);
     }
 
-    /** Per plan: accounts with requests in the window and their counters (scope {@code a} joined with accounts). */
+    /**
+     * Per plan ('' for none), ordered by plan: accounts with requests in the window and their counters. Per account
+     * from the rollups (scope {@code a}), then each account's plan from the main store (they may be two stores).
+     */
     public List<Row> plans(Window w) {
-        // per account first (one row each), then one accounts lookup per account, not per (account, bucket) row
-        String perAccount = "SELECT account_id, SUM(requests) requests, SUM(ok) ok, SUM(failed) failed, "
-                + "SUM(input_tokens) input_tokens, SUM(output_tokens) output_tokens, SUM(cached_tokens) cached_tokens, "
-                + "SUM(reasoning_tokens) reasoning_tokens, SUM(cost_micros) cost_micros, "
-                + "SUM(cache_savings_micros) cache_savings_micros, SUM(cache_hits) cache_hits, "
-                + "SUM(latency_ms_sum) latency_ms_sum FROM usage_rollups WHERE period = ? AND scope = 'a' AND bucket >= ? "
-                + "GROUP BY account_id";
-        String sql = "SELECT COALESCE(a.plan, ''), " + SUMS.replace("SUM(", "SUM(r.") + ", COUNT(*) "
-                + "FROM (" + perAccount + ") r JOIN accounts a ON a.id = r.account_id "
-                + "GROUP BY COALESCE(a.plan, '') ORDER BY 1";
-        return rows(sql, List.of(w.period(), w.fromBucketMs()), 1, false, true);
+        List<Row> perAccount = grouped("period = ? AND scope = 'a' AND bucket >= ?", List.of(w.period(), w.fromBucketMs()),
+                List.of("account_id"), false, null, 0);
+        Map<String, String> planOf = accountColumn("plan", perAccount.stream().map(r -> r.group().get(0)).toList());
+        Map<String, long[]> byPlan = new java.util.TreeMap<>();
+        for (Row r : perAccount) {
+            String plan = planOf.get(r.group().get(0));
+            if (plan == null && !planOf.containsKey(r.group().get(0))) continue; // account gone: as the join did
+            long[] s = byPlan.computeIfAbsent(plan == null ? "" : plan, k -> new long[12]);
+            long[] v = {r.requests(), r.ok(), r.failed(), r.inputTokens(), r.outputTokens(), r.cachedTokens(),
+                    r.reasoningTokens(), r.costMicros(), r.cacheSavingsMicros(), r.cacheHits(), r.latencyMsSum(), 1};
+            for (int i = 0; i < v.length; i++) s[i] += v[i];
+        }
+        List<Row> out = new ArrayList<>(byPlan.size());
+        byPlan.forEach((plan, s) -> out.add(new Row(List.of(plan), 0, s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8],
+                s[9], s[10], s[11])));
+        return out;
     }
 
     /** How many accounts exist, by plan ('' for none). */
     public Map<String, Long> accountsByPlan() {
         Map<String, Long> out = new java.util.TreeMap<>();
-        try (Connection c = db.connection();
+        try (Connection c = accounts.connection();
              PreparedStatement ps = c.prepareStatement("SELECT COALESCE(plan, ''), COUNT(*) FROM accounts GROUP BY COALESCE(plan, '')");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) out.put(rs.getString(1), rs.getLong(2));
@@ -128,17 +140,26 @@ public final class UsageQueries {
 
     /** Account names for display (ids not found are left out). */
     public Map<String, String> accountNames(List<String> ids) {
+        return accountColumn("name", ids);
+    }
+
+    /** {@code column} (name or plan; null values kept) of the accounts with these ids; ids not found are left out. */
+    private Map<String, String> accountColumn(String column, List<String> ids) {
         Map<String, String> out = new java.util.HashMap<>();
-        if (ids.isEmpty()) return out;
-        String in = String.join(", ", java.util.Collections.nCopies(ids.size(), "?"));
-        try (Connection c = db.connection();
-             PreparedStatement ps = c.prepareStatement("SELECT id, name FROM accounts WHERE id IN (" + in + ")")) {
-            for (int i = 0; i < ids.size(); i++) ps.setString(i + 1, ids.get(i));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) out.put(rs.getString(1), rs.getString(2));
+        final int perRead = 500; // parameters per statement stay far below either store's limit
+        try (Connection c = accounts.connection()) {
+            for (int from = 0; from < ids.size(); from += perRead) {
+                List<String> chunk = ids.subList(from, Math.min(ids.size(), from + perRead));
+                String in = String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"));
+                try (PreparedStatement ps = c.prepareStatement("SELECT id, " + column + " FROM accounts WHERE id IN (" + in + ")")) {
+                    for (int i = 0; i < chunk.size(); i++) ps.setString(i + 1, chunk.get(i));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) out.put(rs.getString(1), rs.getString(2));
+                    }
+                }
             }
         } catch (SQLException e) {
-            throw new StoreException("read account names", e);
+            throw new StoreException("read accounts' " + column, e);
         }
         return out;
     }
@@ -176,8 +197,7 @@ public final class UsageQueries {
         }
     }
 
-    List<Row> grouped(String where, List<Object> args, List<String> columns, boolean byBucket, String rank,
-                              int limit, boolean accounts) {
+    List<Row> grouped(String where, List<Object> args, List<String> columns, boolean byBucket, String rank, int limit) {
         List<String> select = new ArrayList<>(columns);
         if (byBucket) select.add("bucket");
         String cols = String.join(", ", select);
@@ -191,10 +211,10 @@ public final class UsageQueries {
         } else if (!cols.isEmpty()) {
             sql.append(" ORDER BY ").append(cols);
         }
-        return rows(sql.toString(), args, columns.size(), byBucket, accounts);
+        return rows(sql.toString(), args, columns.size(), byBucket);
     }
 
-    private List<Row> rows(String sql, List<Object> args, int groupColumns, boolean byBucket, boolean accounts) {
+    private List<Row> rows(String sql, List<Object> args, int groupColumns, boolean byBucket) {
         List<Row> out = new ArrayList<>();
         try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
             bind(ps, args);
@@ -206,9 +226,8 @@ public final class UsageQueries {
                     long bucket = byBucket ? rs.getLong(i++) : 0;
                     long[] v = new long[11];
                     for (int k = 0; k < 11; k++) v[k] = rs.getLong(i++);
-                    long accountCount = accounts ? rs.getLong(i) : 0;
                     out.add(new Row(List.copyOf(group), bucket, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8],
-                            v[9], v[10], accountCount));
+                            v[9], v[10], 0));
                 }
             }
         } catch (SQLException e) {

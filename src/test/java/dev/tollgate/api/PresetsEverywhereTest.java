@@ -89,7 +89,7 @@ class PresetsEverywhereTest {
     static List<String> column(String sql) throws Exception {
         assertThat(gw.gateway.usage().flush(Duration.ofSeconds(10))).isTrue();
         List<String> out = new ArrayList<>();
-        try (Connection c = gw.gateway.database().connection(); Statement st = c.createStatement();
+        try (Connection c = gw.gateway.usage().store().connection(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery(sql)) {
             while (rs.next()) out.add(rs.getString(1));
         }

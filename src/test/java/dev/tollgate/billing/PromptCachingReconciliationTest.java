@@ -142,7 +142,7 @@ class PromptCachingReconciliationTest {
             assertThat(micros(stats.path("cache_savings").decimalValue())).isEqualTo(discountTotal);
             assertThat(micros(stats.path("cost").decimalValue())).isEqualTo(expectedTotal);
             long writesSent = sent.values().stream().mapToLong(v -> v[2] + v[3]).sum();
-            try (var c = gw.gateway.database().connection(); var ps = c.prepareStatement(
+            try (var c = gw.gateway.usage().store().connection(); var ps = c.prepareStatement(
                     "SELECT SUM(cache_write_tokens), SUM(cached_tokens) FROM usage_events WHERE account_id = ?")) {
                 ps.setString(1, gw.accountId);
                 try (var rs = ps.executeQuery()) {

@@ -86,7 +86,7 @@ class ResponseCacheTest {
         assertThat(stats.path("cost").decimalValue()).as("the hit is free at hit_price 0")
                 .isEqualByComparingTo(java.math.BigDecimal.valueOf(originalMicros, 6));
         assertThat(stats.path("cache_savings").decimalValue()).isEqualByComparingTo(java.math.BigDecimal.valueOf(originalMicros, 6));
-        try (java.sql.Connection c = gw.gateway.database().connection(); java.sql.Statement st = c.createStatement();
+        try (java.sql.Connection c = gw.gateway.usage().store().connection(); java.sql.Statement st = c.createStatement();
              java.sql.ResultSet rs = st.executeQuery("SELECT SUM(cache_hit), SUM(input_tokens) FROM usage_events")) {
             rs.next();
             assertThat(rs.getLong(1)).as("one cache hit").isEqualTo(1);

@@ -26,11 +26,16 @@ class BackupCommandTest {
         String id = CliRun.out("accounts", "create", "acme", "--credits", "25", "--data", data.toString());
         CliRun.out("credits", "grant", id, "5", "--data", data.toString());
         Path copyDir = dir.resolve("restored");
-        try (Database live = Database.open("jdbc:sqlite:" + data.resolve("tollgate.db"))) { // the server's pool stays open
+        try (Database live = Database.open("jdbc:sqlite:" + data.resolve("tollgate.db")); // the server's pool stays open
+             var usage = new dev.tollgate.usage.UsageAnalytics(live, dev.tollgate.config.TollgateConfig.UsageSettings.DEFAULTS,
+                     Clock.systemUTC(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry())) {
             assertThat(live.dialect()).isEqualTo(dev.tollgate.store.Dialect.SQLITE);
             String printed = CliRun.out("backup", "--to", copyDir.resolve("tollgate.db").toString(), "--data", data.toString());
-            assertThat(printed).startsWith("backup written: " + copyDir.resolve("tollgate.db")).contains("2 ledger transfers, integrity ok");
+            assertThat(printed).startsWith("backup written: " + copyDir.resolve("tollgate.db")).contains("2 ledger transfers, integrity ok")
+                    .contains("usage backup written: " + copyDir.resolve("tollgate-usage.db"))
+                    .contains("and the usage backup over " + data.resolve("tollgate-usage.db").toAbsolutePath());
         }
+        assertThat(copyDir.resolve("tollgate-usage.db")).exists();
         assertThat(CliRun.out("ledger", "verify", "--data", copyDir.toString())).startsWith("ok: 2 transfers");
         try (Database copy = Database.open("jdbc:sqlite:" + copyDir.resolve("tollgate.db"));
              Ledger ledger = new Ledger(copy, Clock.systemUTC(), LedgerOptions.defaults())) {

@@ -47,7 +47,7 @@ class TopUsersTest {
                 rollups.upsert(c);
                 c.commit();
             }
-            UsageQueries q = new UsageQueries(db);
+            UsageQueries q = new UsageQueries(db, db);
             for (String rank : UsageQueries.RANKS) {
                 for (int limit : new int[] {1, 10, 50}) {
                     List<Long> expected = bruteForce(events, w, rank, limit);
@@ -84,7 +84,7 @@ class TopUsersTest {
                 rollups.upsert(c);
                 c.commit();
             }
-            UsageQueries q = new UsageQueries(db);
+            UsageQueries q = new UsageQueries(db, db);
             String[] days = {"2028-01-01", "2028-01-31", "2028-02-01", "2028-02-02", "2028-02-15", "2028-02-16", "2028-02-28",
                     "2028-02-29", "2028-03-01", "2028-03-30", "2028-03-31", "2028-04-17"};
             for (String d : days) {

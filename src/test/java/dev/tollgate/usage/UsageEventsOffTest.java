@@ -70,7 +70,7 @@ class UsageEventsOffTest {
     }
 
     long rows(String table) throws Exception {
-        try (Connection c = gw.gateway.database().connection(); Statement st = c.createStatement();
+        try (Connection c = gw.gateway.usage().store().connection(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + table)) {
             rs.next();
             return rs.getLong(1);

@@ -178,7 +178,7 @@ class UsageObservabilityTest {
 
     private List<String> column(String sql) throws Exception {
         List<String> out = new java.util.ArrayList<>();
-        try (Connection c = gw.gateway.database().connection(); Statement st = c.createStatement();
+        try (Connection c = gw.gateway.usage().store().connection(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery(sql)) {
             while (rs.next()) out.add(rs.getString(1));
         }

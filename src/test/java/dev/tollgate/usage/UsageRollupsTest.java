@@ -106,7 +106,7 @@ class UsageRollupsTest {
         String before = daily("days=40").toString();
 
         clock.advance(Duration.ofDays(11)); // the first five are 31 days old now, the other two 11
-        Retention retention = new Retention(gw.gateway.database(), clock, 30, 2, Duration.ZERO, false);
+        Retention retention = new Retention(gw.gateway.usage().store(), clock, 30, 2, Duration.ZERO, false);
         Retention.Pass pass = retention.purge();
         assertThat(pass.deletedRows()).isEqualTo(5);
         assertThat(pass.statements()).isEqualTo(3); // 2 + 2 + 1: no statement deletes more than it may
@@ -135,7 +135,7 @@ class UsageRollupsTest {
     }
 
     private long rows(String table) throws Exception {
-        try (Connection c = gw.gateway.database().connection(); Statement st = c.createStatement();
+        try (Connection c = gw.gateway.usage().store().connection(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + table)) {
             rs.next();
             return rs.getLong(1);
