@@ -139,7 +139,8 @@ public final class UsageWriter implements AutoCloseable {
             }
             // behind (a full batch still waiting): take more at once. A batch's rollup rows merge in memory and its
             // upserts touch about the same pages whatever its size, so the CPU per event falls (~25 % at 4x on SQLite,
-            // docs/performance.md); only a writer that cannot keep up holds the store's write lock longer per batch
+            // docs/performance.md); only a writer that cannot keep up holds its store's write lock longer per batch (on
+            // SQLite the usage tables' own file, UsageStore, so no charge waits for it)
             if (queued.get() >= batchSizeMax) take(batch, BACKLOG_FACTOR * batchSizeMax);
             if (!batch.isEmpty()) write(batch);
             batch.clear();
