@@ -83,7 +83,7 @@ public final class Gateway implements AutoCloseable {
         this.stops = new EmergencyStops(db, providers.keySet(), clock, metrics, EmergencyStops.POLL_INTERVAL_MS)
                 .autoStopProviders(budgets, config.routing().budgets().autoStopAt()).start();
         this.quotas = Quotas.create(config, db, clock, metrics, (counter, used, limit, period) ->
-                alerts.observed(counter.scope(), counter.subject(), counter.metric(), used, limit, period));
+                alerts.observed(counter.scope(), counter.subject(), counter.metric(), used, limit, period), ledger.leasedReplica());
         this.guard = new Guard(config.limits(), rateLimits(config, metrics, clock), new QuotaStep(quotas, clock), stops,
                 metrics);
         this.cache = ResponseCache.create(config.cache(), config.redis(), clock, metrics);

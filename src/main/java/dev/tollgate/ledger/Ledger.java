@@ -224,6 +224,12 @@ public final class Ledger implements AutoCloseable {
     /** This instance's replica id (the owner of its slices in the store). */
     String replicaId() { return replicaId; }
 
+    /**
+     * The id under which this instance renews a replica lease in the store ({@code replicas}), null when it keeps none
+     * (credit slices off): other stores' reservations of this process may be tied to it (docs/limits.md).
+     */
+    public String leasedReplica() { return leased(); }
+
     /** Commits what is queued, then stops the writer. The Database stays open (it is the caller's). */
     @Override
     public void close() {

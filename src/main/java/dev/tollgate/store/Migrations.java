@@ -25,7 +25,8 @@ final class Migrations {
             "007_emergency_stops.sql", "008_alerts.sql", "009_usage.sql", "010_responses.sql",
             "011_presets.sql", "012_conversations.sql", "013_images.sql", "014_credit_slices.sql",
             "015_replica_leases.sql", "016_usage_presets.sql", "017_cache_write_tokens.sql",
-            "018_key_management.sql", "019_top_users_index.sql", "020_monthly_user_rollups.sql");
+            "018_key_management.sql", "019_top_users_index.sql", "020_monthly_user_rollups.sql",
+            "021_quota_reservation_replica.sql");
     private static final long PG_LOCK_ID = 0x7011_6A7EL;
 
     private Migrations() {}

@@ -53,6 +53,8 @@ final class DatabaseQuotas implements Quotas {
     private final Clock clock;
     private final UsageListener listener;
     private final long ttlMs;
+    /** This replica's lease id, recorded on its reservations (null: TTL only). */
+    private final String replica;
     private final long sweepEveryMs;
     private final String lockRows;
     private final AtomicLong nextSweepMs = new AtomicLong();
@@ -68,6 +70,7 @@ final class DatabaseQuotas implements Quotas {
         this.clock = clock;
         this.listener = listener;
         this.ttlMs = options.reservationTtlMs();
+        this.replica = options.leasedReplica();
         this.sweepEveryMs = Math.max(1, Math.min(ttlMs / 4, SWEEP_EVERY_MS_MAX));
         this.lockRows = db.dialect() == Dialect.POSTGRES ? " FOR UPDATE" : "";
         this.retryDropped = io.micrometer.core.instrument.Counter.builder("tollgate.quota.settle.dropped")
@@ -110,11 +113,12 @@ final class DatabaseQuotas implements Quotas {
             begin(c);
             try {
                 try (PreparedStatement ps = c.prepareStatement(
-                        "INSERT INTO quota_reservations (id, period, claims, expires_at) VALUES (?, ?, ?, ?)")) {
+                        "INSERT INTO quota_reservations (id, period, claims, expires_at, replica) VALUES (?, ?, ?, ?, ?)")) {
                     ps.setString(1, id);
                     ps.setString(2, p);
                     ps.setString(3, encode(ordered));
                     ps.setLong(4, nowMs + ttlMs);
+                    ps.setString(5, replica);
                     ps.executeUpdate();
                 } catch (SQLException e) {
                     if (isUniqueViolation(e)) throw new IllegalStateException("quota reservation " + id + " is already open", e);
@@ -181,7 +185,10 @@ final class DatabaseQuotas implements Quotas {
                 .append(binary).append(lockRows).toString();
     }
 
-    /** Releases expired reservations (up to a batch) in one transaction; the number released. */
+    /**
+     * Releases expired reservations (up to a batch) in one transaction; the number released. Expired: past their TTL,
+     * or made by a replica whose lease has lapsed (a replica not in {@code replicas} yet is not lapsed).
+     */
     private int sweep(long nowMs) throws SQLException {
         nextSweepMs.set(nowMs + sweepEveryMs);
         try (Connection c = db.connection()) {
@@ -191,8 +198,10 @@ final class DatabaseQuotas implements Quotas {
                 int released = 0;
                 List<String[]> expired = new ArrayList<>();
                 try (PreparedStatement ps = c.prepareStatement("SELECT id, period, claims FROM quota_reservations "
-                        + "WHERE expires_at <= ? ORDER BY expires_at LIMIT " + SWEEP_BATCH_MAX)) {
+                        + "WHERE expires_at <= ? OR replica IN (SELECT id FROM replicas WHERE expires_at <= ?) "
+                        + "ORDER BY expires_at LIMIT " + SWEEP_BATCH_MAX)) {
                     ps.setLong(1, nowMs);
+                    ps.setLong(2, nowMs);
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) expired.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
                     }

@@ -10,9 +10,11 @@ import java.time.Duration;
  * together). {@code flushIntervalMs}: how often settled usage is written to {@code quota_usage} (a
  * crash loses at most this long of settles from the table: an under-count). {@code redisUrl}: null
  * for the local store. {@code redisKeyPrefix}: Redis keys start with it (tests use a unique one).
+ * {@code leasedReplica}: the id of this process's replica lease (the ledger's, with credit slices on), recorded on
+ * the database store's reservations so that they are released once that lease lapses; null without a lease.
  */
 public record QuotaOptions(Store store, long reservationTtlMs, long flushIntervalMs, int pendingCountersMax,
-                           String redisUrl, String redisKeyPrefix, Duration redisTimeout) {
+                           String redisUrl, String redisKeyPrefix, Duration redisTimeout, String leasedReplica) {
     /**
      * Where the live counters are. LOCAL: this process (one replica). DATABASE: rows of the store
      * under row locks (several replicas without Redis; a durable transaction per reserve and per
@@ -51,19 +53,28 @@ public record QuotaOptions(Store store, long reservationTtlMs, long flushInterva
     /** In-process counters with the given TTL. */
     public static QuotaOptions local(long reservationTtlMs) {
         return new QuotaOptions(Store.LOCAL, reservationTtlMs, FLUSH_INTERVAL_MS, PENDING_COUNTERS_MAX, null, KEY_PREFIX,
-                REDIS_TIMEOUT);
+                REDIS_TIMEOUT, null);
     }
 
     public QuotaOptions withStore(Store kind) {
-        return new QuotaOptions(kind, reservationTtlMs, flushIntervalMs, pendingCountersMax, redisUrl, redisKeyPrefix, redisTimeout);
+        return new QuotaOptions(kind, reservationTtlMs, flushIntervalMs, pendingCountersMax, redisUrl, redisKeyPrefix, redisTimeout,
+                leasedReplica);
     }
 
     /** The Redis store on {@code url}, keys under {@code keyPrefix}. */
     public QuotaOptions withRedis(String url, String keyPrefix) {
-        return new QuotaOptions(Store.REDIS, reservationTtlMs, flushIntervalMs, pendingCountersMax, url, keyPrefix, redisTimeout);
+        return new QuotaOptions(Store.REDIS, reservationTtlMs, flushIntervalMs, pendingCountersMax, url, keyPrefix, redisTimeout,
+                leasedReplica);
     }
 
     public QuotaOptions withRedisTimeout(Duration timeout) {
-        return new QuotaOptions(store, reservationTtlMs, flushIntervalMs, pendingCountersMax, redisUrl, redisKeyPrefix, timeout);
+        return new QuotaOptions(store, reservationTtlMs, flushIntervalMs, pendingCountersMax, redisUrl, redisKeyPrefix, timeout,
+                leasedReplica);
+    }
+
+    /** Reservations in the database store carry this replica id (null: none; see {@code leasedReplica}). */
+    public QuotaOptions withLeasedReplica(String replica) {
+        return new QuotaOptions(store, reservationTtlMs, flushIntervalMs, pendingCountersMax, redisUrl, redisKeyPrefix, redisTimeout,
+                replica);
     }
 }

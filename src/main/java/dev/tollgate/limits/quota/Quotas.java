@@ -53,11 +53,12 @@ public interface Quotas extends AutoCloseable {
      * The production wiring ({@link QuotaOptions#from}): shared through Redis when {@code redis:} is
      * configured, else through row locks when the store is PostgreSQL, else in this process (SQLite).
      */
-    static Quotas create(TollgateConfig config, Database db, Clock clock, MeterRegistry metrics, UsageListener listener) {
-        return create(db, clock, metrics, listener, QuotaOptions.from(config, db.dialect()));
+    static Quotas create(TollgateConfig config, Database db, Clock clock, MeterRegistry metrics, UsageListener listener,
+                         String leasedReplica) {
+        return create(db, clock, metrics, listener, QuotaOptions.from(config, db.dialect()).withLeasedReplica(leasedReplica));
     }
 
-    /** As {@link #create(TollgateConfig, Database, Clock, MeterRegistry, UsageListener)} with explicit options (tests, bench). */
+    /** As {@link #create(TollgateConfig, Database, Clock, MeterRegistry, UsageListener, String)} with explicit options (tests, bench). */
     static Quotas create(Database db, Clock clock, MeterRegistry metrics, UsageListener listener, QuotaOptions options) {
         return switch (options.store()) {
             case LOCAL -> new LocalQuotas(db, clock, metrics, listener, options);

@@ -56,6 +56,46 @@ class DatabaseQuotasTest {
             }
         }
 
+        /** kill -9 of a replica: its quota is free again once its lease lapses (5 s here), not after the 60 s TTL. */
+        @Test
+        void theReservationsOfAReplicaWhoseLeaseLapsedAreReleasedLongBeforeTheirTtl() throws Exception {
+            String deadReplica = "r-test-" + java.util.UUID.randomUUID();
+            String unknownReplica = "r-test-" + java.util.UUID.randomUUID(); // no lease row (yet): not lapsed
+            lease(deadReplica, clock.millis() + 5_000);
+            try (Database second = Database.open(url); Database third = Database.open(url)) {
+                Quotas dead = open(second, deadReplica);
+                admitted(dead.reserve(id(), List.of(new Claim(messages, 3, 2))));
+                dead.close(); // never settles: its process is gone
+                Quotas unleased = open(third, unknownReplica);
+                admitted(unleased.reserve(id(), List.of(new Claim(messages, 3, 1))));
+                Quotas alive = quotas();
+                assertThat(alive.reserve(id(), List.of(new Claim(messages, 3, 1)))).as("the lease is still current")
+                        .isInstanceOf(QuotaResult.Refused.class);
+                clock.advance(Duration.ofMillis(5_000)); // the lease lapsed; the TTL is 55 s away
+                admitted(alive.reserve(id(), List.of(new Claim(messages, 3, 2))));
+                assertThat(alive.reserve(id(), List.of(new Claim(messages, 3, 1)))).as("the unleased reservation is kept")
+                        .isInstanceOf(QuotaResult.Refused.class);
+                assertThat(metrics.counter("tollgate.quota.expired", "store", "database").count()).isEqualTo(1);
+                unleased.close();
+            }
+        }
+
+        Quotas open(Database store, String replica) {
+            return Quotas.create(store, clock, metrics, listener, QuotaOptions.local(ttlMs())
+                    .withStore(QuotaOptions.Store.DATABASE).withLeasedReplica(replica));
+        }
+
+        void lease(String replica, long expiresAtMs) throws java.sql.SQLException {
+            try (var c = db.connection(); var ps = c.prepareStatement(
+                    "INSERT INTO replicas (id, started_at, heartbeat_at, expires_at) VALUES (?, ?, ?, ?)")) {
+                ps.setString(1, replica);
+                ps.setLong(2, clock.millis());
+                ps.setLong(3, clock.millis());
+                ps.setLong(4, expiresAtMs);
+                ps.executeUpdate();
+            }
+        }
+
         @Test
         void aLateSettleOfAnExpiredReservationCountsTheUsageAndFreesNothingTwice() {
             Quotas q = quotas();
