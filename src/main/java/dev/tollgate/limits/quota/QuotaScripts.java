@@ -118,6 +118,22 @@ final class QuotaScripts {
             """;
 
     /**
+     * Renews the leases of open reservations (QuotaOptions#redisLeaseMs). KEYS: R E. ARGV: n, then per reservation: id,
+     * ms from now it may live. A reservation already resolved or released by a sweep is left alone (XX: never re-added).
+     */
+    static final String RENEW = """
+            local t = redis.call('TIME')
+            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+            local n = tonumber(ARGV[1])
+            for i = 0, n - 1 do
+              local id = ARGV[2 + i * 2]
+              local v = redis.call('HGET', KEYS[1], id)
+              if v and v ~= 'done' then redis.call('ZADD', KEYS[2], 'XX', now + tonumber(ARGV[3 + i * 2]), id) end
+            end
+            return {n}
+            """;
+
+    /**
      * KEYS: U. ARGV: keysExpireAtSec, n, then per counter: field, the table's value (used when the
      * field is absent). Sets each to 0 and answers what each held before.
      */

@@ -35,6 +35,7 @@ final class RedisQuotas implements Quotas {
     private static final RedisLink.Script RESERVE = RedisLink.Script.of(QuotaScripts.RESERVE);
     private static final RedisLink.Script RESOLVE = RedisLink.Script.of(QuotaScripts.RESOLVE);
     private static final RedisLink.Script RESET = RedisLink.Script.of(QuotaScripts.RESET);
+    private static final RedisLink.Script RENEW = RedisLink.Script.of(QuotaScripts.RENEW);
     /** Settles and releases waiting for Redis to come back; beyond this they are dropped (counted). */
     static final int REPLAY_MAX = 100_000;
     private static final long REPLAY_EVERY_MS = 500;
@@ -50,6 +51,10 @@ final class RedisQuotas implements Quotas {
     private final Clock clock;
     private final UsageListener listener;
     private final long ttlMs;
+    /** QuotaOptions#redisLeaseMs (0: reservations live their TTL). */
+    private final long leaseMs;
+    /** This replica's admitted, unresolved reservations, whose leases it renews (with a lease only). */
+    private final Map<String, Reservation> open = new java.util.concurrent.ConcurrentHashMap<>();
     private final String prefix;
     private final ArrayBlockingQueue<Reservation> replay = new ArrayBlockingQueue<>(REPLAY_MAX);
     private final io.micrometer.core.instrument.Counter replayDropped;
@@ -64,6 +69,7 @@ final class RedisQuotas implements Quotas {
         this.clock = clock;
         this.listener = listener;
         this.ttlMs = options.reservationTtlMs();
+        this.leaseMs = options.redisLeaseMs();
         this.prefix = options.redisKeyPrefix();
         this.replayDropped = io.micrometer.core.instrument.Counter.builder("tollgate.quota.redis.replay.dropped")
                 .description("Settles that could not reach Redis and did not fit the replay queue (they reached the table)")
@@ -89,7 +95,7 @@ final class RedisQuotas implements Quotas {
         String[] keys = keys(period);
         String[] args = new String[4 + 4 * claims.size()];
         args[0] = reservationId;
-        args[1] = Long.toString(ttlMs);
+        args[1] = Long.toString(leaseMs > 0 ? Math.min(leaseMs, ttlMs) : ttlMs);
         args[2] = keysExpireAt(period);
         args[3] = Integer.toString(claims.size());
         for (int i = 0; i < claims.size(); i++) {
@@ -126,7 +132,9 @@ final class RedisQuotas implements Quotas {
         long code = answer.get(0);
         if (code == 1) {
             metrics.admitted();
-            return new QuotaResult.Admitted(new Reservation(reservationId, period, List.copyOf(claims)));
+            Reservation r = new Reservation(reservationId, period, List.copyOf(claims));
+            if (leaseMs > 0) open.put(reservationId, r);
+            return new QuotaResult.Admitted(r);
         }
         if (code == 0) {
             metrics.refused();
@@ -205,14 +213,49 @@ final class RedisQuotas implements Quotas {
     int replayPending() { return replay.size(); }
 
     private void replayLoop() {
+        // with a lease, four renewals per lease: one late or lost renewal does not let a live reservation lapse
+        long everyMs = leaseMs > 0 ? Math.min(REPLAY_EVERY_MS, leaseMs / 4) : REPLAY_EVERY_MS;
         while (!closed) {
             try {
-                Thread.sleep(REPLAY_EVERY_MS);
+                Thread.sleep(everyMs);
             } catch (InterruptedException e) {
                 break;
             }
             replayNow();
+            renewLeases();
         }
+    }
+
+    /**
+     * Pushes the expiry of this replica's open reservations one lease ahead, never past their TTL (a request that
+     * runs longer than the TTL loses its hold as before). Redis down: nothing renewed; a reservation whose lease
+     * lapses meanwhile is released by the next sweep, and its late settle still counts the usage ("live").
+     */
+    void renewLeases() {
+        if (open.isEmpty()) return;
+        long nowNanos = System.nanoTime();
+        Map<YearMonth, List<String>> byPeriod = new java.util.HashMap<>();
+        for (Reservation r : open.values()) {
+            long leftMs = ttlMs - (nowNanos - r.admittedNanos) / 1_000_000;
+            if (r.resolved.get() || leftMs <= 0) {
+                open.remove(r.id); // resolved, or at its TTL: no more renewals
+                continue;
+            }
+            List<String> args = byPeriod.computeIfAbsent(r.period, p -> new ArrayList<>());
+            args.add(r.id);
+            args.add(Long.toString(Math.min(leaseMs, leftMs)));
+        }
+        byPeriod.forEach((period, pairs) -> {
+            String[] keys = keys(period);
+            List<String> args = new ArrayList<>(1 + pairs.size());
+            args.add(Integer.toString(pairs.size() / 2));
+            args.addAll(pairs);
+            try {
+                redis.eval(RENEW, new String[] {keys[2], keys[3]}, args.toArray(String[]::new));
+            } catch (RuntimeException e) {
+                metrics.failed(e);
+            }
+        });
     }
 
     /** Sends the queued resolutions in order; stops at the first failure (Redis still down). */
@@ -244,6 +287,7 @@ final class RedisQuotas implements Quotas {
         final YearMonth period;
         final List<Claim> claims;
         final AtomicBoolean resolved = new AtomicBoolean();
+        final long admittedNanos = System.nanoTime();
         /** What the settle recorded (null: a release); read by the replay. */
         volatile long[] actual;
 
@@ -257,6 +301,7 @@ final class RedisQuotas implements Quotas {
         public void settle(Map<Counter, Long> actualByCounter) {
             long[] amounts = Actuals.of(claims, actualByCounter);
             if (!resolved.compareAndSet(false, true)) return;
+            open.remove(id);
             actual = amounts;
             metrics.settled();
             // Redis first, then the table: a counter seeded from the table after this increment
@@ -270,6 +315,7 @@ final class RedisQuotas implements Quotas {
         public void release() {
             try {
                 if (!resolved.compareAndSet(false, true)) return;
+                open.remove(id);
                 metrics.released();
                 if (!sendToRedis(false)) queueForReplay();
             } catch (RuntimeException e) {

@@ -78,6 +78,44 @@ class RedisQuotasTest {
             }
         }
 
+        /**
+         * With a lease (the gateway uses credits.replica_lease_ms): a live replica's reservation outlives several leases
+         * because it renews it; a dead one's is released within about a lease, not after the 60 s TTL.
+         */
+        @Test
+        void aLiveReplicaRenewsItsReservationsAndADeadOnesGoWithinALease() throws Exception {
+            Database second = secondProcessDatabase();
+            try {
+                QuotaOptions leased = options(60_000).withRedisLease(1_000);
+                Quotas live = track(Quotas.create(db, clock, metrics, listener, leased));
+                Quotas dead = Quotas.create(second, clock, metrics, listener, leased);
+                QuotaReservation kept = admitted(live.reserve(id(), List.of(new Claim(messages, 2, 1))));
+                admitted(dead.reserve(id(), List.of(new Claim(messages, 2, 1))));
+                dead.close(); // its process is gone: nobody renews its reservation
+                long deadAtNanos = System.nanoTime();
+                boolean admittedAgain = false;
+                while (!admittedAgain && System.nanoTime() - deadAtNanos < 10_000_000_000L) {
+                    QuotaResult r = live.reserve(id(), List.of(new Claim(messages, 2, 1)));
+                    if (r instanceof QuotaResult.Admitted a) {
+                        admittedAgain = true;
+                        a.reservation().release();
+                    } else {
+                        Thread.sleep(50);
+                    }
+                }
+                long tookMs = (System.nanoTime() - deadAtNanos) / 1_000_000;
+                assertThat(admittedAgain).as("the dead replica's hold went within 10 s (TTL 60 s)").isTrue();
+                assertThat(tookMs).as("released after its lease ran out").isGreaterThanOrEqualTo(500);
+                Thread.sleep(2_500); // 2.5 leases: only the renewals keep the live replica's reservation
+                assertThat(live.reserve(id(), List.of(new Claim(messages, 2, 2)))).as("the live hold is still there")
+                        .isInstanceOf(QuotaResult.Refused.class);
+                kept.settle(Map.of(messages, 1L));
+                assertThat(live.used(List.of(messages))).containsEntry(messages, 1L);
+            } finally {
+                second.close();
+            }
+        }
+
         @Test
         void aReserveThatTimedOutIsReleasedWhenRedisAnswersNotAfterTheTtl() throws Exception {
             try (RedisProxy proxy = new RedisProxy()) {
