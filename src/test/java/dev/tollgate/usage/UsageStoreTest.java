@@ -54,6 +54,32 @@ class UsageStoreTest {
         }
     }
 
+    /** Plans reads the rollups from the usage file and the accounts' plans from the main file. */
+    @Test
+    void adminPlansGroupsTheUsageFilesRowsByTheMainFilesPlans() throws Exception {
+        FakeOpenAi upstream = new FakeOpenAi();
+        try (TestGateway gw = TestGateway.start(dir, TestGateway.openAiConfig("ok") + "plans: { team: {} }\n", upstream.baseUrl())) {
+            String team = gw.gateway.accounts().create("team-account", "team").id();
+            gw.gateway.ledger().grant("fund:" + team, team, TestGateway.FUNDING_MICROS, "test");
+            String teamKey = gw.gateway.accounts().createKey(team, "k", null, null).secret();
+            for (int i = 0; i < 2; i++) {
+                assertThat(gw.post("/v1/chat/completions", TestGateway.chat("ok", false), teamKey).statusCode()).isEqualTo(200);
+            }
+            assertThat(gw.post("/v1/chat/completions", TestGateway.chat("ok", false), gw.key).statusCode()).isEqualTo(200);
+            assertThat(gw.gateway.usage().flush(Duration.ofSeconds(20))).isTrue();
+            var byPlan = new java.util.HashMap<String, com.fasterxml.jackson.databind.JsonNode>();
+            for (var row : JSON.readTree(gw.get("/admin/analytics/plans?hours=24", TestGateway.ADMIN_TOKEN).body()).get("data")) {
+                byPlan.put(row.get("plan").asText(), row);
+            }
+            assertThat(byPlan.get("team").get("requests").asLong()).isEqualTo(2);
+            assertThat(byPlan.get("team").get("active_accounts").asLong()).isEqualTo(1);
+            assertThat(byPlan.get("team").get("accounts").asLong()).isEqualTo(1);
+            assertThat(byPlan.values().stream().mapToLong(r -> r.get("requests").asLong()).sum()).isEqualTo(3);
+        } finally {
+            upstream.close();
+        }
+    }
+
     @Test
     void rowsAnEarlierVersionWroteIntoTheMainFileMoveOverOnce() throws Exception {
         String mainUrl = "jdbc:sqlite:" + dir.resolve("tollgate.db");
