@@ -43,19 +43,20 @@ final class BackupCommand implements Callable<Integer> {
         if (sqlite) {
             Path usage = dev.tollgate.usage.UsageStore.fileFor(url);
             Path usageTarget = dev.tollgate.usage.UsageStore.fileFor("jdbc:sqlite:" + target);
-            if (usage != null && Files.exists(usage) && Files.exists(usageTarget)) {
+            boolean withUsage = usage != null && Files.exists(usage);
+            if (withUsage && Files.exists(usageTarget)) {
                 throw new IllegalArgumentException("backup target already exists: " + usageTarget + " (choose another --to)");
             }
             Backup.Written w = Backup.sqlite(url, target);
             System.out.println("backup written: " + w.file() + " (" + w.bytes() + " bytes, " + w.transfers()
                     + " ledger transfers, integrity ok)");
             // usage events and rollups have their own file (docs/analytics.md "Where events are stored")
-            if (usage != null && Files.exists(usage)) {
+            if (withUsage) {
                 Backup.Written u = Backup.sqlite("jdbc:sqlite:" + usage, usageTarget);
                 System.out.println("usage backup written: " + u.file() + " (" + u.bytes() + " bytes, integrity ok)");
             }
             System.out.println("restore: stop the server, copy it over " + Database.redact(url).substring("jdbc:sqlite:".length())
-                    + (usage != null && Files.exists(usage) ? " and the usage backup over " + usage : "")
+                    + (withUsage ? " and the usage backup over " + usage : "")
                     + " (remove the -wal and -shm files beside them), start the server");
             return 0;
         }

@@ -63,13 +63,13 @@ public final class Ledger implements AutoCloseable {
         }
         java.util.function.Supplier<Hold> recalling = () -> {
             CompletableFuture<Hold> f = new CompletableFuture<>();
-            return writer.call(new Op.PlaceHold(holdId, accountId, amountMicros, ttl.toMillis(), leased(), replicaId, f), f);
+            return writer.call(new Op.PlaceHold(holdId, accountId, amountMicros, ttl.toMillis(), leasedReplica(), replicaId, f), f);
         };
         // With slices on, a store hold is the fallback of a slice that could not grow: recall at once.
         if (slices != null) return unlessRecalled(accountId, recalling);
         try {
             CompletableFuture<Hold> f = new CompletableFuture<>();
-            return writer.call(new Op.PlaceHold(holdId, accountId, amountMicros, ttl.toMillis(), leased(), null, f), f);
+            return writer.call(new Op.PlaceHold(holdId, accountId, amountMicros, ttl.toMillis(), leasedReplica(), null, f), f);
         } catch (InsufficientCreditsException e) {
             return unlessRecalled(accountId, recalling);
         }
@@ -216,19 +216,18 @@ public final class Ledger implements AutoCloseable {
         return LedgerQueries.openHolds(db) + (slices == null ? 0 : slices.openHolds());
     }
 
-    /** The replica id to record on a store hold: only a replica that renews a lease has its holds released by it. */
-    private String leased() {
-        return keeper == null ? null : replicaId;
-    }
 
     /** This instance's replica id (the owner of its slices in the store). */
     String replicaId() { return replicaId; }
 
     /**
      * The id under which this instance renews a replica lease in the store ({@code replicas}), null when it keeps none
-     * (credit slices off): other stores' reservations of this process may be tied to it (docs/limits.md).
+     * (credit slices off): recorded on its store holds and on its plan-quota reservations (docs/limits.md), which any
+     * replica releases once that lease lapses.
      */
-    public String leasedReplica() { return leased(); }
+    public String leasedReplica() {
+        return keeper == null ? null : replicaId;
+    }
 
     /** Commits what is queued, then stops the writer. The Database stays open (it is the caller's). */
     @Override

@@ -8,9 +8,6 @@ import dev.tollgate.testing.FakeOpenAi;
 import dev.tollgate.testing.TestGateway;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -63,17 +60,9 @@ class UsageEventsOffTest {
         assertThat(lines).hasSize(2);
         assertThat(JSON.readTree(lines.get(0)).get("cost").decimalValue()).isEqualByComparingTo("0.018");
 
-        assertThat(rows("usage_events")).isZero();
-        assertThat(rows("usage_rollups")).isZero();
+        assertThat(UsageStoreTest.count(gw.gateway.usage().store(), "SELECT COUNT(*) FROM usage_events")).isZero();
+        assertThat(UsageStoreTest.count(gw.gateway.usage().store(), "SELECT COUNT(*) FROM usage_rollups")).isZero();
         JsonNode stats = JSON.readTree(gw.get("/v1/usage/stats", gw.key).body());
         assertThat(stats.get("total_requests").asLong()).isZero();
-    }
-
-    long rows(String table) throws Exception {
-        try (Connection c = gw.gateway.usage().store().connection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + table)) {
-            rs.next();
-            return rs.getLong(1);
-        }
     }
 }

@@ -27,7 +27,7 @@ class UsageStoreTest {
     @TempDir
     Path dir;
 
-    /** Before: one file, one write lock — the ledger's commit waited for the usage batch (up to busy_timeout, 10 s). */
+    /** Before: one file, one write lock — the ledger's commit waited behind the usage transaction (past the client's 20 s). */
     @Test
     void aChargeIsNotHeldUpWhileTheUsageStoreIsLocked() throws Exception {
         FakeOpenAi upstream = new FakeOpenAi();
